@@ -1,0 +1,29 @@
+"""Fused kernels for tinyscore, each beside its plain PyTorch reference.
+
+Public API (``backend`` is "triton", "reference" or None for automatic, see ``dispatch``):
+
+* ``empirical_denoise(y, x, sigma, log_weights=None, backend=None, chunk=None) -> (denoised, lse)``
+* ``projection_vectors(shape_BD, seed, index, kind, device, dtype) -> v``,
+  ``project(x, seed, index, kind, backend) -> p``, ``expand(grad_p, seed, index, kind, ...) -> g v``
+* ``divergence(a, b, y, backend=None) -> (l2, cos)``
+
+This package imports nothing from ``tinyscore`` and works without Triton installed.
+"""
+
+from .dispatch import HAS_TRITON, interpreter_active, pick_backend
+from .empirical import (
+    empirical_denoise,
+    empirical_denoise_cdist,
+    empirical_denoise_naive,
+    empirical_denoise_reference,
+)
+
+__all__ = [
+    "HAS_TRITON",
+    "interpreter_active",
+    "pick_backend",
+    "empirical_denoise",
+    "empirical_denoise_cdist",
+    "empirical_denoise_naive",
+    "empirical_denoise_reference",
+]
