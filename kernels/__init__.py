@@ -4,7 +4,7 @@ Public API (``backend`` is "triton", "reference" or None for automatic, see ``di
 
 * ``empirical_denoise(y, x, sigma, log_weights=None, backend=None, chunk=None) -> (denoised, lse)``
 * ``projection_vectors(shape_BD, seed, index, kind, device, dtype) -> v``,
-  ``project(x, seed, index, kind, backend) -> p``, ``expand(grad_p, seed, index, kind, ...) -> g v``
+  ``project(x, seed, index, kind, backend) -> p``, ``expand(grad_p, seed, index, kind, D, backend) -> g``
 * ``divergence(a, b, y, backend=None) -> (l2, cos)``
 
 This package imports nothing from ``tinyscore`` and works without Triton installed.
@@ -17,6 +17,8 @@ from .empirical import (
     empirical_denoise_naive,
     empirical_denoise_reference,
 )
+from .ssm import expand, project, projection_vectors
+from .divergence import divergence
 
 __all__ = [
     "HAS_TRITON",
@@ -26,4 +28,8 @@ __all__ = [
     "empirical_denoise_cdist",
     "empirical_denoise_naive",
     "empirical_denoise_reference",
+    "projection_vectors",
+    "project",
+    "expand",
+    "divergence",
 ]
