@@ -1,0 +1,250 @@
+"""Kernel package, reference paths: the PyTorch references against plain float64 formulas.
+
+These tests never run Triton code (see test_kernels_triton.py for the kernels themselves).
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import kernels
+from kernels import dispatch
+from kernels.divergence import divergence_reference
+from kernels.empirical import (
+    empirical_denoise_cdist,
+    empirical_denoise_naive,
+    empirical_denoise_reference,
+)
+from kernels.ssm import expand, philox_randint4x, project, projection_vectors
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def rel_err(a, b):
+    return ((a - b).abs().max() / b.abs().max().clamp_min(1e-30)).item()
+
+
+# ----------------------------------------------------------------------------- dispatch
+
+
+def test_pick_backend_explicit_env_and_auto(monkeypatch):
+    t = torch.zeros(2)
+    monkeypatch.delenv("TINYSCORE_KERNELS", raising=False)
+    monkeypatch.delenv("TRITON_INTERPRET", raising=False)
+    assert dispatch.pick_backend(t) == "reference"  # CPU tensor, no interpreter
+    assert dispatch.pick_backend(t, "reference") == "reference"
+    monkeypatch.setenv("TINYSCORE_KERNELS", "reference")
+    assert dispatch.pick_backend(t) == "reference"
+    monkeypatch.setenv("TRITON_INTERPRET", "1")
+    monkeypatch.setenv("TINYSCORE_KERNELS", "auto")
+    assert dispatch.pick_backend(t) == ("triton" if dispatch.HAS_TRITON else "reference")
+    assert dispatch.pick_backend(t, "reference") == "reference"  # the argument wins
+    with pytest.raises(ValueError):
+        dispatch.pick_backend(t, "cuda-magic")
+
+
+def test_triton_requested_without_triton_raises(monkeypatch):
+    monkeypatch.setattr(dispatch, "HAS_TRITON", False)
+    with pytest.raises(RuntimeError, match="not installed"):
+        dispatch.pick_backend(torch.zeros(1), "triton")
+
+
+def test_import_without_triton():
+    code = (
+        "import sys; sys.modules['triton'] = None\n"
+        "import torch, kernels\n"
+        "assert not kernels.HAS_TRITON\n"
+        "d, l = kernels.empirical_denoise(torch.randn(3, 2), torch.randn(5, 2), 0.5)\n"
+        "assert d.shape == (3, 2)\n"
+        "try:\n"
+        "    kernels.divergence(torch.ones(1, 2), torch.ones(1, 2), torch.ones(1, 2), backend='triton')\n"
+        "except RuntimeError as e:\n"
+        "    print('raised', e)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "raised" in res.stdout and "not installed" in res.stdout
+
+
+# ----------------------------------------------------------------------------- empirical denoiser
+
+
+@pytest.fixture(scope="module")
+def emp_data():
+    g = torch.Generator().manual_seed(0)
+    B, N, D = 64, 5000, 100
+    x = torch.rand(N, D, generator=g, dtype=torch.float64)
+    y = x[:B] + 0.3 * torch.randn(B, D, generator=g, dtype=torch.float64)
+    lw = torch.randn(N, generator=g, dtype=torch.float64)
+    return y, x, lw
+
+
+@pytest.mark.parametrize("sigma", [0.01, 1.0])
+def test_reference_matches_naive_float64(emp_data, sigma):
+    y, x, lw = emp_data
+    d_ref, l_ref = empirical_denoise_naive(y, x, sigma, lw)
+    for chunk in (None, 1000, 777, 5000, 7000):
+        d, l = empirical_denoise_reference(y, x, sigma, lw, chunk=chunk)
+        assert d.dtype == torch.float64 and l.dtype == torch.float64
+        assert rel_err(d, d_ref) < 1e-10, chunk
+        assert rel_err(l, l_ref) < 1e-10, chunk
+
+
+def test_reference_float32_and_cdist_baseline(emp_data):
+    y, x, lw = emp_data
+    sigma = torch.linspace(0.5, 2.0, y.shape[0], dtype=torch.float64)
+    d_ref, l_ref = empirical_denoise_naive(y, x, sigma, lw)
+    d, l = empirical_denoise_reference(y.float(), x.float(), sigma.float(), lw.float(), chunk=613)
+    assert d.dtype == torch.float32
+    assert rel_err(d.double(), d_ref) < 1e-4 and rel_err(l.double(), l_ref) < 1e-4
+    d_c, l_c = empirical_denoise_cdist(y, x, sigma, lw)
+    assert rel_err(d_c, d_ref) < 1e-8 and rel_err(l_c, l_ref) < 1e-8
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_far_queries_small_sigma_give_nearest_point(dtype):
+    g = torch.Generator().manual_seed(1)
+    x = torch.rand(500, 20, generator=g).to(dtype)
+    y = (50.0 * torch.randn(16, 20, generator=g)).to(dtype)  # far from every training point
+    nearest = x[torch.cdist(y.double(), x.double()).argmin(dim=1)]
+    for sigma in (0.01, 1.0):
+        d, l = empirical_denoise_reference(y, x, sigma, chunk=64)
+        assert torch.isfinite(d).all() and torch.isfinite(l).all()
+        if sigma == 0.01:
+            assert torch.allclose(d, nearest, atol=1e-5)
+    d_ref, l_ref = empirical_denoise_naive(y.double(), x.double(), 1.0)
+    d, l = empirical_denoise_reference(y, x, 1.0, chunk=64)
+    assert rel_err(d.double(), d_ref) < 1e-4 and rel_err(l.double(), l_ref) < 1e-4
+
+
+def test_zero_weight_points_are_ignored():
+    g = torch.Generator().manual_seed(2)
+    x = torch.randn(40, 3, generator=g, dtype=torch.float64)
+    y = torch.randn(5, 3, generator=g, dtype=torch.float64)
+    lw = torch.zeros(40, dtype=torch.float64)
+    lw[:25] = -float("inf")  # whole first chunks have zero weight
+    d, l = empirical_denoise_reference(y, x, 0.7, lw, chunk=10)
+    d_ref, l_ref = empirical_denoise_naive(y, x[25:], 0.7)
+    assert rel_err(d, d_ref) < 1e-12 and rel_err(l, l_ref) < 1e-12
+
+
+def test_chunking_bounds_the_score_block(monkeypatch):
+    """Tiny chunks give the same answer, and no score block larger than B x chunk is formed."""
+    g = torch.Generator().manual_seed(3)
+    y = torch.randn(8, 6, generator=g, dtype=torch.float64)
+    x = torch.randn(300, 6, generator=g, dtype=torch.float64)
+    full = empirical_denoise_reference(y, x, 0.8, chunk=300)
+    sizes = []
+    real_addmm = torch.addmm
+
+    def recording_addmm(*args, **kwargs):
+        out = real_addmm(*args, **kwargs)
+        sizes.append(out.numel())
+        return out
+
+    monkeypatch.setattr(torch, "addmm", recording_addmm)
+    for chunk in (1, 7):
+        sizes.clear()
+        d, l = empirical_denoise_reference(y, x, 0.8, chunk=chunk)
+        assert rel_err(d, full[0]) < 1e-12 and rel_err(l, full[1]) < 1e-12
+        assert sizes and max(sizes) <= 8 * chunk
+
+
+def test_empirical_input_validation():
+    with pytest.raises(ValueError):
+        kernels.empirical_denoise(torch.randn(3, 2), torch.randn(5, 3), 1.0)
+    with pytest.raises(ValueError):
+        kernels.empirical_denoise(torch.randn(3, 2), torch.randn(5, 2), 0.0)
+    with pytest.raises(ValueError):
+        kernels.empirical_denoise(torch.randn(3, 2), torch.randn(5, 2), torch.ones(4))
+
+
+# ----------------------------------------------------------------------------- SSM projections
+
+
+def test_philox_known_answer():
+    # Random123 known-answer test for Philox4x32-10: counter 0, key 0
+    words = [int(w) for w in philox_randint4x(0, torch.zeros(1, dtype=torch.int64))]
+    assert words == [0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8]
+
+
+def test_projection_vectors_properties():
+    v = projection_vectors((64, 1000), seed=7, index=0, kind="rademacher", dtype=torch.float64)
+    assert set(v.unique().tolist()) == {-1.0, 1.0}
+    assert abs(v.mean().item()) < 4 / (64 * 1000) ** 0.5
+    assert torch.equal(v, projection_vectors((64, 1000), 7, 0, "rademacher", dtype=torch.float64))
+    assert not torch.equal(v, projection_vectors((64, 1000), 7, 1, "rademacher", dtype=torch.float64))
+    assert not torch.equal(v, projection_vectors((64, 1000), 8, 0, "rademacher", dtype=torch.float64))
+    n = projection_vectors((64, 1000), seed=7, index=2, kind="gaussian")
+    assert abs(n.mean().item()) < 0.02 and abs(n.std().item() - 1.0) < 0.02
+    with pytest.raises(ValueError):
+        projection_vectors((2, 2), 0, 0, kind="uniform")
+
+
+@pytest.mark.parametrize("kind", ["rademacher", "gaussian"])
+def test_project_expand_against_explicit_v(kind):
+    g = torch.Generator().manual_seed(4)
+    x = torch.randn(9, 33, generator=g, dtype=torch.float64)
+    q = torch.randn(9, generator=g, dtype=torch.float64)
+    v = projection_vectors((9, 33), 11, 3, kind, dtype=torch.float64)
+    p = project(x, 11, 3, kind, backend="reference")
+    assert torch.allclose(p, (v * x).sum(1), rtol=1e-12, atol=1e-12)
+    gq = expand(q, 11, 3, kind, D=33, backend="reference")
+    assert torch.allclose(gq, q[:, None] * v, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("kind", ["rademacher", "gaussian"])
+def test_project_expand_gradcheck(kind):
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(4, 7, generator=g, dtype=torch.float64, requires_grad=True)
+    q = torch.randn(4, generator=g, dtype=torch.float64, requires_grad=True)
+    f = lambda t: project(t, 3, 1, kind, backend="reference")  # noqa: E731
+    h = lambda t: expand(t, 3, 1, kind, D=7, backend="reference")  # noqa: E731
+    assert torch.autograd.gradcheck(f, (x,))
+    assert torch.autograd.gradgradcheck(f, (x,))
+    assert torch.autograd.gradcheck(h, (q,))
+    assert torch.autograd.gradgradcheck(h, (q,))
+
+
+def test_ssm_double_backward_through_a_model():
+    """grad_y (v^T s(y)) then its projection, as in the sliced score matching loss."""
+    torch.manual_seed(6)
+    net = torch.nn.Sequential(torch.nn.Linear(5, 16), torch.nn.Tanh(), torch.nn.Linear(16, 5)).double()
+    y = torch.randn(3, 5, dtype=torch.float64, requires_grad=True)
+    s = net(y)
+    vs = project(s, 9, 0, backend="reference")
+    (gy,) = torch.autograd.grad(vs.sum(), y, create_graph=True)
+    loss = (project(gy, 9, 0, backend="reference") + 0.5 * vs**2).mean()
+    loss.backward()
+    # the same with explicit directions
+    v = projection_vectors((3, 5), 9, 0, dtype=torch.float64)
+    grads = [p.grad.clone() for p in net.parameters()]
+    net.zero_grad()
+    y2 = y.detach().requires_grad_(True)
+    s2 = net(y2)
+    vs2 = (v * s2).sum(1)
+    (gy2,) = torch.autograd.grad(vs2.sum(), y2, create_graph=True)
+    ((v * gy2).sum(1) + 0.5 * vs2**2).mean().backward()
+    for a, b in zip(grads, [p.grad for p in net.parameters()]):
+        assert torch.allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------- divergence
+
+
+def test_divergence_reference():
+    g = torch.Generator().manual_seed(7)
+    a, b, y = (torch.randn(12, 50, generator=g, dtype=torch.float64) for _ in range(3))
+    a[0], b[0] = y[0], y[0]  # both directions zero -> cos 1
+    a[1] = y[1]  # one direction zero -> cos 0
+    b[2] = y[2] + 3.0 * (a[2] - y[2])  # same direction -> cos 1
+    l2, cos = divergence_reference(a, b, y)
+    assert torch.allclose(l2, (a - b).norm(dim=1), rtol=1e-12)
+    expect = torch.nn.functional.cosine_similarity(a - y, b - y, dim=1, eps=1e-300)
+    assert torch.allclose(cos[3:], expect[3:], rtol=1e-12)
+    assert cos[0].item() == 1.0 and cos[1].item() == 0.0 and abs(cos[2].item() - 1.0) < 1e-12
+    l2f, cosf = kernels.divergence(a.float(), b.float(), y.float(), backend="reference")
+    assert l2f.dtype == torch.float32 and torch.allclose(cosf.double(), cos, atol=1e-5)
