@@ -1,0 +1,554 @@
+r"""Image data: preparing CelebA faces, and image datasets with disjoint halves A and B.
+
+Preparation (as in Kadkhodaie et al., ICLR 2024)
+------------------------------------------------
+CelebA's aligned release has one 178x218 RGB JPEG per image (some copies are at half
+resolution, 89x109). Each image x (height h, width w) becomes one size x size grayscale face:
+
+1. Face box. At full resolution the face is rows 29:-29 and columns 9:-9, a 160x160 square.
+   At another resolution the box is scaled and kept centred, rounding the side to a whole pixel:
+
+       side_y = round(160 h / 218),  top  = (h - side_y) // 2,   rows top  : top  + side_y
+       side_x = round(160 w / 178),  left = (w - side_x) // 2,   cols left : left + side_x
+
+   which is exactly 29:-29, 9:-9 at 178x218 and rows 14:94, cols 4:84 (80x80) at 89x109.
+2. Grayscale: g = (R + G + B) / 3, in floating point, before any resizing.
+3. Resize the box to size x size with a box filter (PIL's ``Image.BOX``): every output pixel is
+   the area-weighted average of the input pixels it covers. For 160 -> 80 that is the mean of each
+   2x2 block; the box filter never sharpens, so it adds no ringing (bicubic would).
+4. Round to the nearest integer and store uint8 in 0..255. Datasets divide by 255: images in [0, 1].
+
+The result is one HDF5 file, written to a temporary name and renamed when complete::
+
+    /images      (N, size, size) uint8
+    /names       (N,)  str    source file names, in sorted file-name order
+    /identities  (N,)  int32  person identity (-1 unknown), only when an identity file is given
+    attrs: format = "tinyscore.images", version = 1, size, source, and how it was made
+
+Files PIL cannot decode (truncated or corrupt JPEGs) are skipped and counted, never fatal.
+
+Near-duplicates (optional)
+--------------------------
+Two images are near-duplicates when the correlation of their 20x20 thumbnails (box-filtered) is
+above 0.95. Each thumbnail t is z-scored, t <- (t - mean t) / std t over its d = 400 pixels, so
+
+    corr(t_i, t_j) = t_i . t_j / d.
+
+Keep-first, greedy: an image is dropped when it correlates above the threshold with an image
+already kept. The kept thumbnails T (M x d float32) grow as the files stream past; each chunk C of
+incoming thumbnails is compared with C T^T / d, one block of 8192 kept rows at a time, so memory is
+O(N d) (320 MB for N = 200,000) and never O(N^2). Time is O(N^2 d / 2): 8e12 multiply-adds for
+the whole of CelebA, a few minutes of float32 matrix products on a laptop's cores. (Flat
+thumbnails, std = 0, correlate with nothing and are never dropped.)
+
+Datasets and the split
+----------------------
+:class:`ImageDataset` keeps the pool as uint8 (or float32 when given floats) and converts only the
+requested points to float32 in [0, 1], shape (n, 1, H, W). The split depends only on the pool,
+its identities and ``data_seed`` (see :func:`split_pool`):
+
+- the unit is a person when identities are known (an ``identities`` dataset in the HDF5 file, a
+  ``targets`` or ``identities`` array in an .npz, a ``STEM_targets.npy`` / ``PREFIX_targets.npy``
+  beside an .npy), otherwise an image;
+- the units are shuffled with ``data_seed``; the test set takes units from the end of that order
+  until it holds 10% of the pool (at most 10,000 images); the other units go one by one to
+  whichever of halves A and B has fewer images so far; the images inside each half (and the test
+  set) are then shuffled, and ``half_size`` is the smaller half's size.
+
+So no person is in two of A, B and the test set, and the first N of a half are N different images
+drawn across many people, the same for every run with the same seed.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import h5py
+import numpy as np
+from PIL import Image
+
+from .datasets import Dataset
+from .errors import TinyscoreError
+
+log = logging.getLogger("tinyscore")
+
+FORMAT, VERSION = "tinyscore.images", 1
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
+FULL_H, FULL_W, FULL_BOX = 218, 178, 160     # CelebA's aligned resolution and its face box
+DEDUP_THRESHOLD, THUMB = 0.95, 20
+CHUNK = 1024                                 # images processed (and written) at a time
+DEDUP_BLOCK = 8192                           # kept thumbnails per matrix product
+
+
+# ---------------------------------------------------------------------------------------------
+# pixels: face box, grayscale, box-filter resize
+
+def face_box(width: int, height: int) -> tuple[int, int, int, int]:
+    """The face box (left, top, right, bottom) of an aligned CelebA image of this size."""
+    side_y, side_x = round(FULL_BOX * height / FULL_H), round(FULL_BOX * width / FULL_W)
+    top, left = (height - side_y) // 2, (width - side_x) // 2
+    return left, top, left + side_x, top + side_y
+
+
+def gray(pixels: np.ndarray) -> np.ndarray:
+    """Grayscale float32 in 0..255: an (H, W) array as it is, an (H, W, 3) array as (R + G + B) / 3."""
+    a = np.asarray(pixels, dtype=np.float32)
+    if a.ndim == 3:
+        a = (a[..., 0] + a[..., 1] + a[..., 2]) / 3
+    return a
+
+
+def image_pixels(im: Image.Image) -> np.ndarray:
+    """The 8-bit pixels of a PIL image: (H, W) for grayscale, (H, W, 3) for anything else."""
+    if im.mode not in ("L", "RGB"):
+        im = im.convert("RGB")
+    return np.asarray(im)
+
+
+def box_resize(images: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Box-filter (area-average) resize of (H, W) or (N, H, W) images to size = (h, w); float32.
+
+    An integer factor is a block mean; any other factor uses PIL's BOX filter, one image at a time.
+    """
+    a = np.asarray(images)
+    single = a.ndim == 2
+    a = a[None] if single else a
+    n, H, W = a.shape
+    h, w = size
+    if (H, W) == (h, w):
+        out = a.astype(np.float32)
+    elif H % h == 0 and W % w == 0:                       # block mean: sum the fy*fx strided grids
+        a, fy, fx = a.astype(np.float32, copy=False), H // h, W // w
+        out = sum(a[:, i::fy, j::fx] for i in range(fy) for j in range(fx)) / (fy * fx)
+    else:
+        out = np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(x, dtype=np.float32))
+                                   .resize((w, h), Image.BOX)) for x in a])
+    return out[0] if single else out
+
+
+def to_uint8(x: np.ndarray) -> np.ndarray:
+    """Round 0..255 floats to the nearest integer, as uint8."""
+    return np.clip(np.rint(x), 0, 255).astype(np.uint8)
+
+
+def celeba_face(im: Image.Image, size: int = 80) -> np.ndarray:
+    """One aligned CelebA image -> its (size, size) uint8 grayscale face (steps 1-4 above)."""
+    left, top, right, bottom = face_box(*im.size)
+    box = image_pixels(im)[top:bottom, left:right]       # crop first: same result, less work
+    return to_uint8(box_resize(gray(box), (size, size)))
+
+
+def read_image(path: Path) -> Image.Image | None:
+    """The decoded image, or None when the file is unreadable (corrupt, truncated, not an image)."""
+    try:
+        with Image.open(path) as im:
+            im.load()
+            return im if im.mode in ("L", "RGB") else im.convert("RGB")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def image_files(folder: Path) -> list[Path]:
+    """The image files of a folder, sorted by name."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+
+
+# ---------------------------------------------------------------------------------------------
+# near-duplicates
+
+def thumbnails(images: np.ndarray) -> np.ndarray:
+    """(N, H, W) images -> (N, 400) z-scored 20x20 thumbnails; corr(i, j) = t_i . t_j / 400."""
+    t = box_resize(images, (THUMB, THUMB)).reshape(len(images), -1)
+    t -= t.mean(axis=1, keepdims=True)
+    std = np.sqrt((t * t).mean(axis=1, keepdims=True))
+    return np.divide(t, std, out=np.zeros_like(t), where=std > 1e-6)
+
+
+class NearDuplicates:
+    """Streaming keep-first de-duplication: feed chunks of images, learn which to keep."""
+
+    def __init__(self, threshold: float = DEDUP_THRESHOLD, block: int = DEDUP_BLOCK):
+        self.threshold, self.block = threshold, block
+        self.kept = np.zeros((0, THUMB * THUMB), np.float32)   # grows by doubling
+        self.n = 0
+
+    def add(self, images: np.ndarray) -> np.ndarray:
+        """For each image: -1 when kept (it is added), else the index among kept images it repeats."""
+        t = thumbnails(images)
+        d = t.shape[1]
+        best = np.full(len(t), -np.inf, np.float32)
+        match = np.full(len(t), -1, np.int64)
+        for start in range(0, self.n, self.block):           # compare with every kept block
+            c = t @ self.kept[start:start + self.block].T / d
+            j = c.argmax(axis=1)
+            v = c[np.arange(len(t)), j]
+            better = v > best
+            best[better], match[better] = v[better], start + j[better]
+        match[best <= self.threshold] = -1
+        within = np.tril(t @ t.T / d, k=-1) > self.threshold    # (i, j), j < i: earlier in this chunk
+        for i in np.flatnonzero(within.any(axis=1) & (match < 0)):
+            earlier = np.flatnonzero(within[i, :i] & (match[:i] < 0))   # only images that were kept
+            if len(earlier):
+                match[i] = self.n + int((match[:earlier[0]] < 0).sum())
+        keep = match < 0
+        self._append(t[keep])
+        return match
+
+    def _append(self, t: np.ndarray) -> None:
+        if self.n + len(t) > len(self.kept):
+            grown = np.zeros((max(2 * len(self.kept), self.n + len(t), 1024), t.shape[1]), np.float32)
+            grown[:self.n] = self.kept[:self.n]
+            self.kept = grown
+        self.kept[self.n:self.n + len(t)] = t
+        self.n += len(t)
+
+
+# ---------------------------------------------------------------------------------------------
+# preparation
+
+@contextmanager
+def atomic_path(out: Path):
+    """Yield a temporary path beside ``out``; rename it to ``out`` on success, delete it on failure."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(fd)
+    umask = os.umask(0o22)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)                 # mkstemp makes it private; give it the usual mode
+    try:
+        yield Path(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_identities(path) -> dict[str, int]:
+    """CelebA's ``identity_CelebA.txt``: one 'filename identity' pair per line."""
+    path = Path(path)
+    if not path.is_file():
+        raise TinyscoreError(f"identity file {path} does not exist")
+    table = {}
+    with open(path) as f:
+        for k, line in enumerate(f, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            try:
+                name, ident = parts
+                table[name] = int(ident)
+            except ValueError:
+                raise TinyscoreError(f"{path}:{k}: expected 'filename identity', got {line.strip()!r}") from None
+    return table
+
+
+def prepare_celeba(src, out, size: int = 80, dedup: bool = False, identities=None, limit: int | None = None,
+                   progress: bool = True) -> dict:
+    """Aligned CelebA JPEGs in folder ``src`` -> one HDF5 file ``out`` of (N, size, size) uint8 faces.
+
+    ``identities``: CelebA's identity file, stored per image (-1 for images it does not list).
+    ``limit``: only the first ``limit`` files (sorted by name). ``dedup``: drop near-duplicates.
+    Returns {"written", "skipped_unreadable", "duplicates_dropped", "seconds"} and, for the record,
+    "files", "unreadable" (names) and "duplicates" ([dropped name, kept name] pairs).
+    """
+    from tqdm import tqdm
+
+    t0 = time.perf_counter()
+    src, out = Path(src), Path(out)
+    if not src.is_dir():
+        raise TinyscoreError(f"{src} is not a folder of images")
+    if not 8 <= int(size) <= 1024 or (dedup and size < THUMB):
+        raise TinyscoreError(f"size must be between {THUMB if dedup else 8} and 1024, got {size}")
+    if limit is not None and limit < 1:
+        raise TinyscoreError(f"limit must be at least 1, got {limit}")
+    size = int(size)
+    files = image_files(src)[:limit]
+    if not files:
+        raise TinyscoreError(f"no image files in {src}")
+    table = read_identities(identities) if identities is not None else None
+    dups = NearDuplicates() if dedup else None
+    unreadable, duplicates, kept_names, sizes = [], [], [], set()
+
+    with atomic_path(out) as tmp, h5py.File(tmp, "w") as f, \
+            tqdm(total=len(files), unit="img", desc="prepare", disable=not progress) as bar:
+        images = f.create_dataset("images", (0, size, size), np.uint8, maxshape=(None, size, size),
+                                  chunks=(256, size, size))
+        names = f.create_dataset("names", (0,), h5py.string_dtype(), maxshape=(None,), chunks=(CHUNK,))
+        idents = (f.create_dataset("identities", (0,), np.int32, maxshape=(None,), chunks=(CHUNK,))
+                  if table is not None else None)
+        for start in range(0, len(files), CHUNK):
+            faces, chunk_names = [], []
+            for p in files[start:start + CHUNK]:
+                im = read_image(p)
+                if im is None:
+                    unreadable.append(p.name)
+                else:
+                    sizes.add(im.size)
+                    faces.append(celeba_face(im, size))
+                    chunk_names.append(p.name)
+                bar.update()
+            if not faces:
+                continue
+            faces = np.stack(faces)
+            if dups is not None:
+                match = dups.add(faces)            # -1: kept; else the index of the kept image it repeats
+                seen = kept_names + [n for n, m in zip(chunk_names, match) if m < 0]
+                duplicates += [[chunk_names[i], seen[match[i]]] for i in np.flatnonzero(match >= 0)]
+                faces, chunk_names = faces[match < 0], seen[len(kept_names):]
+            k, m = len(kept_names), len(chunk_names)
+            images.resize(k + m, axis=0)
+            images[k:] = faces
+            names.resize(k + m, axis=0)
+            names[k:] = chunk_names
+            if idents is not None:
+                idents.resize(k + m, axis=0)
+                idents[k:] = [table.get(n, -1) for n in chunk_names]
+            kept_names += chunk_names
+        if not kept_names:
+            raise TinyscoreError(f"none of the {len(files)} image files in {src} could be read")
+        f.attrs.update(format=FORMAT, version=VERSION, size=size, source=src.name, files=len(files),
+                       source_sizes=" ".join(f"{w}x{h}" for w, h in sorted(sizes)),
+                       crop="CelebA face box rows 29:-29, cols 9:-9 of 178x218, scaled to the image",
+                       grayscale="(R + G + B) / 3", resize="box filter (area average), rounded to uint8",
+                       dedup=bool(dedup), dedup_threshold=DEDUP_THRESHOLD if dedup else np.nan,
+                       skipped_unreadable=len(unreadable), duplicates_dropped=len(duplicates),
+                       created=time.strftime("%Y-%m-%dT%H:%M:%S"))
+    if unreadable:
+        log.warning("skipped %d unreadable image files (first: %s)", len(unreadable), unreadable[0])
+    return {"written": len(kept_names), "skipped_unreadable": len(unreadable),
+            "duplicates_dropped": len(duplicates), "seconds": time.perf_counter() - t0,
+            "files": len(files), "unreadable": unreadable, "duplicates": duplicates}
+
+
+# ---------------------------------------------------------------------------------------------
+# datasets
+
+def split_pool(n: int, identities=None, data_seed: int = 0, test_fraction: float = 0.1,
+               max_test: int = 10_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices of halves A and B and of the test set (see the module docstring for the rule)."""
+    units = np.arange(n) if identities is None else np.asarray(identities, dtype=np.int64).copy()
+    if len(units) != n:
+        raise TinyscoreError(f"{len(units)} identities for {n} images")
+    unknown = units < 0
+    units[unknown] = -1 - np.arange(unknown.sum())           # an unknown identity is its own person
+    _, unit_of = np.unique(units, return_inverse=True)
+    counts = np.bincount(unit_of)
+    if len(counts) < 3:
+        raise TinyscoreError(f"cannot split {len(counts)} {'people' if identities is not None else 'images'}"
+                             " into halves A and B and a test set: need at least 3")
+    rng = np.random.default_rng(np.random.SeedSequence([int(data_seed), 1729]))
+    order = rng.permutation(len(counts))
+    target = min(max_test, max(1, round(test_fraction * n)))
+    n_test_units = int(np.searchsorted(np.cumsum(counts[order[::-1]]), target) + 1)
+    n_test_units = min(n_test_units, len(counts) - 2)         # leave a person for each half
+    side = np.full(len(counts), 2)                            # 0 = A, 1 = B, 2 = test
+    filled = [0, 0]
+    for u in order[:len(counts) - n_test_units]:
+        h = int(filled[1] < filled[0])
+        side[u], filled[h] = h, filled[h] + counts[u]
+    where = side[unit_of]
+    return tuple(rng.permutation(np.flatnonzero(where == s)) for s in range(3))
+
+
+def pixel_std(pool: np.ndarray, chunk: int = 4096) -> float:
+    """Standard deviation of all pixels of a pool, in [0, 1] units, in bounded memory."""
+    if pool.dtype == np.uint8:
+        hist = sum(np.bincount(pool[i:i + chunk].ravel(), minlength=256) for i in range(0, len(pool), chunk))
+        v = np.arange(256) / 255.0
+        mean = (hist * v).sum() / hist.sum()
+        return float(np.sqrt((hist * (v - mean) ** 2).sum() / hist.sum()))
+    s = s2 = 0.0
+    for i in range(0, len(pool), chunk):
+        x = pool[i:i + chunk].astype(np.float64)
+        s, s2 = s + x.sum(), s2 + (x * x).sum()
+    m = s / pool.size
+    return float(np.sqrt(max(s2 / pool.size - m * m, 0.0)))
+
+
+class ImageDataset(Dataset):
+    """A pool of grayscale images (N, H, W), uint8 0..255 or float32 0..1, split into A, B and test."""
+
+    def __init__(self, pool: np.ndarray, name: str = "images", identities=None, names=None,
+                 data_seed: int = 0, test_fraction: float = 0.1, max_test: int = 10_000):
+        if pool.ndim != 3 or pool.dtype not in (np.uint8, np.float32):
+            raise TinyscoreError(f"an image pool is (N, H, W) uint8 or float32, got {pool.dtype} {pool.shape}")
+        self.pool, self.name, self.data_seed = pool, name, int(data_seed)
+        self.identities = None if identities is None else np.asarray(identities)
+        self.names = names
+        self.shape = (1,) + pool.shape[1:]
+        a, b, t = split_pool(len(pool), self.identities, data_seed, test_fraction, max_test)
+        self.half_size, self.test_size = min(len(a), len(b)), len(t)
+        self.order = (a[:self.half_size], b[:self.half_size], t)   # pool indices of A, B, test
+        self.sigma_data = pixel_std(pool)
+        self.sigma_max = 1.0
+
+    def _take(self, stream: int, n: int) -> np.ndarray:
+        x = self.pool[self.order[stream][:n]]
+        x = x.astype(np.float32) / 255 if x.dtype == np.uint8 else x.astype(np.float32, copy=True)
+        return x[:, None]
+
+    def __repr__(self) -> str:
+        by = "identity" if self.identities is not None else "image"
+        return (f"ImageDataset({self.name!r}, {len(self.pool)} images {self.shape[1]}x{self.shape[2]}, "
+                f"halves of {self.half_size} split by {by}, {self.test_size} test)")
+
+
+def resize_pool(pool: np.ndarray, resolution: int, chunk: int = 4096) -> np.ndarray:
+    """A (N, H, W) pool box-filtered to (N, r, r), chunk by chunk; uint8 pools stay uint8 (rounded)."""
+    H, W = pool.shape[1:]
+    if resolution is None or (resolution, resolution) == (H, W):
+        return np.asarray(pool)
+    r = int(resolution)
+    if not 4 <= r <= min(H, W):
+        raise TinyscoreError(f"resolution must be between 4 and the image size {H}x{W}, got {resolution}")
+    if H != W:
+        log.warning("images of %dx%d resized to %dx%d change their aspect ratio", H, W, r, r)
+    out = np.empty((len(pool), r, r), pool.dtype)
+    for i in range(0, len(pool), chunk):
+        x = box_resize(np.asarray(pool[i:i + chunk], dtype=np.float32), (r, r))
+        out[i:i + chunk] = to_uint8(x) if pool.dtype == np.uint8 else x
+    return out
+
+
+def _as_pool(a: np.ndarray, where: str) -> np.ndarray:
+    """Check an image array: (N, H, W) or (N, 1, H, W), uint8 0..255 or float in [0, 1]."""
+    if a.ndim == 4 and a.shape[1] == 1:
+        a = a[:, 0]
+    if a.ndim != 3 or min(a.shape) < 1:
+        raise TinyscoreError(f"{where}: expected images of shape (N, H, W) or (N, 1, H, W), got {a.shape}")
+    if a.dtype == np.uint8:
+        return np.ascontiguousarray(a)
+    if np.issubdtype(a.dtype, np.integer):
+        if a.min() < 0 or a.max() > 255:
+            raise TinyscoreError(f"{where}: integer images must lie in 0..255")
+        return a.astype(np.uint8)
+    if np.issubdtype(a.dtype, np.floating):
+        if not np.isfinite(a).all() or a.min() < -1e-6 or a.max() > 1 + 1e-6:
+            raise TinyscoreError(f"{where}: float images must lie in [0, 1] (uint8 0..255 is also accepted)")
+        return np.clip(a, 0, 1).astype(np.float32)
+    raise TinyscoreError(f"{where}: images of dtype {a.dtype} are not supported")
+
+
+def _load_h5(path: Path, resolution):
+    try:
+        f = h5py.File(path, "r")
+    except OSError:
+        raise TinyscoreError(f"{path} is not an HDF5 file") from None
+    with f:
+        fmt = f.attrs.get("format", "")
+        if fmt != FORMAT or "images" not in f:
+            raise TinyscoreError(f"{path} is not a tinyscore image file (format {fmt!r}); "
+                                 "make one with tinyscore.images.prepare_celeba")
+        if int(f.attrs.get("version", 0)) > VERSION:
+            raise TinyscoreError(f"{path} has image format version {f.attrs['version']}, newer than this tinyscore")
+        ds = f["images"]
+        if ds.ndim != 3 or ds.dtype != np.uint8:
+            raise TinyscoreError(f"{path}: /images must be (N, H, W) uint8, got {ds.dtype} {ds.shape}")
+        pool = resize_pool(ds, resolution) if resolution else ds[...]
+        ids = f["identities"][...] if "identities" in f else None
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["names"][...]] if "names" in f else None
+    return pool, ids, names
+
+
+def _sibling_identities(path: Path, n: int):
+    """Identities beside an .npy: STEM_identities.npy, STEM_targets.npy, PREFIX_identities/targets.npy."""
+    prefix = path.stem.split("_")[0]
+    for stem in dict.fromkeys((path.stem, prefix)):
+        for kind in ("identities", "targets"):
+            p = path.with_name(f"{stem}_{kind}.npy")
+            if p.is_file():
+                ids = np.load(p, allow_pickle=False)
+                if ids.shape == (n,) and np.issubdtype(ids.dtype, np.integer):
+                    log.info("identities of %s from %s", path.name, p.name)
+                    return ids
+    return None
+
+
+def _load_array(path: Path):
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise TinyscoreError(f"cannot read {path}: {e}") from None
+    if isinstance(data, np.ndarray):
+        pool = _as_pool(data, path.name)
+        return pool, _sibling_identities(path, len(pool)), None
+    with data:
+        keys = list(data.keys())
+        key = "images" if "images" in keys else ("x" if "x" in keys else (keys[0] if len(keys) == 1 else None))
+        if key is None:
+            raise TinyscoreError(f"{path.name}: expected an 'images' array, found {', '.join(keys) or 'none'}")
+        pool = _as_pool(data[key], f"{path.name}[{key}]")
+        ids = next((data[k] for k in ("identities", "targets") if k in keys), None)
+    if ids is not None and ids.shape != (len(pool),):
+        raise TinyscoreError(f"{path.name}: identities of shape {ids.shape} for {len(pool)} images")
+    return pool, ids, None
+
+
+def _load_folder(path: Path, resolution):
+    files = image_files(path)
+    if not files:
+        raise TinyscoreError(f"no image files in {path}")
+    pool, names, skipped = [], [], 0
+    for p in files:
+        im = read_image(p)
+        if im is None:
+            skipped += 1
+            continue
+        g = gray(image_pixels(im))
+        if resolution:
+            if not 4 <= resolution <= min(g.shape):
+                raise TinyscoreError(f"resolution must be between 4 and the image size, got {resolution} for {p.name}")
+            g = box_resize(g, (resolution, resolution))
+        elif pool and g.shape != pool[0].shape:
+            raise TinyscoreError(f"images in {path} differ in size ({pool[0].shape[1]}x{pool[0].shape[0]}, "
+                                 f"{g.shape[1]}x{g.shape[0]} for {p.name}): give a resolution")
+        pool.append(to_uint8(g))
+        names.append(p.name)
+    if skipped:
+        log.warning("skipped %d unreadable image files in %s", skipped, path)
+    if not pool:
+        raise TinyscoreError(f"none of the image files in {path} could be read")
+    return np.stack(pool), None, names
+
+
+def load_image_dataset(spec: str, data_seed: int = 0, resolution: int | None = None,
+                       identities=None) -> ImageDataset:
+    """An image dataset from its command-line spelling.
+
+    ``celeba:FILE.h5`` or ``FILE.h5``   a file made by :func:`prepare_celeba`
+    ``FOLDER``                         any PIL-readable images, grayscale (R + G + B) / 3; all one size
+                                       unless ``resolution`` is given
+    ``FILE.npy`` / ``FILE.npz``        (N, H, W) or (N, 1, H, W), uint8 0..255 or float in [0, 1]
+
+    ``resolution`` box-filters every image to resolution x resolution at load (e.g. 80 -> 40 for CPU
+    runs). ``identities`` (an array, one per image) overrides the identities found with the data.
+    """
+    s = spec
+    for prefix in ("celeba:", "images:"):
+        if s.startswith(prefix):
+            s = s[len(prefix):]
+    path = Path(s).expanduser()
+    if resolution is not None and int(resolution) < 4:
+        raise TinyscoreError(f"resolution must be at least 4, got {resolution}")
+    if not path.exists():
+        raise TinyscoreError(f"image data {s!r} does not exist")
+    if path.is_dir():
+        if spec.startswith("celeba:"):
+            raise TinyscoreError(f"celeba:{s} is a folder: prepare it into an .h5 file first (prepare_celeba)")
+        pool, ids, names = _load_folder(path, resolution)
+    elif path.suffix.lower() in (".h5", ".hdf5"):
+        pool, ids, names = _load_h5(path, resolution)
+    elif path.suffix.lower() in (".npy", ".npz"):
+        pool, ids, names = _load_array(path)
+        pool = resize_pool(pool, resolution) if resolution else pool
+    else:
+        raise TinyscoreError(f"unknown image data {s!r}: expected a .h5 file, a folder of images or .npy/.npz")
+    if identities is not None:
+        ids = np.asarray(identities)
+        if ids.shape != (len(pool),):
+            raise TinyscoreError(f"{len(ids)} identities given for {len(pool)} images")
+    return ImageDataset(pool, name=path.stem, identities=ids, names=names, data_seed=data_seed)
