@@ -57,8 +57,9 @@ Three implementations live here:
 
 Precision: the expansion ||y||^2 - 2 y.x + ||x||^2 cancels when y is close to x and the norms
 are large; the Triton kernels therefore run their dot products in IEEE float32 (never TF32),
-and distances are clamped at 0.  For sigma much smaller than ~1e-3 of the data norm prefer
-float64 inputs, which use the reference path.
+and distances are clamped at 0 (the cuBLAS products of the large-D path follow PyTorch's
+float32 matmul setting, IEEE unless someone enabled TF32).  For sigma much smaller than ~1e-3
+of the data norm prefer float64 inputs, which use the reference path.
 """
 
 from __future__ import annotations
@@ -286,6 +287,7 @@ def _triton_fused(y, x, inv, lw, splits: Optional[int] = None):
         y, x, inv, lw if lw is not None else inv, m, l, acc,
         B, N, D, keys_per_split, y.stride(0), x.stride(0),
         HAS_LW=lw is not None, BLOCK_B=block_b, BLOCK_N=block_n, BLOCK_D=block_d,
+        num_warps=4 if block_d <= 64 else 8,  # more threads to hold the BLOCK_B x D accumulator
     )
     # combine the splits with the same rescaling rule as the online update
     m_all = m.amax(dim=0)
