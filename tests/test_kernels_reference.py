@@ -263,3 +263,55 @@ def test_bench_rows_have_the_documented_fields():
     assert all(set(r) == keys for r in rows)
     assert any(r["note"].startswith("skipped: would allocate") for r in rows)
     assert "ours_s" in bench.format_table(rows)
+
+
+# ----------------------------------------------------------------------------- ahead-of-time compile
+
+
+def _compiled_triton():
+    if not dispatch.HAS_TRITON or dispatch.triton_imported_for_interpreter():
+        return None
+    try:
+        import triton
+        from triton.backends.compiler import GPUTarget
+        from triton.compiler import ASTSource
+
+        return triton, GPUTarget, ASTSource
+    except Exception:  # pragma: no cover
+        return None
+
+
+@pytest.mark.skipif(_compiled_triton() is None, reason="needs triton without the interpreter")
+def test_kernels_compile_for_a_gpu_target():
+    """Compile each kernel to a CUDA binary (no GPU needed): catches what the interpreter forgives."""
+    triton, GPUTarget, ASTSource = _compiled_triton()
+    import kernels.empirical as emp
+    import kernels.ssm as ssm
+
+    div = sys.modules["kernels.divergence"]
+    f32, i32, cx = "*fp32", "i32", "constexpr"
+    jobs = [
+        (emp._empirical_fused_kernel,
+         dict(y_ptr=f32, x_ptr=f32, inv_ptr=f32, lw_ptr=f32, m_ptr=f32, l_ptr=f32, acc_ptr=f32, B=i32, N=i32,
+              D=i32, keys_per_split=i32, stride_y=i32, stride_x=i32, HAS_LW=cx, BLOCK_B=cx, BLOCK_N=cx, BLOCK_D=cx),
+         dict(HAS_LW=True, BLOCK_B=32, BLOCK_N=32, BLOCK_D=256), 8),
+        (emp._softmax_update_kernel,
+         dict(s_ptr=f32, yy_ptr=f32, xx_ptr=f32, inv_ptr=f32, lw_ptr=f32, m_ptr=f32, l_ptr=f32, alpha_ptr=f32,
+              B=i32, C=i32, stride_s=i32, HAS_LW=cx, BLOCK_B=cx, BLOCK_C=cx),
+         dict(HAS_LW=True, BLOCK_B=16, BLOCK_C=128), 4),
+        (ssm._project_kernel,
+         dict(x_ptr=f32, p_ptr=f32, seed="i64", base="i64", B=i32, D=i32, stride_x=i32, GAUSSIAN=cx, BLOCK_B=cx,
+              BLOCK_D=cx),
+         dict(GAUSSIAN=True, BLOCK_B=16, BLOCK_D=256), 4),
+        (ssm._expand_kernel,
+         dict(q_ptr="*fp64", g_ptr="*fp64", seed=i32, base=i32, B=i32, D=i32, GAUSSIAN=cx, BLOCK_B=cx, BLOCK_D=cx),
+         dict(GAUSSIAN=False, BLOCK_B=16, BLOCK_D=256), 4),
+        (div._divergence_kernel,
+         dict(a_ptr="*fp16", b_ptr="*fp16", y_ptr="*fp16", l2_ptr=f32, cos_ptr=f32, B=i32, D=i32, stride_a=i32,
+              stride_b=i32, stride_y=i32, ACC_F64=cx, BLOCK_B=cx, BLOCK_D=cx),
+         dict(ACC_F64=False, BLOCK_B=8, BLOCK_D=512), 4),
+    ]
+    for fn, signature, constexprs, warps in jobs:
+        compiled = triton.compile(ASTSource(fn, signature, constexprs=constexprs),
+                                  target=GPUTarget("cuda", 80, 32), options={"num_warps": warps})
+        assert "cubin" in compiled.asm, fn.__name__
