@@ -1,0 +1,119 @@
+"""Datasets: a pool split into disjoint halves A and B, first-N subsets, and a held-out test set.
+
+The study trains two models on disjoint data and compares them, so every dataset answers
+
+    subset(n, half)   the first n points of half A or half B (n capped at the half's size)
+    test(n)           the first n points of a held-out test set, disjoint from both halves
+
+and the answer depends only on the dataset and its ``data_seed``: the same seed gives the same
+points, and the first n of a half are the same whatever larger n another run asked for.
+
+Mixture datasets draw their points in blocks of ``BLOCK`` samples, block k of stream s (0 = A,
+1 = B, 2 = test) from the seed sequence (data_seed, s, k); a subset of n points draws only the
+blocks it needs. Image datasets (``tinyscore.images``) keep the same interface.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from .errors import TinyscoreError
+from .mixtures import BENCHMARKS, GaussianMixture, load_mixture
+
+log = logging.getLogger("tinyscore")
+
+HALVES = ("a", "b")
+
+
+class Dataset:
+    """The interface every dataset offers; subclasses fill ``_take``."""
+
+    name: str = "dataset"
+    shape: tuple = ()          # shape of one point, e.g. (2,) or (1, 40, 40)
+    half_size: int = 0         # points in each of halves A and B
+    test_size: int = 0
+    mixture: GaussianMixture | None = None   # the analytic density, when there is one
+    sigma_data: float = 1.0    # typical per-coordinate spread, used to precondition networks
+    sigma_max: float = 1.0     # default top of the training noise range
+
+    @property
+    def dim(self) -> int:
+        return int(np.prod(self.shape))
+
+    def cap(self, n: int, half: str = "a") -> int:
+        """n, capped at the half's size (with a notice in the log when it is)."""
+        if n < 1:
+            raise TinyscoreError(f"N must be at least 1, got {n}")
+        if half not in HALVES:
+            raise TinyscoreError(f"half must be 'a' or 'b', got {half!r}")
+        if n > self.half_size:
+            log.warning("N=%d is larger than half %s of %s (%d points): using N=%d",
+                        n, half.upper(), self.name, self.half_size, self.half_size)
+            return self.half_size
+        return n
+
+    def subset(self, n: int, half: str = "a") -> np.ndarray:
+        """The first n points of half A or B, float32, shape (n, *shape)."""
+        n = self.cap(n, half)
+        return self._take(HALVES.index(half), n)
+
+    def test(self, n: int) -> np.ndarray:
+        """The first n held-out test points (never in either half)."""
+        if n < 1:
+            raise TinyscoreError(f"the number of test points must be at least 1, got {n}")
+        if n > self.test_size:
+            raise TinyscoreError(f"{self.name} has {self.test_size} held-out test points, {n} asked for")
+        return self._take(2, n)
+
+    def _take(self, stream: int, n: int) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class MixtureDataset(Dataset):
+    """Samples of a Gaussian mixture: up to 100,000 per half and 10,000 test points."""
+
+    BLOCK = 1000
+
+    def __init__(self, mixture: GaussianMixture, data_seed: int = 0, half_size: int = 100_000,
+                 test_size: int = 10_000):
+        self.mixture, self.data_seed = mixture, int(data_seed)
+        self.name, self.shape = mixture.name, (mixture.D,)
+        self.half_size, self.test_size = half_size, test_size
+        self.sigma_data = mixture.spread()
+        # noise should reach past the data's spread; the analysis sigmas go up to 1.0
+        self.sigma_max = float(max(1.0, round(2 * self.sigma_data, 1)))
+        self._blocks: dict = {}
+
+    def _block(self, stream: int, k: int) -> np.ndarray:
+        key = (stream, k)
+        if key not in self._blocks:
+            seq = np.random.SeedSequence([self.data_seed, stream, k])
+            self._blocks[key] = self.mixture.sample(self.BLOCK, seq).astype(np.float32)
+        return self._blocks[key]
+
+    def _take(self, stream: int, n: int) -> np.ndarray:
+        blocks = [self._block(stream, k) for k in range(-(-n // self.BLOCK))]
+        return np.concatenate(blocks)[:n]
+
+
+def load_dataset(spec: str, data_seed: int = 0, resolution: int | None = None) -> Dataset:
+    """A dataset from its command-line spelling.
+
+    ``uniform`` ... ``thinmanifold``   a benchmark mixture (DESIGN section 3)
+    ``FILE.json``                      a user's mixture in the same JSON format
+    ``celeba:FILE.h5``, a folder of images, ``FILE.npy`` / ``FILE.npz``   images (tinyscore.images)
+    """
+    if not isinstance(spec, str) or not spec:
+        raise TinyscoreError("no dataset given")
+    if spec in BENCHMARKS or spec.endswith(".json"):
+        return MixtureDataset(load_mixture(spec), data_seed=data_seed)
+    if spec.startswith(("celeba:", "images:")) or spec.endswith((".npy", ".npz", ".h5")) or Path(spec).is_dir():
+        try:
+            from . import images
+        except ImportError as e:  # pragma: no cover - images is part of the package
+            raise TinyscoreError(f"image datasets are unavailable: {e}") from None
+        return images.load_image_dataset(spec, data_seed=data_seed, resolution=resolution)
+    raise TinyscoreError(f"unknown dataset {spec!r}: expected one of {', '.join(BENCHMARKS)}, a mixture "
+                         "FILE.json, celeba:FILE.h5, a folder of images or an .npy/.npz array")

@@ -1,0 +1,91 @@
+r"""Backbones: a UNet-shaped MLP for vectors, and the log-sigma embedding every backbone shares.
+
+A backbone is a plain function F(x, log_sigma) -> same shape as x. It knows nothing of scores or
+denoisers: :mod:`tinyscore.models` turns its output into D(y, sigma) and s(y, sigma), so the three
+variants of the study share one architecture and differ only in their objective.
+
+The noise level enters through an embedding of log(sigma): random Fourier features
+[cos(2 pi f log sigma), sin(2 pi f log sigma)] followed by a small MLP, added inside every block
+(as in NCSN++ / EDM). A sigma-blind backbone (``conditional=False``, the Kadkhodaie et al.
+denoiser) has no embedding at all and cannot see sigma.
+
+UNet-shaped MLP (for vectors in R^D):
+
+    x -> in(D -> w) -> down1(w -> 2w) -> down2(2w -> 4w) -> up2(4w -> 2w) -> up1([2w, 2w] -> w) -> out([w, w] -> D)
+                 \________________________ skip ________________________/        /
+                                       \__________________ skip ________________/
+
+widening then narrowing, with the skips concatenated on the way back up, like a UNet's.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+class SigmaEmbedding(nn.Module):
+    """log(sigma) -> Fourier features -> MLP -> (B, dim)."""
+
+    def __init__(self, dim: int = 64, n_freq: int = 16, scale: float = 1.0):
+        super().__init__()
+        # fixed (not trained) frequencies; a buffer so they travel with the checkpoint
+        self.register_buffer("freqs", torch.randn(n_freq, generator=torch.Generator().manual_seed(0)) * scale)
+        self.mlp = nn.Sequential(nn.Linear(2 * n_freq, dim), nn.SiLU(), nn.Linear(dim, dim))
+
+    def forward(self, log_sigma: torch.Tensor) -> torch.Tensor:
+        angle = 2 * math.pi * log_sigma[:, None].to(self.freqs.dtype) * self.freqs[None]
+        return self.mlp(torch.cat([angle.cos(), angle.sin()], dim=1))
+
+
+class Block(nn.Module):
+    """Linear -> (+ sigma embedding) -> SiLU -> Linear -> SiLU."""
+
+    def __init__(self, d_in: int, d_out: int, emb_dim: int | None):
+        super().__init__()
+        self.lin1, self.lin2 = nn.Linear(d_in, d_out), nn.Linear(d_out, d_out)
+        self.emb = nn.Linear(emb_dim, d_out) if emb_dim else None
+
+    def forward(self, h, emb):
+        h = self.lin1(h)
+        if self.emb is not None:
+            h = h + self.emb(emb)
+        return nn.functional.silu(self.lin2(nn.functional.silu(h)))
+
+
+class MLPUNet(nn.Module):
+    """The vector backbone: F(x, log_sigma) in R^D, widening then narrowing with skips."""
+
+    def __init__(self, dim: int, width: int = 64, emb_dim: int = 64, conditional: bool = True):
+        super().__init__()
+        self.conditional = conditional
+        e = emb_dim if conditional else None
+        self.embed = SigmaEmbedding(emb_dim) if conditional else None
+        self.inp = nn.Linear(dim, width)
+        self.down1, self.down2 = Block(width, 2 * width, e), Block(2 * width, 4 * width, e)
+        self.up2, self.up1 = Block(4 * width, 2 * width, e), Block(4 * width, width, e)
+        self.out = nn.Linear(2 * width, dim)
+        nn.init.zeros_(self.out.weight)   # start as F = 0: the identity denoiser
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, x: torch.Tensor, log_sigma: torch.Tensor | None = None) -> torch.Tensor:
+        emb = self.embed(log_sigma) if self.conditional else None
+        h0 = self.inp(x)
+        h1 = self.down1(h0, emb)
+        h2 = self.down2(h1, emb)
+        u1 = self.up2(h2, emb)
+        u0 = self.up1(torch.cat([u1, h1], dim=1), emb)
+        return self.out(torch.cat([u0, h0], dim=1))
+
+
+def build_backbone(arch: str, shape, conditional: bool, **opts) -> nn.Module:
+    """The backbone named by a checkpoint's config: ``mlp`` for vectors, ``conv`` for images."""
+    if arch == "mlp":
+        if len(shape) != 1:
+            raise ValueError(f"the mlp backbone takes vectors, not points of shape {tuple(shape)}")
+        return MLPUNet(shape[0], conditional=conditional, **opts)
+    if arch == "conv":
+        from .unet import ConvUNet
+        return ConvUNet(shape, conditional=conditional, **opts)
+    raise ValueError(f"unknown backbone {arch!r}")
