@@ -1,0 +1,112 @@
+r"""Metrics: how far two models are from each other, and from the truth (DESIGN section 5).
+
+**Divergence between models A and B** on the same probes, per noise level:
+
+    L2     = || D_A(y, sigma) - D_B(y, sigma) ||_2             per probe: mean and sd over probes
+    RMS    = sqrt( mean_probes L2^2 / dim )                    the same, per coordinate
+    cosine = cos( d_A(y, sigma), d_B(y, sigma) ),  d = D - y   per probe: mean and sd
+
+For the one-step kind, y = x0 + sigma z is the same for both models. Along the path each model
+follows its own trajectory x_A(t), x_B(t) from the same start, so the path kind compares
+D_A(x_A(t)) with D_B(x_B(t)) and the directions D_A(x_A) - x_A with D_B(x_B) - x_B.
+
+The per-probe reductions run through ``kernels.divergence`` (one read of the inputs), and files
+are read a chunk of probes at a time, so trajectory files larger than memory are fine.
+
+**Score error against an analytic mixture**: relative error ||s_model - s_true|| / ||s_true||
+and the sigma^2-weighted squared error sigma^2 ||s_model - s_true||^2 = ||D_model - D*||^2 / sigma^2.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+import kernels
+
+from .store import check_comparable, open_trajectories
+
+FIELDS = ("sigma", "l2_mean", "l2_std", "rms", "cosine_mean", "cosine_std")
+
+
+class _Moments:
+    """Running mean and sd of per-probe values (combined chunk by chunk)."""
+
+    def __init__(self):
+        self.n, self.s, self.ss = 0, 0.0, 0.0
+
+    def add(self, v: torch.Tensor):
+        v = v.double()
+        self.n += v.numel()
+        self.s += float(v.sum())
+        self.ss += float((v * v).sum())
+
+    @property
+    def mean(self):
+        return self.s / self.n
+
+    @property
+    def std(self):
+        return float(np.sqrt(max(self.ss / self.n - self.mean ** 2, 0.0)))
+
+
+def _row(sigma, l2: _Moments, cos: _Moments, dim: int) -> dict:
+    return {"sigma": float(sigma), "l2_mean": l2.mean, "l2_std": l2.std,
+            "rms": float(np.sqrt(l2.ss / l2.n / dim)), "cosine_mean": cos.mean, "cosine_std": cos.std}
+
+
+def _flat(a) -> torch.Tensor:
+    a = torch.from_numpy(np.ascontiguousarray(a))
+    return a.reshape(a.shape[0], -1)
+
+
+def diverge(path_a, path_b, chunk: int = 1024) -> dict:
+    """Compare two trajectory files: {"onestep": [row per sigma], "path": [row per path step]}."""
+    with open_trajectories(path_a) as fa, open_trajectories(path_b) as fb:
+        check_comparable(fa, fb, str(path_a), str(path_b))
+        P = fa["probes/x0"].shape[0]
+        dim = int(np.prod(fa["probes/x0"].shape[1:]))
+        result = {"onestep": [], "path": []}
+        for i, sigma in enumerate(fa["sigmas"][()]):
+            l2, cos = _Moments(), _Moments()
+            for a in range(0, P, chunk):
+                y = _flat(fa["probes/x0"][a:a + chunk] + sigma * fa["probes/z"][a:a + chunk])
+                d, c = kernels.divergence(_flat(fa["onestep/denoised"][i, a:a + chunk]),
+                                          _flat(fb["onestep/denoised"][i, a:a + chunk]), y)
+                l2.add(d)
+                cos.add(c)
+            result["onestep"].append(_row(sigma, l2, cos, dim))
+        for t, sigma in enumerate(fa["path/sigmas"][()]):
+            l2, cos = _Moments(), _Moments()
+            for a in range(0, P, chunk):
+                den_a, den_b = _flat(fa["path/denoised"][t, a:a + chunk]), _flat(fb["path/denoised"][t, a:a + chunk])
+                dir_a = den_a - _flat(fa["path/states"][t, a:a + chunk])
+                dir_b = den_b - _flat(fb["path/states"][t, a:a + chunk])
+                _, c = kernels.divergence(dir_a, dir_b, torch.zeros_like(dir_a))
+                l2.add(torch.linalg.vector_norm((den_a - den_b).double(), dim=1))
+                cos.add(c)
+            result["path"].append(_row(sigma, l2, cos, dim))
+    return result
+
+
+def format_table(result: dict, analysis_sigmas=None) -> str:
+    """The table ``diverge`` prints: one line per (kind, sigma). Path rows are shown at the
+    analysis sigmas (the ladder passes through them); --json holds every path step."""
+    keep = None if analysis_sigmas is None else {round(float(s), 12) for s in analysis_sigmas}
+    lines = [f"{'kind':<8}{'sigma':>9}{'L2 mean':>12}{'L2 sd':>12}{'RMS':>12}{'cos mean':>10}{'cos sd':>9}"]
+    for kind in ("onestep", "path"):
+        for r in result[kind]:
+            if kind == "path" and keep is not None and round(r["sigma"], 12) not in keep:
+                continue
+            lines.append(f"{kind:<8}{r['sigma']:>9.4g}{r['l2_mean']:>12.5g}{r['l2_std']:>12.5g}{r['rms']:>12.5g}"
+                         f"{r['cosine_mean']:>10.4f}{r['cosine_std']:>9.4f}")
+    return "\n".join(lines)
+
+
+def score_error(model, mixture, y: torch.Tensor, sigma: float) -> dict:
+    """Relative and sigma^2-weighted score errors of ``model`` against the analytic mixture at y."""
+    with torch.no_grad():
+        s_model = model.score(y, sigma).double().cpu().numpy()
+    s_true = mixture.score(y.double().cpu().numpy(), sigma)
+    err = np.linalg.norm(s_model - s_true, axis=1)
+    return {"sigma": float(sigma), "relative": float(np.linalg.norm(err) / np.linalg.norm(s_true)),
+            "weighted_sq": float(np.mean(sigma ** 2 * err ** 2)), "per_point": err / np.linalg.norm(s_true, axis=1)}

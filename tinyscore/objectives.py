@@ -1,0 +1,121 @@
+r"""The three training objectives of the study, as small callables (DESIGN section 2).
+
+Every loss takes (model, x, sigma, generator) with clean data x (B, ...), per-sample noise levels
+sigma (B,), and returns the per-sample loss (B,). With y = x + sigma z, z ~ N(0, I):
+
+    reconstruction (denoiser):   || x - D(y, sigma) ||^2                                     (R)
+    denoising score matching:    || sigma s(y, sigma) + z ||^2          (lambda(sigma) = sigma^2)  (DSM)
+    sliced score matching:       sigma^2 [ v^T grad_y(v^T s) + 1/2 (v^T s)^2 ]              (SSM)
+    ... with variance reduction: sigma^2 [ v^T grad_y(v^T s) + 1/2 ||s||^2 ]                (SSM-VR)
+
+(DSM) is minimised by the score of p_sigma because E[-z / sigma | y] = s(y, sigma) (Vincent 2011).
+(SSM) never uses z, only the noisy point y: it is Hyvarinen's score matching,
+E[tr(grad_y s) + 1/2 ||s||^2], with the Jacobian trace estimated by random projections v
+(E[v v^T] = I, so E[v^T J v] = tr J; Song et al. 2019). Its minimiser is therefore the score of
+the distribution y comes from, p_sigma, exactly as for DSM, but reached without knowing z.
+
+The projection term needs one Jacobian-vector product per projection:
+
+* ``jvp="backward"`` the reference way (Song et al. 2019): p = v^T s, then
+  g = grad_y p (a second backward pass that builds a graph), then v^T g = v^T J^T v = v^T J v;
+* ``jvp="forward"`` forward-mode AD: (s, J v) in one forward pass with a tangent, then v^T (J v).
+
+The v are generated from a seed by Philox inside ``kernels.project`` (kernel 2 of DESIGN section 7),
+so no M x B x D tensor of projections is ever stored; the same seed gives the same v everywhere.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+
+import kernels
+
+
+def _sq(t: torch.Tensor) -> torch.Tensor:
+    """Per-sample squared norm of a batch of any shape."""
+    return t.flatten(1).pow(2).sum(1)
+
+
+def _noisy(x, sigma, gen):
+    z = torch.randn(x.shape, generator=gen, device=x.device, dtype=x.dtype)
+    return x + sigma.reshape(-1, *([1] * (x.ndim - 1))) * z, z
+
+
+class ReconstructionLoss:
+    """(R): the plain denoising loss of the UNet denoiser (Kadkhodaie et al. 2024)."""
+
+    def __call__(self, model, x, sigma, gen):
+        y, _ = _noisy(x, sigma, gen)
+        return _sq(model.denoise(y, sigma) - x)
+
+
+class DSMLoss:
+    """(DSM): denoising score matching with the weight lambda(sigma) = sigma^2."""
+
+    def __call__(self, model, x, sigma, gen):
+        y, z = _noisy(x, sigma, gen)
+        return _sq(sigma.reshape(-1, *([1] * (x.ndim - 1))) * model.score(y, sigma) + z)
+
+
+class SSMLoss:
+    """(SSM) / (SSM-VR): sliced score matching on noisy samples, M projections per sample."""
+
+    def __init__(self, vr: bool = True, kind: str = "rademacher", n_proj: int = 1, jvp: str = "forward",
+                 backend: str | None = None):
+        if kind not in ("rademacher", "gaussian"):
+            raise ValueError(f"projection kind must be rademacher or gaussian, got {kind!r}")
+        if jvp not in ("forward", "backward"):
+            raise ValueError(f"jvp must be forward or backward, got {jvp!r}")
+        if n_proj < 1:
+            raise ValueError("at least one projection is needed")
+        self.vr, self.kind, self.n_proj, self.jvp, self.backend = vr, kind, n_proj, jvp, backend
+
+    def __call__(self, model, x, sigma, gen):
+        y, _ = _noisy(x, sigma, gen)                     # only y is used: SSM never sees z
+        y = y.detach().requires_grad_(True)
+        seed = int(torch.randint(0, 2**31 - 1, (1,), generator=gen, device=gen.device))
+        B = y.shape[0]
+
+        def score(t):
+            return model.score(t, sigma).reshape(B, -1)
+
+        jac = torch.zeros(B, device=y.device, dtype=y.dtype)   # mean over m of v^T J v
+        proj_sq = torch.zeros_like(jac)                        # mean over m of (v^T s)^2
+        s = None
+        for m in range(self.n_proj):
+            if self.jvp == "backward":
+                s = score(y) if s is None else s
+                p = kernels.project(s, seed, m, self.kind, backend=self.backend)
+                (g,) = torch.autograd.grad(p.sum(), y, create_graph=True)      # J^T v per sample
+                vjv = kernels.project(g.reshape(B, -1), seed, m, self.kind, backend=self.backend)
+            else:
+                v = kernels.projection_vectors((B, y[0].numel()), seed, m, self.kind, device=y.device, dtype=y.dtype)
+                s, jv = torch.func.jvp(score, (y,), (v.reshape(y.shape),))
+                vjv = (v * jv).sum(1)
+                p = (v * s).sum(1)
+            jac = jac + vjv / self.n_proj
+            proj_sq = proj_sq + p.pow(2) / self.n_proj
+        half_sq = 0.5 * (s.pow(2).sum(1) if self.vr else proj_sq)
+        return sigma.pow(2) * (jac + half_sq)
+
+
+def make_loss(variant: str, ssm_vr: bool = True, ssm_kind: str = "rademacher", ssm_proj: int = 1,
+              ssm_jvp: str = "forward"):
+    """The objective that trains ``variant``."""
+    if variant == "denoiser":
+        return ReconstructionLoss()
+    if variant == "ncsn":
+        return DSMLoss()
+    if variant == "ssm":
+        return SSMLoss(vr=ssm_vr, kind=ssm_kind, n_proj=ssm_proj, jvp=ssm_jvp)
+    raise ValueError(f"unknown variant {variant!r}")
+
+
+def sample_sigma(n: int, sigma_min: float, sigma_max: float, gen: torch.Generator, levels: int = 0,
+                 device="cpu") -> torch.Tensor:
+    """Training noise levels: log-uniform in [sigma_min, sigma_max], or a geometric ladder of L levels."""
+    u = torch.rand(n, generator=gen, device=device)
+    if levels > 1:
+        u = torch.floor(u * levels) / (levels - 1)
+    return torch.exp(math.log(sigma_min) + u * math.log(sigma_max / sigma_min))
