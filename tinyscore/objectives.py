@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 
 import torch
+import torch.autograd.forward_ad as fwAD
 
 import kernels
 
@@ -61,7 +62,7 @@ class DSMLoss:
 class SSMLoss:
     """(SSM) / (SSM-VR): sliced score matching on noisy samples, M projections per sample."""
 
-    def __init__(self, vr: bool = True, kind: str = "rademacher", n_proj: int = 1, jvp: str = "forward",
+    def __init__(self, vr: bool = True, kind: str = "rademacher", n_proj: int = 1, jvp: str = "backward",
                  backend: str | None = None):
         if kind not in ("rademacher", "gaussian"):
             raise ValueError(f"projection kind must be rademacher or gaussian, got {kind!r}")
@@ -91,7 +92,8 @@ class SSMLoss:
                 vjv = kernels.project(g.reshape(B, -1), seed, m, self.kind, backend=self.backend)
             else:
                 v = kernels.projection_vectors((B, y[0].numel()), seed, m, self.kind, device=y.device, dtype=y.dtype)
-                s, jv = torch.func.jvp(score, (y,), (v.reshape(y.shape),))
+                with fwAD.dual_level():                              # (s, J v) in one forward pass
+                    s, jv = fwAD.unpack_dual(score(fwAD.make_dual(y, v.reshape(y.shape))))
                 vjv = (v * jv).sum(1)
                 p = (v * s).sum(1)
             jac = jac + vjv / self.n_proj
@@ -101,7 +103,7 @@ class SSMLoss:
 
 
 def make_loss(variant: str, ssm_vr: bool = True, ssm_kind: str = "rademacher", ssm_proj: int = 1,
-              ssm_jvp: str = "forward"):
+              ssm_jvp: str = "backward"):
     """The objective that trains ``variant``."""
     if variant == "denoiser":
         return ReconstructionLoss()

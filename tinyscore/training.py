@@ -34,7 +34,7 @@ log = logging.getLogger("tinyscore")
 #: defaults for every option of a run (the CLI shows the same ones)
 DEFAULTS = dict(variant="ssm", data="uniform", data_seed=0, n=1000, half="a", steps=1500, batch_size=256,
                 lr=2e-3, seed=0, sigma_min=0.01, sigma_max=None, sigma_levels=0, conditional=None,
-                width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="forward", log_every=50)
+                width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="backward", log_every=50)
 
 
 def pick_device(device: str) -> torch.device:

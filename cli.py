@@ -1,0 +1,193 @@
+"""tinyscore command line: parses and validates, then calls the library.
+
+    python cli.py train --variant ssm          # trains on an embedded default, no download
+    python cli.py trajectories RUN --out a.h5  # denoising trajectories into HDF5
+    python cli.py diverge a.h5 b.h5            # how two models diverge as sigma -> 0
+
+Bad input gets one line on stderr and exit status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from tinyscore import __version__
+from tinyscore.errors import TinyscoreError
+
+VARIANTS = ("denoiser", "ncsn", "ssm")
+log = logging.getLogger("tinyscore")
+
+
+def _data_options(f):
+    """--data / --data-seed / --resolution: how a dataset is chosen, shared by several commands."""
+    f = click.option("--resolution", type=click.IntRange(min=4), default=None,
+                     help="Images only: downsample to this many pixels a side at load.")(f)
+    f = click.option("--data-seed", type=int, default=0, show_default=True,
+                     help="Seed of the sample pool and its split into halves A, B and test.")(f)
+    return f
+
+
+def _json_out(obj, path) -> None:
+    from tinyscore.store import atomic_path
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(json.dumps(obj, indent=2) + "\n")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(version=__version__, message="tinyscore %(version)s")
+def cli():
+    """Score-based diffusion models in the low-noise regime."""
+
+
+# ------------------------------------------------------------------------------- train
+@cli.command()
+@click.option("--variant", type=click.Choice(VARIANTS), default="ssm", show_default=True,
+              help="Objective: reconstruction (denoiser), denoising score matching (ncsn), sliced score matching (ssm).")
+@click.option("--data", default="uniform", show_default=True,
+              help="Benchmark mixture name, a mixture FILE.json, celeba:FILE.h5, an image folder or .npy/.npz.")
+@_data_options
+@click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Train on the first N points of the half (capped at the half's size).")
+@click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True, help="Which disjoint half.")
+@click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
+              help="Adam learning rate (cosine-decayed to 0).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of initialisation, batches and noise.")
+@click.option("--sigma-min", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True)
+@click.option("--sigma-max", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Top of the training noise range [default: 1.0 for images, about twice the spread for mixtures].")
+@click.option("--sigma-levels", type=click.IntRange(min=0), default=0, show_default=True,
+              help="0: sigma log-uniform; L > 1: a geometric ladder of L levels (NCSN style).")
+@click.option("--conditional/--blind", default=None,
+              help="Make the denoiser sigma-aware [default: blind for denoiser, conditional for ncsn and ssm].")
+@click.option("--width", type=click.IntRange(min=4), default=None,
+              help="Backbone width (MLP hidden width, or base channels of the conv UNet).")
+@click.option("--ssm-objective", type=click.Choice(["vr", "plain"]), default="vr", show_default=True,
+              help="SSM-VR (1/2 ||s||^2) or plain SSM (1/2 (v^T s)^2).")
+@click.option("--ssm-projection", type=click.Choice(["rademacher", "gaussian"]), default="rademacher",
+              show_default=True)
+@click.option("--ssm-projections", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Number M of projections per sample.")
+@click.option("--ssm-jvp", type=click.Choice(["backward", "forward"]), default="backward", show_default=True,
+              help="How v^T J v is computed: double backward, or forward-mode AD.")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:K.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Run directory [default: runs/VARIANT-DATA-HALFN-sSEED].")
+@click.option("--force", is_flag=True, help="Replace an existing run directory.")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, seed, sigma_min, sigma_max,
+          sigma_levels, conditional, width, ssm_objective, ssm_projection, ssm_projections, ssm_jvp, device,
+          out, force, progress):
+    """Train one model and write a run directory (options.json, stats.jsonl, model.pt)."""
+    from tinyscore.datasets import load_dataset
+    from tinyscore.training import train as train_run
+    dataset = load_dataset(data, data_seed=data_seed, resolution=resolution)
+    if out is None:
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(data.split(":", 1)[-1]).stem)
+        out = Path("runs") / f"{variant}-{stem}-{half}{n}-s{seed}"
+    summary = train_run(dataset, out, progress=progress, force=force, variant=variant, data=data,
+                        data_seed=data_seed, resolution=resolution, n=n, half=half, steps=steps,
+                        batch_size=batch_size, lr=lr, seed=seed, sigma_min=sigma_min, sigma_max=sigma_max,
+                        sigma_levels=sigma_levels, conditional=conditional, width=width,
+                        ssm_vr=ssm_objective == "vr", ssm_kind=ssm_projection, ssm_proj=ssm_projections,
+                        ssm_jvp=ssm_jvp, device=device)
+    click.echo(f"trained {variant} on {summary['n']} points of {dataset.name} half {half.upper()}: "
+               f"final loss {summary['loss']:.4g}, {summary['steps_per_second']:.1f} steps/s, "
+               f"{summary['seconds']:.1f} s -> {summary['run']}")
+
+
+# ------------------------------------------------------------------------ trajectories
+@cli.command()
+@click.argument("model")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Trajectory file to write (HDF5).")
+@click.option("--sigmas", default="1,0.5,0.25,0.1,0.05", show_default=True, help="Analysis noise levels.")
+@click.option("--probes", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Number of held-out test points to probe.")
+@click.option("--probe-seed", type=int, default=0, show_default=True, help="Chooses the probes and their noise.")
+@click.option("--path-substeps", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Heun steps of the reverse path between consecutive analysis sigmas.")
+@click.option("--data", default=None, help="For analytic/empirical: the dataset (as in train) [default: uniform].")
+@_data_options
+@click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="For empirical: the training set is the first N points of the half.")
+@click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
+@click.option("--device", default="auto", show_default=True)
+def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, data_seed, resolution, n, half, device):
+    """Write one-step and reverse-path trajectories of MODEL on held-out probes to HDF5.
+
+    MODEL is a run directory, `analytic` (the exact mixture denoiser) or `empirical`
+    (the optimal denoiser of the training set chosen by --data/--n/--half).
+    """
+    from tinyscore.trajectories import write_model_trajectories
+    info = write_model_trajectories(model, out, sigmas=sigmas, probes=probes, probe_seed=probe_seed,
+                                    path_substeps=path_substeps, data=data, data_seed=data_seed,
+                                    resolution=resolution, n=n, half=half, device=device)
+    click.echo(f"wrote {info['probes']} probes x {info['sigmas']} sigmas, path of {info['steps']} steps "
+               f"({info['variant']}, {info['dataset']}) -> {out}")
+
+
+# ----------------------------------------------------------------------------- diverge
+@cli.command()
+@click.argument("file_a", type=click.Path())
+@click.argument("file_b", type=click.Path())
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Draw L2 and cosine against sigma (PNG).")
+def diverge(file_a, file_b, json_path, plot_path):
+    """How two models diverge as sigma -> 0: L2 and cosine per sigma, one-step and path."""
+    from tinyscore import metrics
+    from tinyscore.store import open_trajectories
+    result = metrics.diverge(file_a, file_b)
+    with open_trajectories(file_a) as f:
+        analysis = f["sigmas"][()]
+    click.echo(metrics.format_table(result, analysis))
+    if json_path:
+        _json_out(result, json_path)
+    if plot_path:
+        from tinyscore.plots import plot_divergence
+        plot_divergence({f"{Path(file_a).stem} vs {Path(file_b).stem}": result}, plot_path)
+
+
+# ------------------------------------------------------------------------------- bench
+@cli.command()
+@click.option("--quick", is_flag=True, help="Smaller sizes: a run under a minute.")
+@click.option("--device", default="auto", show_default=True)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None)
+def bench(quick, device, json_path):
+    """Time our paths against their baselines side by side, in one process."""
+    from tinyscore.bench import run_bench
+    rows = run_bench(device=device, quick=quick, echo=click.echo)
+    if json_path:
+        _json_out(rows, json_path)
+
+
+def main(argv=None) -> int:
+    """Run the CLI; user errors become one line on stderr and exit status 2."""
+    logging.basicConfig(format="tinyscore: %(message)s", level=logging.INFO, stream=sys.stderr)
+    try:
+        rv = cli.main(args=argv, prog_name="cli.py", standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as e:
+        click.echo(f"error: {e.format_message()}", err=True)
+        return 2
+    except TinyscoreError as e:
+        click.echo(f"error: {e}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
