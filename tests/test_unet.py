@@ -74,3 +74,22 @@ def test_build_backbone_conv_and_widths():
     assert net(torch.rand(2, 1, 40, 40)).shape == (2, 1, 40, 40)
     odd = ConvUNet((1, 8, 8), base=12, groups=8)             # 8 does not divide 12: 4 groups
     assert odd.inp.out_channels == 12 and odd(torch.rand(1, 1, 8, 8), torch.zeros(1)).shape == (1, 1, 8, 8)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")     # torch.func's own use of torch.jit
+def test_forward_mode_and_double_backward_for_sliced_score_matching():
+    """SSM needs v^T J v: by double backward, or forward-mode AD (a JVP); both must agree."""
+    from torch.autograd import forward_ad as fwAD
+    net = nonzero(ConvUNet((1, 8, 8), base=8)).double()
+    y = torch.rand(2, 1, 8, 8, dtype=torch.float64, requires_grad=True)
+    v = torch.randn_like(y)
+    ls = torch.zeros(2, dtype=torch.float64)
+    (g,) = torch.autograd.grad((v * net(y, ls)).sum(), y, create_graph=True)     # J^T v
+    by_backward = (g * v).sum()
+    with fwAD.dual_level():
+        jv = fwAD.unpack_dual(net(fwAD.make_dual(y, v), ls)).tangent           # J v
+    assert torch.allclose((jv * v).sum(), by_backward)
+    _, jv2 = torch.func.jvp(lambda t: net(t, ls), (y,), (v,))
+    assert torch.allclose(jv2, jv)
+    by_backward.backward()                                                    # second order
+    assert net.inp.weight.grad is not None
