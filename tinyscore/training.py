@@ -95,6 +95,10 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **o
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda i: 0.5 * (1 + math.cos(math.pi * i / steps)))
     gen = torch.Generator(device=device).manual_seed(opts["seed"])
 
+    # a small MLP gains nothing from intra-op threads, and on a busy machine they spin-wait each other
+    threads = torch.get_num_threads()
+    if device.type == "cpu" and config["arch"] == "mlp":
+        torch.set_num_threads(1)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -133,6 +137,8 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **o
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        torch.set_num_threads(threads)
     return {"run": str(out), "n": opts["n"], "loss": row["loss"], "steps_per_second": steps / seconds,
             "seconds": seconds}
 

@@ -12,8 +12,9 @@ same ``probes_digest``, which is what lets ``diverge`` compare two files.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
-import torch
 
 from .datasets import load_dataset
 from .dynamics import check_finite, one_step, parse_sigmas, path_ladder, pf_ode_path
@@ -64,6 +65,8 @@ def write_model_trajectories(spec, out, sigmas="1,0.5,0.25,0.1,0.05", probes=256
                              progress=True) -> dict:
     """Run the one-step and path dynamics of a model on its probes and write the HDF5 file."""
     sigmas = parse_sigmas(sigmas)
+    if not Path(out).resolve().parent.is_dir():
+        raise TinyscoreError(f"folder {Path(out).parent} does not exist")
     dev = pick_device(device)
     model, dataset, attrs = resolve_model(spec, data, data_seed, resolution, n, half, dev)
     x0, z = choose_probes(dataset, probes, probe_seed)
