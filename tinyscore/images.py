@@ -171,25 +171,25 @@ def thumbnails(images: np.ndarray) -> np.ndarray:
 class NearDuplicates:
     """Streaming keep-first de-duplication: feed chunks of images, learn which to keep."""
 
-    def __init__(self, threshold: float = DEDUP_THRESHOLD, block: int = DEDUP_BLOCK):
-        self.threshold, self.block = threshold, block
+    def __init__(self, threshold: float = DEDUP_THRESHOLD, block: int | None = None):
+        self.threshold, self.block = threshold, block or DEDUP_BLOCK
         self.kept = np.zeros((0, THUMB * THUMB), np.float32)   # grows by doubling
         self.n = 0
 
     def add(self, images: np.ndarray) -> np.ndarray:
         """For each image: -1 when kept (it is added), else the index among kept images it repeats."""
         t = thumbnails(images)
-        d = t.shape[1]
+        limit = self.threshold * t.shape[1]                   # corr > threshold  <=>  dot > threshold * d
         best = np.full(len(t), -np.inf, np.float32)
         match = np.full(len(t), -1, np.int64)
         for start in range(0, self.n, self.block):           # compare with every kept block
-            c = t @ self.kept[start:start + self.block].T / d
+            c = t @ self.kept[start:start + self.block].T
             j = c.argmax(axis=1)
             v = c[np.arange(len(t)), j]
             better = v > best
             best[better], match[better] = v[better], start + j[better]
-        match[best <= self.threshold] = -1
-        within = np.tril(t @ t.T / d, k=-1) > self.threshold    # (i, j), j < i: earlier in this chunk
+        match[best <= limit] = -1
+        within = np.tril(t @ t.T, k=-1) > limit               # (i, j), j < i: earlier in this chunk
         for i in np.flatnonzero(within.any(axis=1) & (match < 0)):
             earlier = np.flatnonzero(within[i, :i] & (match[:i] < 0))   # only images that were kept
             if len(earlier):
@@ -276,7 +276,7 @@ def prepare_celeba(src, out, size: int = 80, dedup: bool = False, identities=Non
     with atomic_path(out) as tmp, h5py.File(tmp, "w") as f, \
             tqdm(total=len(files), unit="img", desc="prepare", disable=not progress) as bar:
         images = f.create_dataset("images", (0, size, size), np.uint8, maxshape=(None, size, size),
-                                  chunks=(256, size, size))
+                                  chunks=(max(1, 2 ** 20 // size ** 2), size, size))   # about 1 MB each
         names = f.create_dataset("names", (0,), h5py.string_dtype(), maxshape=(None,), chunks=(CHUNK,))
         idents = (f.create_dataset("identities", (0,), np.int32, maxshape=(None,), chunks=(CHUNK,))
                   if table is not None else None)
@@ -319,6 +319,9 @@ def prepare_celeba(src, out, size: int = 80, dedup: bool = False, identities=Non
                        created=time.strftime("%Y-%m-%dT%H:%M:%S"))
     if unreadable:
         log.warning("skipped %d unreadable image files (first: %s)", len(unreadable), unreadable[0])
+    for w, h in sorted(sizes):
+        if abs(w / h - FULL_W / FULL_H) > 0.02:
+            log.warning("%dx%d images are not shaped like aligned CelebA (178x218): their face box is a guess", w, h)
     return {"written": len(kept_names), "skipped_unreadable": len(unreadable),
             "duplicates_dropped": len(duplicates), "seconds": time.perf_counter() - t0,
             "files": len(files), "unreadable": unreadable, "duplicates": duplicates}
