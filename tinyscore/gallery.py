@@ -8,8 +8,10 @@ fixed unit noise z per probe,
 
 :func:`show_trajectories` draws one row per probe::
 
-    | clean x0 | y, sigma_1 | D(y), sigma_1 | ... | y, sigma_S | D(y), sigma_S |   | x_t at a few steps t |
-    '-------------------- one-step denoising ----------------------------------'   '---- the path -------'
+    | clean x0 | y, sigma_1 | D(y), sigma_1 | ... | y, sigma_S | D(y), sigma_S |   | x_t at a few t | D(x_T) |
+    '-------------------- one-step denoising ----------------------------------'   '------ the path ---------'
+
+where D(x_T) is the denoised last state: where the path lands.
 
 Every image is grayscale on the same scale, black = 0 and white = 1 (values outside are clipped
 by the display only, the file is untouched), so rows and columns compare by eye: at large sigma
@@ -107,10 +109,11 @@ def show_trajectories(h5_path, out_png, max_probes: int = 8, path_steps: int = 6
         path_sigmas = f["path/sigmas"][()]
         steps = np.unique(np.linspace(0, len(path_sigmas) - 1, min(path_steps, len(path_sigmas))).round().astype(int))
         states = f["path/states"][steps, :P, 0] if len(steps) else np.zeros((0, P) + shape[1:], np.float32)
+        landing = f["path/denoised"][len(path_sigmas) - 1, :P, 0] if len(steps) else None
         a = dict(f.attrs)
     S, K = len(sigmas), len(steps)
-    ncols = 1 + 2 * S + (1 + K if K else 0)            # clean, (y, D) per sigma, a gap, path steps
-    widths = [1.0] * (1 + 2 * S) + ([0.25] + [1.0] * K if K else [])
+    ncols = 1 + 2 * S + (2 + K if K else 0)            # clean, (y, D) per sigma, a gap, path steps, D(last)
+    widths = [1.0] * (1 + 2 * S) + ([0.25] + [1.0] * (K + 1) if K else [])
     fig = _figure(sum(widths) * CELL + 0.4, P * CELL + 0.9)
     grid = fig.add_gridspec(P, ncols, width_ratios=widths, wspace=0.06, hspace=0.08,
                             left=0.03, right=0.99, top=1 - 0.75 / (P * CELL + 0.9), bottom=0.02)
@@ -123,6 +126,8 @@ def show_trajectories(h5_path, out_png, max_probes: int = 8, path_steps: int = 6
         for k, t in enumerate(steps):
             _show(fig.add_subplot(grid[p, 2 + 2 * S + k]), states[k, p],
                   f"path t={t}\nσ={path_sigmas[t]:.3g}" if top else None)
+        if K:
+            _show(fig.add_subplot(grid[p, 2 + 2 * S + K]), landing[p], "D at the\nlast step" if top else None)
     label = ", ".join(f"{k}={a[k]}" for k in ("variant", "dataset", "n_train", "half") if str(a.get(k, "")) != "")
     fig.suptitle(f"{label}\none-step denoising D(x0 + σz) (left)" + (", reverse path states (right)" if K else ""),
                  fontsize=9)
