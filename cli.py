@@ -118,7 +118,9 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
               help="For empirical: the training set is the first N points of the half.")
 @click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
 @click.option("--device", default="auto", show_default=True)
-def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, data_seed, resolution, n, half, device):
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, data_seed, resolution, n, half, device,
+                 progress):
     """Write one-step and reverse-path trajectories of MODEL on held-out probes to HDF5.
 
     MODEL is a run directory, `analytic` (the exact mixture denoiser) or `empirical`
@@ -127,7 +129,8 @@ def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, da
     from tinyscore.trajectories import write_model_trajectories
     info = write_model_trajectories(model, out, sigmas=sigmas, probes=probes, probe_seed=probe_seed,
                                     path_substeps=path_substeps, data=data, data_seed=data_seed,
-                                    resolution=resolution, n=n, half=half, device=device)
+                                    resolution=resolution, n=n, half=half, device=device,
+                                    progress=progress)
     click.echo(f"wrote {info['probes']} probes x {info['sigmas']} sigmas, path of {info['steps']} steps "
                f"({info['variant']}, {info['dataset']}) -> {out}")
 
@@ -154,6 +157,48 @@ def diverge(file_a, file_b, json_path, plot_path):
         plot_divergence({f"{Path(file_a).stem} vs {Path(file_b).stem}": result}, plot_path)
 
 
+# -------------------------------------------------------------------------------- data
+@cli.group()
+def data():
+    """Prepare image datasets."""
+
+
+@data.command("prepare-celeba")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), default="data/celeba80.h5", show_default=True)
+@click.option("--size", type=click.IntRange(min=8), default=80, show_default=True, help="Side of the square output.")
+@click.option("--dedup", is_flag=True, help="Drop near-duplicates (correlation > 0.95 of 20x20 thumbnails).")
+@click.option("--identities", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CelebA's identity_CelebA.txt, for identity-disjoint halves.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first K files.")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the summary as JSON.")
+def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path):
+    """Crop, grayscale and resize aligned CelebA JPEGs in SRC into one HDF5 file."""
+    from tinyscore.images import prepare_celeba as prepare
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    summary = prepare(src, out, size=size, dedup=dedup, identities=identities, limit=limit, progress=progress)
+    click.echo(f"wrote {summary['written']} images of {size}x{size} to {out} "
+               f"({summary['skipped_unreadable']} unreadable skipped, {summary['duplicates_dropped']} duplicates "
+               f"dropped, {summary['seconds']:.1f} s)")
+    if json_path:
+        _json_out({k: v for k, v in summary.items()}, json_path)
+
+
+# -------------------------------------------------------------------------------- show
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="PNG to write.")
+@click.option("--probes", type=click.IntRange(min=1), default=8, show_default=True, help="Rows (probes) to draw.")
+@click.option("--path-steps", type=click.IntRange(min=1), default=6, show_default=True,
+              help="Path states to draw per probe.")
+def show(file, out, probes, path_steps):
+    """Draw the probes of an image trajectory file and their denoised images per sigma and path step."""
+    from tinyscore.gallery import show_trajectories
+    show_trajectories(file, out, max_probes=probes, path_steps=path_steps)
+    click.echo(f"wrote {out}")
+
+
 # ------------------------------------------------------------------------------- bench
 @cli.command()
 @click.option("--quick", is_flag=True, help="Smaller sizes: a run under a minute.")
@@ -165,6 +210,153 @@ def bench(quick, device, json_path):
     rows = run_bench(device=device, quick=quick, echo=click.echo)
     if json_path:
         _json_out(rows, json_path)
+
+
+# -------------------------------------------------------------------------- attractors
+@cli.command()
+@click.argument("model")
+@click.option("--eps", default="0.05,0.1,0.25", show_default=True, help="Perturbation sizes, comma-separated.")
+@click.option("--iters", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Denoiser iterations from each perturbed start.")
+@click.option("--schedule", type=click.Choice(["anneal", "fixed"]), default="anneal", show_default=True,
+              help="anneal: sigma falls geometrically from eps to --sigma-end; fixed: sigma = eps throughout.")
+@click.option("--sigma-end", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True)
+@click.option("--starts", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Training samples perturbed (at most N).")
+@click.option("--test-starts", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Held-out test points perturbed, to measure capture.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Chooses the starts and their noise.")
+@click.option("--data", default=None, help="For analytic/empirical: the dataset (as in train) [default: uniform].")
+@_data_options
+@click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="For analytic/empirical: the training set is the first N points of the half.")
+@click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write start and end points (HDF5).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
+@click.option("--device", default="auto", show_default=True)
+def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed, data, data_seed, resolution, n,
+               half, out, json_path, device):
+    """Are training samples attractors? Iterate MODEL's denoiser from perturbed training samples.
+
+    Reports per eps the fraction returning to their own sample (d1/d2 < 1/3), landing on any
+    training sample, and held-out points captured, beside the empirical optimal denoiser.
+    """
+    from tinyscore import attractors as att
+    from tinyscore.trajectories import resolve_model
+    from tinyscore.training import pick_device
+    dev = pick_device(device)
+    m, dataset, attrs = resolve_model(model, data, data_seed, resolution, n, half, dev)
+    n_train = attrs["n_train"] or n
+    res = att.run_attractors(m, dataset, n_train, attrs["half"] or half, eps, iters, schedule, sigma_end, starts,
+                             test_starts, seed, dev, keep_points=out is not None)
+    click.echo(f"{attrs['variant']} on {dataset.name}, N={res['settings']['n_train']}, {iters} iterations ({schedule})")
+    click.echo(att.format_table(res))
+    if out:
+        att.write_attractors_h5(out, res, {"variant": attrs["variant"], "model": str(model)})
+    if json_path:
+        _json_out(att.public(res), json_path)
+
+
+# ------------------------------------------------------------------------- score-error
+@cli.command("score-error")
+@click.argument("model")
+@click.option("--sigmas", default="1,0.5,0.25,0.1,0.05", show_default=True)
+@click.option("--bins", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Equal-count bins of the true log-density (bin 0 = lowest).")
+@click.option("--points", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Held-out points noised at each sigma.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--data", default=None, help="For analytic/empirical: the mixture [default: uniform].")
+@_data_options
+@click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True, help="For empirical: N.")
+@click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="2-D data: quiver plot of learned and true score fields; otherwise error by density (PNG).")
+@click.option("--device", default="auto", show_default=True)
+def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, n, half, json_path, plot_path, device):
+    """Score error of MODEL against the analytic mixture score, per sigma and per density bin."""
+    from tinyscore import accuracy
+    from tinyscore.trajectories import resolve_model
+    from tinyscore.training import pick_device
+    dev = pick_device(device)
+    m, dataset, attrs = resolve_model(model, data, data_seed, resolution, n, half, dev)
+    res = accuracy.score_error_by_density(m, dataset, sigmas, points, bins, seed, dev)
+    click.echo(f"{attrs['variant']} on {dataset.name}: score error against the analytic score")
+    click.echo(accuracy.format_score_table(res))
+    if json_path:
+        _json_out(res, json_path)
+    if plot_path:
+        from tinyscore import plots
+        if dataset.dim == 2:
+            test = dataset.test(min(2000, dataset.test_size))
+            lo, hi = test.min(0), test.max(0)
+            pad = 0.1 * (hi - lo)
+            from tinyscore.dynamics import parse_sigmas
+            pts = dataset.subset(min(attrs["n_train"] or 500, 500), attrs["half"] or half)
+            plots.plot_score_field(m, dataset.mixture, parse_sigmas(sigmas), plot_path,
+                                   ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])), points=pts,
+                                   title=f"Score fields: {attrs['variant']} on {dataset.name}")
+        else:
+            plots.plot_score_error_by_density({attrs["variant"]: res}, plot_path,
+                                              title=f"{dataset.name}: relative score error by density")
+
+
+# ----------------------------------------------------------------------------- quality
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--data", default=None, help="The dataset, when the file's own name for it does not load (images).")
+@_data_options
+@click.option("--n", type=click.IntRange(min=1), default=None, help="Training set size for the empirical optimum "
+              "[default: the file's].")
+@click.option("--half", type=click.Choice(["a", "b"]), default=None)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="MSE against sigma (PNG).")
+@click.option("--device", default="auto", show_default=True)
+def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, device):
+    """Denoising quality of a trajectory FILE: MSE and PSNR per sigma beside the optimum."""
+    from tinyscore import accuracy
+    from tinyscore.training import pick_device
+    res = accuracy.quality(file, data=data, data_seed=data_seed if data else None, resolution=resolution, n=n,
+                           half=half, device=pick_device(device))
+    click.echo(accuracy.format_quality_table(res))
+    if not res["settings"]["references"]:
+        click.echo("(no optimum: the file's dataset did not load; pass --data)")
+    if json_path:
+        _json_out(res, json_path)
+    if plot_path:
+        from tinyscore.plots import plot_quality
+        plot_quality({Path(file).stem: res}, plot_path, title=f"Denoising quality: {Path(file).name}")
+
+
+# --------------------------------------------------------------------------- reproduce
+@cli.command()
+@click.option("--scale", type=click.Choice(["smoke", "small", "paper"]), default="smoke", show_default=True,
+              help="smoke: a CI check in minutes; small: six mixtures and CelebA 40x40, N <= 1000, ~1 h on 2 CPU "
+                   "cores; paper: the full grid, for a GPU.")
+@click.option("--datasets", default=None, help="Comma-separated subset of the scale's datasets "
+              "(uniform, sharpcov, spiral, hd-uniform, hd-sharpcov, thinmanifold, celeba).")
+@click.option("--variants", default=None, help="Comma-separated subset of denoiser, ncsn, ssm.")
+@click.option("--ns", default=None, help="Comma-separated subset of the scale's training set sizes N.")
+@click.option("--data-root", type=click.Path(file_okay=False), default=None,
+              help="Folder holding celeba/img_align_celeba [default: ../shared/data beside the repository].")
+@click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True)
+@click.option("--device", default="auto", show_default=True)
+@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+              help="torch CPU threads (0: torch's default); small models run best on one.")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, progress):
+    """Run the whole low-noise study and write OUT/REPORT.md; resumes where it stopped."""
+    from tinyscore.reproduce import reproduce as run
+
+    def split(text):
+        return [t.strip() for t in text.split(",") if t.strip()] if text else None
+    try:
+        n_list = [int(t) for t in split(ns)] if ns else None
+    except ValueError:
+        raise TinyscoreError(f"--ns must be comma-separated integers, got {ns!r}") from None
+    run(out, scale=scale, datasets=split(datasets), variants=split(variants), ns=n_list, data_root=data_root,
+        device=device, threads=threads or None, progress=progress, echo=click.echo)
 
 
 def main(argv=None) -> int:

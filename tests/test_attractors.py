@@ -1,0 +1,84 @@
+"""Attractors: the empirical denoiser memorises, the classification rule, the command."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from cli import main
+from tinyscore import attractors as att
+from tinyscore.datasets import load_dataset
+from tinyscore.errors import TinyscoreError
+from tinyscore.models import EmpiricalModel, to_tensor
+
+
+@pytest.fixture(scope="module")
+def uniform():
+    return load_dataset("uniform")
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_empirical_denoiser_returns_every_start_at_small_eps(uniform, n):
+    model = EmpiricalModel(to_tensor(uniform.subset(n, "a")))
+    res = att.run_attractors(model, uniform, n, "a", eps=(0.01,), iters=5, starts=64, test_starts=32)
+    row = res["rows"][0]
+    assert row["model_return_own"] == 1.0 and row["model_any"] == 1.0
+    assert row["empirical_return_own"] == 1.0
+    assert row["empirical_test_captured"] == 1.0          # the ideal memoriser captures held-out points too
+    assert res["settings"]["n_train"] == n
+
+
+def test_identity_model_leaves_large_perturbations_alone(uniform):
+    class Identity:
+        def denoise(self, y, sigma):
+            return y
+    res = att.run_attractors(Identity(), uniform, 100, "a", eps=(1.0,), iters=3, starts=50, test_starts=50)
+    row = res["rows"][0]
+    assert row["model_return_own"] < 0.5 and row["empirical_return_own"] > row["model_return_own"]
+
+
+def test_nearest_two_matches_brute_force():
+    g = torch.Generator().manual_seed(0)
+    pts, train = torch.randn(17, 3, generator=g), torch.randn(41, 3, generator=g)
+    idx, d1, d2 = att.nearest_two(pts, train, chunk=8)       # ragged chunks
+    d = torch.cdist(pts.double(), train.double()).numpy()
+    srt = np.sort(d, axis=1)
+    assert np.array_equal(idx, d.argmin(1))
+    assert np.allclose(d1, srt[:, 0]) and np.allclose(d2, srt[:, 1])
+
+
+def test_classify_rule_and_single_sample_fallback():
+    train = torch.tensor([[0.0, 0.0], [10.0, 0.0]])
+    ends = torch.tensor([[0.1, 0.0], [4.0, 0.0], [9.0, 0.0]])
+    c = att.classify(ends, train, own=[0, 0, 1])
+    assert c["memorised"].tolist() == [True, False, True]
+    assert c["returned"].tolist() == [True, False, True]
+    one = train[:1]
+    with pytest.raises(TinyscoreError):
+        att.classify(ends, one)
+    c1 = att.classify(ends, one, own=[0, 0, 0], d2_fallback=10.0)
+    assert c1["memorised"].tolist() == [True, False, False]
+
+
+def test_schedules_and_eps_parsing():
+    s = att.sigma_schedule(0.1, 5)
+    assert s[0] == pytest.approx(0.1) and s[-1] == pytest.approx(0.01) and np.all(np.diff(s) < 0)
+    assert np.all(att.sigma_schedule(0.1, 3, "fixed") == 0.1)
+    assert att.parse_eps("0.25,0.05") == (0.05, 0.25)
+    for bad in ("", "a", "0,-1"):
+        with pytest.raises(TinyscoreError):
+            att.parse_eps(bad)
+
+
+def test_cli_attractors(tmp_path, capsys):
+    out, js = tmp_path / "a.h5", tmp_path / "a.json"
+    rc = main(["attractors", "empirical", "--data", "uniform", "--n", "20", "--eps", "0.02", "--iters", "3",
+               "--starts", "10", "--test-starts", "10", "--out", str(out), "--json", str(js), "--device", "cpu"])
+    assert rc == 0
+    res = json.loads(js.read_text())
+    row = res["rows"][0]
+    # two of 20 samples may lie within a few eps of each other; the pseudo-model is its own reference
+    assert row["model_return_own"] == row["empirical_return_own"] >= 0.8
+    assert out.is_file()
+    assert main(["attractors", "empirical", "--eps", "x"]) == 2
+    assert "error:" in capsys.readouterr().err

@@ -1,0 +1,101 @@
+"""The study grid: resume, the report generator, and the command."""
+import json
+import re
+
+import pytest
+
+from cli import main
+from tinyscore import reproduce as rp
+from tinyscore.report import SECTIONS, write_report
+
+SIGMAS = [1.0, 0.5, 0.25, 0.1, 0.05]
+
+
+def _cell(dataset, n, variant, k):
+    cos = lambda s: min(1.0, 0.5 + 0.4 * s + 0.001 * n ** 0.5)            # noqa: E731
+    div_rows = [{"sigma": s, "l2_mean": 0.1 * s, "l2_std": 0.01, "rms": 0.07 * s / (1 + k), "cosine_mean": cos(s),
+                 "cosine_std": 0.1} for s in SIGMAS]
+    q_rows = [{"sigma": s, "mse": 1.5 * s * s / 4, "psnr": 10.0, "noisy_mse": s * s, "analytic_mse": s * s / 4,
+               "analytic_psnr": 12.0, "optimum": "analytic", "mse_over_optimum": 1.5} for s in SIGMAS]
+    at_rows = [{"eps": e, "starts": 10, "test_starts": 10, "model_return_own": 1.0 / n ** 0.25,
+                "model_any": 1.0 / n ** 0.2, "model_test_captured": 0.1, "empirical_return_own": 1.0,
+                "empirical_any": 1.0, "empirical_test_captured": 1.0} for e in (0.05, 0.25)]
+    se_rows = [{"sigma": s, "relative": 0.2 + k, "relative_median": 0.2, "weighted_sq": 0.01, "count": 100,
+                "bins": [{"bin": b, "logp_lo": b, "logp_hi": b + 1, "count": 20, "relative": (0.5 + k) / (1 + b),
+                          "relative_median": 0.1, "weighted_sq": 0.01} for b in range(5)]} for s in SIGMAS]
+    return {"dataset": dataset, "n": n, "n_requested": n, "variant": variant, "dim": 2, "is_image": False,
+            "train_a": {"seconds": 1.0}, "train_b": {"seconds": 1.0},
+            "diverge": {"onestep": div_rows, "path": div_rows}, "quality": {"rows": q_rows},
+            "attractors": {"rows": at_rows}, "score_error": {"settings": {"bins": 5}, "rows": se_rows}}
+
+
+def test_report_generator_fills_every_section(tmp_path):
+    cells = [_cell(d, n, v, k) for d in ("uniform", "spiral") for n in (1, 10, 1000)
+             for k, v in enumerate(("denoiser", "ncsn"))]
+    meta = {"scale": "synthetic", "sigmas": SIGMAS, "machine": {"processor": "test", "cpu_count": 1},
+            "command": "python cli.py reproduce --scale smoke --out results", "commands": ["python cli.py train"],
+            "notes": ["celeba skipped: no data."], "settings": {"uniform": {"steps": 5}}}
+    path = write_report(tmp_path, cells, meta)
+    text = path.read_text()
+    heads = [m.group(1) for m in re.finditer(r"^## (.+)$", text, re.M)]
+    assert heads == list(SECTIONS)
+    bodies = re.split(r"^## .+$", text, flags=re.M)[1:]
+    for head, body in zip(heads, bodies):
+        assert body.strip(), head
+    for q in ("1.", "2.", "3.", "4."):
+        body = bodies[heads.index(next(h for h in heads if h.startswith(q)))]
+        assert "| uniform" not in body and "No " not in body.split("\n")[3]     # tables, not "no results"
+        assert "![" in body
+    for img in re.findall(r"!\[[^]]*\]\(([^)]+)\)", text):
+        assert (tmp_path / img).is_file(), img
+    assert "celeba skipped" in text and "supported" in text
+    assert (tmp_path / "commands.sh").is_file()
+    # missing pieces are said, not invented
+    bare = write_report(tmp_path / "bare", [{k: v for k, v in cells[0].items() if k != "score_error"}], meta)
+    assert "No score-error results" in bare.read_text()
+
+
+MICRO = dict(datasets=("uniform",), ns=(1, 10), variants=("ncsn",), steps=5, batch_size=16, width=8, probes=8,
+             path_substeps=1, eps=(0.05,), iters=2, starts=4, test_starts=4, score_points=40, bins=2, image={})
+
+
+def test_micro_grid_resumes(tmp_path, monkeypatch):
+    monkeypatch.setitem(rp.SCALES, "micro", MICRO)
+    out = tmp_path / "r"
+    first = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    n_steps = first["ran"]
+    assert n_steps == 2 * 8 and first["skipped"] == 0                 # 2 cells x 8 steps
+    report = (out / "REPORT.md").read_text()
+    assert "## 4. How accurate" in report and "uniform" in report
+    again = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    assert again["ran"] == 0 and again["skipped"] == n_steps and not again["regenerated"]
+
+    # a half-done step (output gone, leftover temporary file) is redone; finished ones are skipped
+    cell = out / "uniform" / "n10" / "ncsn"
+    (cell / "diverge.json").unlink()
+    (cell / ".traj_a.h5.tmp-999").write_text("partial")
+    third = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    assert third["ran"] == 1 and third["skipped"] == n_steps - 1
+    assert (cell / "diverge.json").is_file() and not (cell / ".traj_a.h5.tmp-999").exists()
+
+    # changed parameters invalidate a step and what follows from it
+    monkeypatch.setitem(rp.SCALES, "micro", {**MICRO, "bins": 3})
+    fourth = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    assert fourth["ran"] == 2                                         # the score-error step of both cells
+    assert json.loads((cell / "score_error.json").read_text())["settings"]["bins"] == 3
+
+
+def test_cli_reproduce_rejects_bad_input(tmp_path, capsys):
+    assert main(["reproduce", "--datasets", "nope", "--out", str(tmp_path / "x")]) == 2
+    assert main(["reproduce", "--ns", "a,b", "--out", str(tmp_path / "x")]) == 2
+    assert main(["reproduce", "--variants", "gan", "--out", str(tmp_path / "x")]) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_missing_image_data_is_a_note(tmp_path, monkeypatch):
+    monkeypatch.setitem(rp.SCALES, "micro", {**MICRO, "ns": (1,), "datasets": ("uniform", "celeba"),
+                                             "image": {"ns": (10,)}})
+    res = rp.reproduce(tmp_path / "r", scale="micro", data_root=tmp_path / "nothing", progress=False,
+                       echo=lambda *a: None)
+    assert res["ran"] == 8
+    assert "celeba skipped" in (tmp_path / "r" / "REPORT.md").read_text()

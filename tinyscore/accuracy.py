@@ -1,0 +1,171 @@
+r"""Accuracy: how close a model is to the truth (DESIGN section 5), and where.
+
+**Score error by density** (mixtures, whose true score is exact). For each sigma, held-out test
+points x are noised, y = x + sigma z, so y follows p_sigma; at every y
+
+    relative error     ||s_model(y) - s_true(y)|| / ||s_true(y)||
+    weighted error     sigma^2 ||s_model(y) - s_true(y)||^2  =  ||D_model(y) - D*(y)||^2 / sigma^2
+
+reported over all points ("relative" is the aggregate ratio ||E||_F / ||S_true||_F, as in
+tinyscore.metrics.score_error; "relative_median" the median of the per-point ratios) and per
+*density bin*: the points are split into ``bins`` equal-count groups by quantiles of the true
+log p_sigma(y), lowest density first, so errors in the tails show separately from the bulk.
+Every point falls in exactly one bin.
+
+**Denoising quality** of a trajectory file: per sigma, the mean squared error of the one-step
+outputs against the clean probes, MSE = mean ||D(x0 + sigma z) - x0||^2 / dim, and
+PSNR = 10 log10(1 / MSE) (peak 1: images live in [0, 1]; for mixtures it is only a log scale of
+the MSE). Beside it the optimum on the same inputs: the analytic MMSE denoiser for a mixture
+(nothing can do better on average), and the empirical denoiser of the model's own training set
+(the ideal memoriser; for images it is the only reference there is).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .datasets import load_dataset
+from .dynamics import parse_sigmas
+from .errors import TinyscoreError
+from .models import AnalyticModel, EmpiricalModel, to_tensor
+from .store import open_trajectories
+
+
+def density_bins(logp: np.ndarray, bins: int):
+    """Bin index (0 = lowest density) per point, by quantiles of log-density, and the bin edges.
+
+    Equal-count bins; every point gets exactly one index in 0..bins-1."""
+    logp = np.asarray(logp, dtype=np.float64)
+    if bins < 1:
+        raise TinyscoreError(f"bins must be at least 1, got {bins}")
+    if len(logp) < bins:
+        raise TinyscoreError(f"{len(logp)} points cannot fill {bins} density bins")
+    edges = np.quantile(logp, np.linspace(0, 1, bins + 1))
+    idx = np.searchsorted(edges[1:-1], logp, side="right")
+    return idx.astype(np.int64), edges
+
+
+def _errors(s_model: np.ndarray, s_true: np.ndarray, sigma: float) -> dict:
+    err = np.linalg.norm(s_model - s_true, axis=1)
+    true = np.linalg.norm(s_true, axis=1)
+    return {"count": int(len(err)),
+            "relative": float(np.linalg.norm(err) / max(np.linalg.norm(true), 1e-300)),
+            "relative_median": float(np.median(err / np.maximum(true, 1e-300))),
+            "weighted_sq": float(np.mean(sigma ** 2 * err ** 2))}
+
+
+@torch.no_grad()
+def score_error_by_density(model, dataset, sigmas="1,0.5,0.25,0.1,0.05", points: int = 2000, bins: int = 5,
+                           seed: int = 0, device="cpu", keep: bool = False, batch: int = 4096) -> dict:
+    """Score error of ``model`` against the analytic score of a mixture dataset, per sigma and density bin."""
+    mixture = getattr(dataset, "mixture", None)
+    if mixture is None:
+        raise TinyscoreError(f"score error needs a known density; {dataset.name} is not a mixture")
+    sigmas = parse_sigmas(sigmas)
+    points = min(int(points), dataset.test_size)
+    x = dataset.test(points).astype(np.float64)
+    rng = np.random.default_rng([int(seed), 11])
+    rows, kept = [], {}
+    for sigma in sigmas:
+        y = x + sigma * rng.standard_normal(x.shape)
+        yt = to_tensor(y, device)
+        s_model = np.concatenate([model.score(yt[a:a + batch], sigma).double().cpu().numpy()
+                                  for a in range(0, points, batch)])
+        s_true = mixture.score(y, sigma)
+        logp = mixture.log_prob(y, sigma)
+        idx, edges = density_bins(logp, bins)
+        row = {"sigma": float(sigma), **_errors(s_model, s_true, sigma), "bins": []}
+        for b in range(bins):
+            m = idx == b
+            row["bins"].append({"bin": b, "logp_lo": float(edges[b]), "logp_hi": float(edges[b + 1]),
+                                **_errors(s_model[m], s_true[m], sigma)})
+        rows.append(row)
+        if keep:
+            kept[float(sigma)] = {"y": y, "s_model": s_model, "s_true": s_true, "logp": logp}
+    out = {"settings": {"dataset": dataset.name, "points": points, "bins": int(bins), "seed": int(seed),
+                        "bin_order": "bin 0 = lowest true log-density"}, "rows": rows}
+    if keep:
+        out["points"] = kept
+    return out
+
+
+def format_score_table(result: dict) -> str:
+    bins = result["settings"]["bins"]
+    lines = [f"{'sigma':>7}{'rel. err':>10}{'median':>9}{'s^2-w. sq':>11}  relative error per density bin (low -> high)"]
+    for r in result["rows"]:
+        per_bin = " ".join(f"{b['relative']:>7.3f}" for b in r["bins"])
+        lines.append(f"{r['sigma']:>7.3g}{r['relative']:>10.4f}{r['relative_median']:>9.4f}"
+                     f"{r['weighted_sq']:>11.4g}  {per_bin}")
+    lines.append(f"({bins} equal-count bins by quantiles of the true log p_sigma(y))")
+    return "\n".join(lines)
+
+
+def psnr(mse: float, peak: float = 1.0) -> float:
+    return float(10 * np.log10(peak ** 2 / mse)) if mse > 0 else float("inf")
+
+
+@torch.no_grad()
+def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=None, half=None,
+            device="cpu", batch: int = 1024) -> dict:
+    """MSE and PSNR of a trajectory file's one-step outputs, beside the analytic and empirical optima.
+
+    The dataset is the one named in the file (a benchmark mixture) unless ``dataset`` or ``data``
+    says otherwise (image files, whose attributes hold only a name). The empirical optimum uses
+    the file's training set (n_train, half) unless ``n``/``half`` are given.
+    """
+    with open_trajectories(path) as f:
+        attrs = dict(f.attrs)
+        sigmas = f["sigmas"][()]
+        x0 = f["probes/x0"][()]
+        z = f["probes/z"][()]
+        den = f["onestep/denoised"][()]
+    if dataset is None:
+        spec = data or str(attrs.get("dataset", ""))
+        seed = int(attrs.get("data_seed", 0)) if data_seed is None else int(data_seed)
+        try:
+            dataset = load_dataset(spec, data_seed=seed, resolution=resolution)
+        except TinyscoreError:
+            dataset = None
+            if data is not None:
+                raise
+    n_train = int(n if n is not None else attrs.get("n_train", 0) or 0)
+    half = half or str(attrs.get("half", "")) or "a"
+    refs = {}
+    if dataset is not None and dataset.mixture is not None:
+        refs["analytic"] = AnalyticModel(dataset.mixture)
+    if dataset is not None and n_train > 0 and tuple(dataset.shape) == tuple(x0.shape[1:]):
+        refs["empirical"] = EmpiricalModel(to_tensor(dataset.subset(n_train, half), device))
+    P, dim = x0.shape[0], int(np.prod(x0.shape[1:]))
+    rows = []
+    for i, s in enumerate(sigmas):
+        y = x0 + s * z
+        mse = float(np.mean((den[i].astype(np.float64) - x0) ** 2))
+        row = {"sigma": float(s), "mse": mse, "psnr": psnr(mse), "noisy_mse": float(np.mean((y - x0) ** 2))}
+        for name, ref in refs.items():
+            yt = to_tensor(y, device)
+            d = np.concatenate([ref.denoise(yt[a:a + batch], float(s)).double().cpu().numpy()
+                                for a in range(0, P, batch)])
+            m = float(np.mean((d - x0) ** 2))
+            row[f"{name}_mse"], row[f"{name}_psnr"] = m, psnr(m)
+        optimum = "analytic" if "analytic" in refs else ("empirical" if "empirical" in refs else None)
+        row["optimum"] = optimum
+        if optimum:
+            row["mse_over_optimum"] = mse / max(row[f"{optimum}_mse"], 1e-300)
+        rows.append(row)
+    return {"settings": {"file_variant": str(attrs.get("variant", "")), "dataset": str(attrs.get("dataset", "")),
+                         "n_train": n_train, "half": half, "probes": int(P), "dim": dim,
+                         "references": list(refs), "psnr_peak": 1.0}, "rows": rows}
+
+
+def format_quality_table(result: dict) -> str:
+    refs = result["settings"]["references"]
+    head = f"{'sigma':>7}{'MSE':>12}{'PSNR dB':>9}{'noisy MSE':>12}"
+    for r in refs:
+        head += f"{r + ' MSE':>16}{'PSNR':>7}"
+    lines = [head]
+    for row in result["rows"]:
+        line = f"{row['sigma']:>7.3g}{row['mse']:>12.4g}{row['psnr']:>9.2f}{row['noisy_mse']:>12.4g}"
+        for r in refs:
+            line += f"{row[r + '_mse']:>16.4g}{row[r + '_psnr']:>7.2f}"
+        lines.append(line)
+    return "\n".join(lines)
