@@ -55,7 +55,8 @@ def cli():
               help="Train on the first N points of the half (capped at the half's size).")
 @click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True, help="Which disjoint half.")
 @click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True)
-@click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Samples per step [default: 256 for vectors, 32 for images].")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
               help="Adam learning rate (cosine-decayed to 0).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of initialisation, batches and noise.")
@@ -233,9 +234,11 @@ def bench(quick, device, json_path):
 @click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write start and end points (HDF5).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Fractions against eps (PNG); for images, a grid of starts and end points.")
 @click.option("--device", default="auto", show_default=True)
 def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed, data, data_seed, resolution, n,
-               half, out, json_path, device):
+               half, out, json_path, plot_path, device):
     """Are training samples attractors? Iterate MODEL's denoiser from perturbed training samples.
 
     Reports per eps the fraction returning to their own sample (d1/d2 < 1/3), landing on any
@@ -248,13 +251,21 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
     m, dataset, attrs = resolve_model(model, data, data_seed, resolution, n, half, dev)
     n_train = attrs["n_train"] or n
     res = att.run_attractors(m, dataset, n_train, attrs["half"] or half, eps, iters, schedule, sigma_end, starts,
-                             test_starts, seed, dev, keep_points=out is not None)
+                             test_starts, seed, dev, keep_points=out is not None or plot_path is not None)
     click.echo(f"{attrs['variant']} on {dataset.name}, N={res['settings']['n_train']}, {iters} iterations ({schedule})")
     click.echo(att.format_table(res))
     if out:
         att.write_attractors_h5(out, res, {"variant": attrs["variant"], "model": str(model)})
     if json_path:
         _json_out(att.public(res), json_path)
+    if plot_path:
+        if len(dataset.shape) == 3:
+            from tinyscore.reproduce import attractor_grid
+            attractor_grid(res, plot_path, f"{attrs['variant']} N={res['settings']['n_train']}")
+        else:
+            from tinyscore.plots import plot_attractors_vs_eps
+            plot_attractors_vs_eps(res, plot_path, title=f"Attractors: {attrs['variant']} on {dataset.name}, "
+                                                         f"N={res['settings']['n_train']}")
 
 
 # ------------------------------------------------------------------------- score-error

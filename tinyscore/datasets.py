@@ -109,7 +109,7 @@ def load_dataset(spec: str, data_seed: int = 0, resolution: int | None = None) -
         raise TinyscoreError("no dataset given")
     if spec in BENCHMARKS or spec.endswith(".json"):
         return MixtureDataset(load_mixture(spec), data_seed=data_seed)
-    if spec.startswith(("celeba:", "images:")) or spec.endswith((".npy", ".npz", ".h5")) or Path(spec).is_dir():
+    if spec.startswith(("celeba:", "images:")) or spec.endswith((".npy", ".npz", ".h5", ".hdf5")) or Path(spec).is_dir():
         try:
             from . import images
         except ImportError as e:  # pragma: no cover - images is part of the package

@@ -32,7 +32,7 @@ from .objectives import make_loss, sample_sigma
 log = logging.getLogger("tinyscore")
 
 #: defaults for every option of a run (the CLI shows the same ones)
-DEFAULTS = dict(variant="ssm", data="uniform", data_seed=0, n=1000, half="a", steps=1500, batch_size=256,
+DEFAULTS = dict(variant="ssm", data="uniform", data_seed=0, n=1000, half="a", steps=1500, batch_size=None,
                 lr=2e-3, seed=0, sigma_min=0.01, sigma_max=None, sigma_levels=0, conditional=None,
                 width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="backward", log_every=50)
 
@@ -68,6 +68,8 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **o
     unknown = set(opts) - set(DEFAULTS) - {"device", "resolution"}
     if unknown:
         raise TypeError(f"unknown training option(s): {', '.join(sorted(unknown))}")
+    if opts["batch_size"] is None:                 # images are 1000x bigger than the mixtures' points
+        opts["batch_size"] = 256 if len(dataset.shape) == 1 else 32
     for key in ("steps", "batch_size"):
         if int(opts[key]) < 1:
             raise TinyscoreError(f"{key.replace('_', '-')} must be at least 1")
