@@ -73,12 +73,13 @@ def test_schedules_and_eps_parsing():
 def test_cli_attractors(tmp_path, capsys):
     out, js = tmp_path / "a.h5", tmp_path / "a.json"
     rc = main(["attractors", "empirical", "--data", "uniform", "--n", "20", "--eps", "0.02", "--iters", "3",
-               "--starts", "10", "--test-starts", "10", "--out", str(out), "--json", str(js), "--device", "cpu"])
+               "--starts", "10", "--test-starts", "10", "--out", str(out), "--json", str(js), "--plot", str(tmp_path / "a.png"),
+               "--device", "cpu"])
     assert rc == 0
     res = json.loads(js.read_text())
     row = res["rows"][0]
     # two of 20 samples may lie within a few eps of each other; the pseudo-model is its own reference
     assert row["model_return_own"] == row["empirical_return_own"] >= 0.8
-    assert out.is_file()
+    assert out.is_file() and (tmp_path / "a.png").is_file()
     assert main(["attractors", "empirical", "--eps", "x"]) == 2
     assert "error:" in capsys.readouterr().err

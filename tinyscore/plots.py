@@ -35,7 +35,8 @@ def plot_divergence(results: dict, path, title: str = "Divergence between two mo
 
     ``results`` maps a label (e.g. "N=100") to the dict returned by ``metrics.diverge``.
     """
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig.subplots_adjust(wspace=0.3)
     for label, res in results.items():
         for kind, style in (("onestep", "-o"), ("path", "--")):
             rows = res[kind]
@@ -43,8 +44,8 @@ def plot_divergence(results: dict, path, title: str = "Divergence between two mo
             axes[0].plot(s, [r["rms"] for r in rows], style, ms=4, label=f"{label} ({kind})")
             axes[1].plot(s, [r["cosine_mean"] for r in rows], style, ms=4, label=f"{label} ({kind})")
     axes[0].set_yscale("log")
-    axes[0].set_ylabel("RMS distance per coordinate  ||D_A - D_B|| / sqrt(dim)")
-    axes[1].set_ylabel("cosine of denoising directions  cos(d_A, d_B)")
+    axes[0].set_ylabel("RMS per coordinate ||D_A - D_B|| / sqrt(dim)")
+    axes[1].set_ylabel("cosine of directions cos(d_A, d_B)")
     axes[1].set_ylim(-1.05, 1.05)
     for ax in axes:
         sigma_axis(ax)
@@ -197,6 +198,29 @@ def plot_quality(results: dict, path, title: str = "Denoising quality") -> None:
     ax.set_yscale("log")
     sigma_axis(ax)
     ax.set_ylabel("MSE per coordinate  ||D(y) - x0||^2 / dim")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7)
+    ax.set_title(title)
+    save(fig, path)
+
+
+def plot_attractors_vs_eps(result: dict, path, title: str = "Attractors") -> None:
+    """One model's attractor fractions against the perturbation size eps, beside the empirical optimum.
+
+    ``result`` is the dict of ``attractors.run_attractors``."""
+    rows = sorted(result["rows"], key=lambda r: r["eps"])
+    eps = [r["eps"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for key, label, style in (("return_own", "returns to own sample", "-o"), ("any", "lands on any training sample", "-s"),
+                              ("test_captured", "test point captured", "-x")):
+        line, = ax.plot(eps, [r[f"model_{key}"] for r in rows], style, ms=5, label=f"model: {label}")
+        if f"empirical_{key}" in rows[0]:
+            ax.plot(eps, [r[f"empirical_{key}"] for r in rows], style.replace("-", "--"), ms=4, color=line.get_color(),
+                    alpha=0.6, label=f"empirical optimum: {label}")
+    ax.set_xscale("log")
+    ax.set_xlabel("perturbation size eps")
+    ax.set_ylabel("fraction (d1/d2 < 1/3)")
+    ax.set_ylim(-0.05, 1.05)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7)
     ax.set_title(title)

@@ -293,7 +293,7 @@ def _cell_steps(grid, out, dataset, ds_name, spec, data_cli, resolution, s, n, n
                                         starts=att["starts"], test_starts=att["test_starts"],
                                         device=device, keep_points=ds_name in IMAGE_DATASETS)
         if ds_name in IMAGE_DATASETS:
-            _attractor_grid(res, cell / "attractors.png", f"{ds_name} {v} N={opts['n']}")
+            attractor_grid(res, cell / "attractors.png", f"{ds_name} {v} N={opts['n']}")
         _write_json(cell / "attractors.json", attractors.public(res))
         return attractors.public(res)
     st = Step(f"{key}/attractors", {**att, "run": _digest(train_opts)}, att_out, _attractors,
@@ -324,7 +324,7 @@ def _cell_steps(grid, out, dataset, ds_name, spec, data_cli, resolution, s, n, n
     return rec
 
 
-def _attractor_grid(res: dict, path: Path, title: str) -> None:
+def attractor_grid(res: dict, path: Path, title: str) -> None:
     """Image grid: training starts, their perturbations and the end points (model and empirical)."""
     from .gallery import image_grid
     st = res["starts"]
@@ -375,7 +375,6 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
     Returns {"ran": steps run now, "skipped": steps already done, "seconds", "report": path}."""
     from tqdm.auto import tqdm
 
-    from . import report
     from .training import pick_device
 
     if scale not in SCALES:
@@ -430,10 +429,12 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
     if ran == 0 and report_path.is_file() and stamp.is_file() and json.loads(stamp.read_text()).get("state") == state:
         echo(f"study: all {skipped} steps already done; report unchanged -> {report_path}")
         return {"ran": 0, "skipped": skipped, "seconds": seconds_now, "report": str(report_path), "regenerated": False}
+    from . import report
     meta = {"scale": scale, "settings": {d: scale_settings(scale, d) for d in datasets},
             "sigmas": [float(x) for x in SIGMAS.split(",")], "notes": notes, "machine": machine_info(dev),
             "command": _command_line(scale, datasets, variants, ns, label, data_root, device, threads),
             "label": label, "step_seconds": sum(r["seconds"] for r in records),
+            "wall_seconds": time.perf_counter() - t0,
             "commands": [c for r in records for c in r.get("cli", [])],
             "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     results = []
