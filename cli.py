@@ -78,13 +78,15 @@ def cli():
 @click.option("--ssm-jvp", type=click.Choice(["backward", "forward"]), default="backward", show_default=True,
               help="How v^T J v is computed: double backward, or forward-mode AD.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:K.")
+@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+              help="CPU threads for training (0: torch's default, all cores).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run directory [default: runs/VARIANT-DATA-HALFN-sSEED].")
 @click.option("--force", is_flag=True, help="Replace an existing run directory.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, seed, sigma_min, sigma_max,
           sigma_levels, conditional, width, ssm_objective, ssm_projection, ssm_projections, ssm_jvp, device,
-          out, force, progress):
+          threads, out, force, progress):
     """Train one model and write a run directory (options.json, stats.jsonl, model.pt)."""
     from tinyscore.datasets import load_dataset
     from tinyscore.training import train as train_run
@@ -97,7 +99,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
                         batch_size=batch_size, lr=lr, seed=seed, sigma_min=sigma_min, sigma_max=sigma_max,
                         sigma_levels=sigma_levels, conditional=conditional, width=width,
                         ssm_vr=ssm_objective == "vr", ssm_kind=ssm_projection, ssm_proj=ssm_projections,
-                        ssm_jvp=ssm_jvp, device=device)
+                        ssm_jvp=ssm_jvp, device=device, threads=threads)
     click.echo(f"trained {variant} on {summary['n']} points of {dataset.name} half {half.upper()}: "
                f"final loss {summary['loss']:.4g}, {summary['steps_per_second']:.1f} steps/s, "
                f"{summary['seconds']:.1f} s -> {summary['run']}")

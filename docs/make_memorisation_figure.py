@@ -35,7 +35,7 @@ def main():
     p.add_argument("--celeba", required=True, help="a folder of aligned CelebA JPEGs")
     p.add_argument("--work", default="runs/memorisation")
     p.add_argument("--ns", default="1,10,4000")
-    p.add_argument("--steps", type=int, default=1000)
+    p.add_argument("--steps", type=int, default=600)
     p.add_argument("--variant", default="denoiser")
     p.add_argument("--sigma", type=float, default=0.25)
     p.add_argument("--out", default=str(ROOT / "docs" / "figures" / "memorisation_celeba40.png"))

@@ -97,6 +97,12 @@ def _uint_to_uniform(u: torch.Tensor) -> torch.Tensor:
     return x.to(torch.float32) * torch.tensor(4.6566127342e-10, dtype=torch.float32)
 
 
+# One SSM step asks for the same directions five times (project, its backward, the second project,
+# and both of their backwards in the double-backward pass). On the reference path each Philox
+# evaluation is ~150 small integer ops, so the last (B, D) block is kept: one block, never M of them.
+_last: dict = {}
+
+
 def projection_vectors(
     shape_BD: Tuple[int, int],
     seed: int,
@@ -109,6 +115,14 @@ def projection_vectors(
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     B, D = (int(s) for s in shape_BD)
+    key = (B, D, int(seed), int(index), kind, str(torch.device(device or "cpu")), dtype)
+    if _last.get("key") != key:
+        _last.clear()
+        _last.update(key=key, v=_philox_directions(B, D, seed, index, kind, device, dtype))
+    return _last["v"]
+
+
+def _philox_directions(B, D, seed, index, kind, device, dtype) -> torch.Tensor:
     offset = int(index) * B * D + torch.arange(B * D, device=device, dtype=torch.int64).view(B, D)
     w0, w1, _, _ = philox_randint4x(seed, offset)
     if kind == "rademacher":

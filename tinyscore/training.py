@@ -34,7 +34,8 @@ log = logging.getLogger("tinyscore")
 #: defaults for every option of a run (the CLI shows the same ones)
 DEFAULTS = dict(variant="ssm", data="uniform", data_seed=0, n=1000, half="a", steps=1500, batch_size=None,
                 lr=2e-3, seed=0, sigma_min=0.01, sigma_max=None, sigma_levels=0, conditional=None,
-                width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="backward", log_every=50)
+                width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="backward", log_every=50,
+                threads=1)
 
 
 def pick_device(device: str) -> torch.device:
@@ -97,10 +98,12 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **o
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda i: 0.5 * (1 + math.cos(math.pi * i / steps)))
     gen = torch.Generator(device=device).manual_seed(opts["seed"])
 
-    # a small MLP gains nothing from intra-op threads, and on a busy machine they spin-wait each other
+    # CPU threads: 1 by default. A small MLP gains nothing from intra-op threads, and on a shared
+    # machine OpenMP threads spin-wait each other (measured: a 40x40 conv step took 4x longer with
+    # 2 threads than with 1 on a busy 2-core box). --threads 0 keeps torch's default.
     threads = torch.get_num_threads()
-    if device.type == "cpu" and config["arch"] == "mlp":
-        torch.set_num_threads(1)
+    if device.type == "cpu" and int(opts["threads"]) > 0:
+        torch.set_num_threads(int(opts["threads"]))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
