@@ -33,9 +33,8 @@ def _data_options(f):
 
 
 def _json_out(obj, path) -> None:
-    from tinyscore.store import atomic_path
-    with atomic_path(path) as tmp:
-        Path(tmp).write_text(json.dumps(obj, indent=2) + "\n")
+    from tinyscore.files import write_text
+    write_text(path, json.dumps(obj, indent=2) + "\n")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -179,7 +178,6 @@ def data():
 def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path):
     """Crop, grayscale and resize aligned CelebA JPEGs in SRC into one HDF5 file."""
     from tinyscore.images import prepare_celeba as prepare
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
     summary = prepare(src, out, size=size, dedup=dedup, identities=identities, limit=limit, progress=progress)
     click.echo(f"wrote {summary['written']} images of {size}x{size} to {out} "
                f"({summary['skipped_unreadable']} unreadable skipped, {summary['duplicates_dropped']} duplicates "

@@ -154,7 +154,7 @@ def test_bad_input_is_one_line_and_exit_2(study, tmp_path, capsys):
         assert needle in lines[0], (name, lines[0])
         assert "Traceback" not in err
         assert not out.exists(), name
-    leftovers = [p.name for p in tmp_path.rglob("*") if ".tmp-" in p.name]
+    leftovers = [p.name for p in tmp_path.rglob("*") if ".tmp" in p.name]
     assert not leftovers
     for r in ("r1", "r2", "r3", "r4"):
         assert not (tmp_path / r).exists()

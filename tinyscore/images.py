@@ -61,10 +61,7 @@ drawn across many people, the same for every run with the same seed.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import h5py
@@ -73,6 +70,7 @@ from PIL import Image
 
 from .datasets import Dataset
 from .errors import TinyscoreError
+from .files import atomic_path
 
 log = logging.getLogger("tinyscore")
 
@@ -210,23 +208,6 @@ class NearDuplicates:
 # ---------------------------------------------------------------------------------------------
 # preparation
 
-@contextmanager
-def atomic_path(out: Path):
-    """Yield a temporary path beside ``out``; rename it to ``out`` on success, delete it on failure."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    umask = os.umask(0o22)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)                 # mkstemp makes it private; give it the usual mode
-    try:
-        yield Path(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def read_identities(path) -> dict[str, int]:
     """CelebA's ``identity_CelebA.txt``: one 'filename identity' pair per line."""
     path = Path(path)
@@ -273,7 +254,7 @@ def prepare_celeba(src, out, size: int = 80, dedup: bool = False, identities=Non
     dups = NearDuplicates() if dedup else None
     unreadable, duplicates, kept_names, sizes = [], [], [], set()
 
-    with atomic_path(out) as tmp, h5py.File(tmp, "w") as f, \
+    with atomic_path(out, make_parents=True) as tmp, h5py.File(tmp, "w") as f, \
             tqdm(total=len(files), unit="img", desc="prepare", disable=not progress) as bar:
         images = f.create_dataset("images", (0, size, size), np.uint8, maxshape=(None, size, size),
                                   chunks=(max(1, 2 ** 20 // size ** 2), size, size))   # about 1 MB each

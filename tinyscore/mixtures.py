@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 
 from .errors import TinyscoreError
+from .files import write_text
 
 #: the seed from which the benchmark mixtures were drawn (see data/mixtures/generate.py)
 BENCHMARK_SEED = 20250609
@@ -156,7 +156,7 @@ class GaussianMixture:
 
     def save(self, path) -> None:
         """Write the JSON definition atomically (temporary name, then rename)."""
-        _atomic_write_text(Path(path), json.dumps(self.to_dict()))
+        write_text(path, json.dumps(self.to_dict()))
 
 
 def _cov_from_json(c, D: int) -> np.ndarray:
@@ -177,12 +177,6 @@ def _logsumexp(a: np.ndarray) -> np.ndarray:
     m = a.max(axis=-1)
     m = np.where(np.isfinite(m), m, 0.0)
     return m + np.log(np.exp(a - m[..., None]).sum(-1))
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text)
-    os.replace(tmp, path)
 
 
 def load_mixture(spec: str) -> GaussianMixture:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +35,7 @@ import torch
 from torch import nn
 
 from .errors import TinyscoreError
+from .files import atomic_path
 from .nets import build_backbone
 
 VARIANTS = ("denoiser", "ncsn", "ssm")
@@ -128,11 +128,9 @@ class EmpiricalModel:
 # ------------------------------------------------------------------------ checkpoints
 def save_checkpoint(model: ScoreModel, path) -> str:
     """Write state dict + JSON config atomically; returns the file's SHA-256."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    torch.save({"format": "tinyscore.checkpoint", "config_json": json.dumps(model.config), "state_dict": state}, tmp)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        torch.save({"format": "tinyscore.checkpoint", "config_json": json.dumps(model.config), "state_dict": state}, tmp)
     return file_sha256(path)
 
 

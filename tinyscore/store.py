@@ -21,13 +21,13 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
-import os
 from pathlib import Path
 
 import h5py
 import numpy as np
 
 from .errors import TinyscoreError
+from .files import atomic_path  # noqa: F401  (re-exported: plots, gallery, attractors use it)
 
 FORMAT = "tinyscore.trajectories"
 VERSION = 1
@@ -42,21 +42,6 @@ def probes_digest(x0: np.ndarray, z: np.ndarray, sigmas: np.ndarray) -> str:
         h.update(repr(a.shape).encode())
         h.update(a.tobytes())
     return h.hexdigest()
-
-
-@contextlib.contextmanager
-def atomic_path(path):
-    """Yield a temporary path beside ``path``; rename it to ``path`` only if the block succeeds."""
-    path = Path(path)
-    if path.parent and not path.parent.exists():
-        raise TinyscoreError(f"folder {path.parent} does not exist")
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def write_trajectories(path, attrs: dict, sigmas, x0, z, onestep, path_sigmas, states, denoised) -> None:
