@@ -240,9 +240,10 @@ def write_report(out, cells, meta) -> Path:
     datasets = list(dict.fromkeys(c["dataset"] for c in cells))
     L = [f"# tinyscore low-noise study: `{meta.get('scale', '?')}` scale", ""]
     m = meta.get("machine", {})
-    wall = meta.get("wall_seconds")
-    L += [f"Finished {meta.get('finished', '?')}; the steps took {meta.get('step_seconds', 0) / 60:.1f} minutes in all"
-          + (f" (the last invocation ran for {wall / 60:.1f} minutes of wall time)" if wall else "")
+    span = meta.get("span") or {}
+    L += [(f"The first step started at {span['started']} and the last finished at {span['finished']} (UTC), "
+           f"{span['minutes']:.1f} minutes end to end; " if span else f"Finished {meta.get('finished', '?')}; ")
+          + f"the steps themselves took {meta.get('step_seconds', 0) / 60:.1f} minutes"
           + f" on {m.get('processor', '?')} ({m.get('cpu_count', '?')} CPUs, {m.get('torch_threads', '?')} "
           f"torch thread(s), device {m.get('device', '?')}{', ' + m['gpu'] if m.get('gpu') else ''}). Datasets: "
           f"{', '.join(datasets) or 'none'}. Every number below comes from the runs in this folder; the findings are "
@@ -339,7 +340,9 @@ def write_report(out, cells, meta) -> Path:
           "down; an end point is *memorised* when d1/d2 < 1/3 (nearest over second-nearest training distance). "
           "*own*: returned to its own training sample; *any*: landed on some training sample; *test*: held-out "
           "points perturbed the same way that land on a training sample. *emp.*: the same for the empirical optimal "
-          "denoiser of the same training set (the ideal memoriser).", ""]
+          "denoiser of the same training set (the ideal memoriser). The *emp.* columns are the ceiling to compare "
+          "with: where training samples lie within a few eps of each other (dense 2-D sets), even the ideal memoriser "
+          "does not pass the d1/d2 test.", ""]
     any_a = False
     for ds in datasets:
         cs = [c for c in cells if c["dataset"] == ds and c.get("attractors")]
@@ -365,7 +368,10 @@ def write_report(out, cells, meta) -> Path:
     L += ["## 4. How accurate is the learned score, and where?", "",
           "Model A's score against the analytic score of the mixture at y = x + sigma z (x held out): relative error "
           "||s - s*|| / ||s*|| over all points, and in the lowest- and highest-density of the equal-count bins of the "
-          "true log p_sigma(y); sigma^2-weighted squared error sigma^2 ||s - s*||^2 (= ||D - D*||^2 / sigma^2).", ""]
+          "true log p_sigma(y); sigma^2-weighted squared error sigma^2 ||s - s*||^2 (= ||D - D*||^2 / sigma^2). "
+          "The bins split samples of p_sigma itself, so the lowest bin is the tail of where noisy data actually "
+          "falls, not empty space far from the data. For the sigma-blind denoiser the score is read off as "
+          "(D(y) - y) / sigma^2 with the analysis sigma, which the network never sees.", ""]
     any_s = False
     for ds in datasets:
         cs = [c for c in cells if c["dataset"] == ds and c.get("score_error")]
@@ -393,7 +399,15 @@ def write_report(out, cells, meta) -> Path:
 
     # ---- images
     L += ["## Image grids", ""]
-    grids = [(c, k, p) for c in cells for k, p in sorted(c.get("figures", {}).items()) if k != "score_field.png"]
+    n_range = {}
+    for c in cells:
+        lo_hi = n_range.setdefault((c["dataset"], c["variant"]), [c["n"], c["n"]])
+        lo_hi[0], lo_hi[1] = min(lo_hi[0], c["n"]), max(lo_hi[1], c["n"])
+    grids = [(c, k, p) for c in cells for k, p in sorted(c.get("figures", {}).items())
+             if k != "score_field.png" and c["n"] in n_range[(c["dataset"], c["variant"])]]
+    if grids:
+        L += ["For each image dataset and variant, the smallest and the largest N (every cell's grids are in its "
+              "folder).", ""]
     if grids:
         for c, k, p in grids:
             L += [f"{c['dataset']}, {c['variant']}, N = {c['n']}, {k.rsplit('.', 1)[0].replace('_', ' ')}:", "",

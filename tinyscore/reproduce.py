@@ -361,10 +361,10 @@ def machine_info(device: str) -> dict:
     from . import __version__
     info["tinyscore"] = __version__
     try:
-        info["git_commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+        info["git_commit_at_report"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
                                             text=True, timeout=10).stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
-        info["git_commit"] = "unknown"
+        info["git_commit_at_report"] = "unknown"
     return info
 
 
@@ -434,7 +434,7 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
             "sigmas": [float(x) for x in SIGMAS.split(",")], "notes": notes, "machine": machine_info(dev),
             "command": _command_line(scale, datasets, variants, ns, label, data_root, device, threads),
             "label": label, "step_seconds": sum(r["seconds"] for r in records),
-            "wall_seconds": time.perf_counter() - t0,
+            "span": _span(records),
             "commands": [c for r in records for c in r.get("cli", [])],
             "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     results = []
@@ -460,6 +460,15 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
     echo(f"study: {ran} steps run, {skipped} already done, {time.perf_counter() - t0:.0f} s; report -> {report_path}")
     return {"ran": ran, "skipped": skipped, "seconds": time.perf_counter() - t0, "report": str(report_path),
             "regenerated": True}
+
+
+def _span(records) -> dict:
+    """When the first step started and the last one finished (UTC), over every invocation."""
+    ends = [datetime.datetime.fromisoformat(r["finished"]) for r in records]
+    starts = [e - datetime.timedelta(seconds=r["seconds"]) for e, r in zip(ends, records)]
+    first, last = min(starts), max(ends)
+    return {"started": first.isoformat(timespec="seconds"), "finished": last.isoformat(timespec="seconds"),
+            "minutes": (last - first).total_seconds() / 60}
 
 
 def _command_line(scale, datasets, variants, ns, label, data_root, device, threads) -> str:
