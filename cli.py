@@ -204,11 +204,13 @@ def show(file, out, probes, path_steps):
 @cli.command()
 @click.option("--quick", is_flag=True, help="Smaller sizes: a run under a minute.")
 @click.option("--device", default="auto", show_default=True)
+@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+              help="CPU threads (0: torch's default, all cores).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None)
-def bench(quick, device, json_path):
+def bench(quick, device, threads, json_path):
     """Time our paths against their baselines side by side, in one process."""
     from tinyscore.bench import run_bench
-    rows = run_bench(device=device, quick=quick, echo=click.echo)
+    rows = run_bench(device=device, quick=quick, echo=click.echo, threads=threads)
     if json_path:
         _json_out(rows, json_path)
 

@@ -97,12 +97,14 @@ def _row(name, shape, ours_s, baseline, baseline_s, note=""):
             "ratio": ratio, "peak_mem": "", "note": note}
 
 
-def run_bench(device="auto", quick: bool = False, echo=print) -> list[dict]:
-    """Run every benchmark, print one table, and return the rows."""
+def run_bench(device="auto", quick: bool = False, echo=print, threads: int = 1) -> list[dict]:
+    """Run every benchmark, print one table, and return the rows (``threads`` CPU threads; 0: torch's default)."""
     from kernels import bench as kbench
 
     from .training import pick_device
     dev = pick_device(device)
+    if threads > 0:
+        torch.set_num_threads(threads)
     echo(f"device: {kbench.device_description(dev)}")
     rows = []
     for part in (kbench.bench_empirical, kbench.bench_divergence, bench_training):
