@@ -120,8 +120,10 @@ def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=No
         z = f["probes/z"][()]
         den = f["onestep/denoised"][()]
     if dataset is None:
-        spec = data or str(attrs.get("dataset", ""))
+        spec = data or str(attrs.get("data") or attrs.get("dataset", ""))
         seed = int(attrs.get("data_seed", 0)) if data_seed is None else int(data_seed)
+        if resolution is None and data is None:
+            resolution = int(attrs.get("resolution", 0)) or None
         try:
             dataset = load_dataset(spec, data_seed=seed, resolution=resolution)
         except TinyscoreError:

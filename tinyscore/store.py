@@ -4,6 +4,8 @@ Schema version 1, readable with plain h5py::
 
     /                 attrs: format = "tinyscore.trajectories", version = 1, variant, dataset,
                              n_train, half, seed, checkpoint_sha256, probes_digest, created, tinyscore_version
+                      (and, beyond the schema: data, the --data spec that reloads the dataset; resolution,
+                       0 for native; data_seed; probe_seed)
     /sigmas           (S,)  float64, descending
     /probes/x0        (P, *shape) float32   clean probe points (held out from training)
     /probes/z         (P, *shape) float32   the unit noise added at every sigma

@@ -33,11 +33,13 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
         if spec == "analytic":
             if dataset.mixture is None:
                 raise TinyscoreError(f"the analytic model needs a mixture dataset; {dataset.name} has no known density")
-            attrs = dict(variant="analytic", n_train=0, half="", seed=-1, checkpoint_sha256="")
+            attrs = dict(variant="analytic", n_train=0, half="", seed=-1, checkpoint_sha256="",
+                         data=data or "uniform", resolution=resolution or 0)
             return AnalyticModel(dataset.mixture), dataset, attrs
         n = dataset.cap(n, half)
         model = EmpiricalModel(to_tensor(dataset.subset(n, half), device))
-        return model, dataset, dict(variant="empirical", n_train=n, half=half, seed=-1, checkpoint_sha256="")
+        return model, dataset, dict(variant="empirical", n_train=n, half=half, seed=-1, checkpoint_sha256="",
+                                    data=data or "uniform", resolution=resolution or 0)
     model, opts, sha = load_run(spec, device=device)
     if data is not None and data != opts.get("data"):
         raise TinyscoreError(f"{spec} was trained on {opts.get('data')!r}, not {data!r}; drop --data for a run directory")
@@ -45,7 +47,7 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
     if tuple(dataset.shape) != tuple(model.shape):
         raise TinyscoreError(f"{spec}: the model takes points of shape {model.shape}, its data has {dataset.shape}")
     attrs = dict(variant=opts["variant"], n_train=int(opts["n"]), half=opts["half"], seed=int(opts["seed"]),
-                 checkpoint_sha256=sha)
+                 checkpoint_sha256=sha, data=opts["data"], resolution=opts.get("resolution") or 0)
     return model, dataset, attrs
 
 
