@@ -264,6 +264,10 @@ def project(x: torch.Tensor, seed: int, index: int, kind: str = "rademacher",
     _check_kind(kind)
     if x.dim() != 2:
         raise ValueError(f"project expects x of shape (B, D), got {tuple(x.shape)}")
+    if pick_backend(x, backend) == "reference":
+        # plain PyTorch ops differentiate to any order by themselves; skipping the custom
+        # Functions here saves their Python overhead (the reference path runs on CPU)
+        return project_reference(x, int(seed), int(index), kind)
     return _Project.apply(x, int(seed), int(index), kind, backend)
 
 
@@ -278,4 +282,6 @@ def expand(grad_p: torch.Tensor, seed: int, index: int, kind: str = "rademacher"
         raise ValueError("expand needs D, the length of the projected rows")
     if grad_p.dim() != 1:
         raise ValueError(f"expand expects grad_p of shape (B,), got {tuple(grad_p.shape)}")
+    if pick_backend(grad_p, backend) == "reference":
+        return expand_reference(grad_p, int(D), int(seed), int(index), kind)
     return _Expand.apply(grad_p, int(D), int(seed), int(index), kind, backend)
