@@ -88,8 +88,8 @@ def test_dsm_and_reconstruction_are_the_same_objective_up_to_weight():
 
 
 def test_dsm_is_minimised_by_the_true_score():
-    """For Gaussian data the analytic score attains the DSM minimum D - E||s||^2 sigma^2... check
-    that perturbing the true score raises the DSM loss (a necessary condition, on many samples)."""
+    """For Gaussian data N(0, c I) the true score of p_sigma is -y / (c + sigma^2): scaling it up or
+    down must raise the DSM loss (the minimiser is the true score; checked on many samples)."""
     D, B, sigma = 2, 200_000, 0.6
     c = 0.5
     x = torch.randn(B, D, generator=torch.Generator().manual_seed(0), dtype=torch.float64) * math.sqrt(c)
