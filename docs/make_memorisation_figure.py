@@ -14,7 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +34,7 @@ def main():
     p.add_argument("--celeba", required=True, help="a folder of aligned CelebA JPEGs")
     p.add_argument("--work", default="runs/memorisation")
     p.add_argument("--ns", default="1,10,4000")
-    p.add_argument("--steps", type=int, default=600)
+    p.add_argument("--steps", default="1000,2000,2000", help="training steps for each N")
     p.add_argument("--variant", default="denoiser")
     p.add_argument("--sigma", type=float, default=0.25)
     p.add_argument("--out", default=str(ROOT / "docs" / "figures" / "memorisation_celeba40.png"))
@@ -47,12 +46,13 @@ def main():
         sh(["data", "prepare-celeba", a.celeba, "--out", h5, "--size", "40", "--no-progress"])
     spec = f"celeba:{h5}"
     ns = [int(n) for n in a.ns.split(",")]
+    steps = dict(zip(ns, [int(s) for s in a.steps.split(",")]))
     timing = {}
     for n in ns:
         run = work / f"{a.variant}-n{n}"
         if not (run / "model.pt").exists():
             t = time.perf_counter()
-            sh(["train", "--variant", a.variant, "--data", spec, "--n", n, "--steps", a.steps, "--out", run,
+            sh(["train", "--variant", a.variant, "--data", spec, "--n", n, "--steps", steps[n], "--out", run,
                 "--force", "--no-progress"])
             timing[n] = time.perf_counter() - t
     ds = load_dataset(spec)
@@ -72,9 +72,9 @@ def main():
         out10 = rows[2 + ns.index(10)] if 10 in ns else rows[-1]
         d = torch.cdist(out10.flatten(1), train10.flatten(1))
         rows.append(train10[d.argmin(1)])
-        titles.append("nearest of the 10 training faces")
+        titles.append("nearest of those 10")
     grid = torch.stack(rows, 1).reshape(-1, *test.shape[1:]).clamp(0, 1).numpy()
-    image_grid(grid, a.out, titles=titles * len(test), ncols=len(rows),
+    image_grid(grid, a.out, titles=titles + [""] * (len(titles) * (len(test) - 1)), ncols=len(rows),
                suptitle="Held-out faces denoised by models trained on N faces (40x40)")
     # memorisation in numbers: how close each model's output is to its own nearest training face,
     # against how close the clean test face itself is to that training set

@@ -1,5 +1,6 @@
 """The command line as a user runs it: the acceptance path of the core, and every bad input."""
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -118,8 +119,13 @@ def bad_cases(study, tmp_path):
     other_probes = tmp_path / "p.h5"
     assert cli.main(["trajectories", "analytic", "--out", str(other_probes), "--probes", "64",
                      "--probe-seed", "8"]) == 0
+    nan_file = tmp_path / "nan.h5"
+    shutil.copy(study / "a.h5", nan_file)
+    with h5py.File(nan_file, "r+") as f:
+        f["onestep/denoised"][2, 5] = np.nan
     out = tmp_path / "out.h5"
     return out, {
+        "NaN in a file": (["diverge", study / "a.h5", nan_file], "NaN"),
         "unknown dataset": (["train", "--data", "celebb", "--out", tmp_path / "r1"], "unknown dataset"),
         "malformed mixture": (["train", "--data", bad_json, "--out", tmp_path / "r2"], "missing field"),
         "missing run": (["trajectories", tmp_path / "nope", "--out", out], "does not exist"),

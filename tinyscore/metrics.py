@@ -23,6 +23,7 @@ import torch
 
 import kernels
 
+from .errors import TinyscoreError
 from .store import check_comparable, open_trajectories
 
 FIELDS = ("sigma", "l2_mean", "l2_std", "rms", "cosine_mean", "cosine_std")
@@ -54,8 +55,11 @@ def _row(sigma, l2: _Moments, cos: _Moments, dim: int) -> dict:
             "rms": float(np.sqrt(l2.ss / l2.n / dim)), "cosine_mean": cos.mean, "cosine_std": cos.std}
 
 
-def _flat(a) -> torch.Tensor:
+def _flat(a, source=None) -> torch.Tensor:
+    """A chunk of a trajectory file as (rows, dim); NaN or inf in it is the file's fault, said so."""
     a = torch.from_numpy(np.ascontiguousarray(a))
+    if source is not None and not torch.isfinite(a).all():
+        raise TinyscoreError(f"{source} contains NaN or infinite values")
     return a.reshape(a.shape[0], -1)
 
 
@@ -69,18 +73,19 @@ def diverge(path_a, path_b, chunk: int = 1024) -> dict:
         for i, sigma in enumerate(fa["sigmas"][()]):
             l2, cos = _Moments(), _Moments()
             for a in range(0, P, chunk):
-                y = _flat(fa["probes/x0"][a:a + chunk] + sigma * fa["probes/z"][a:a + chunk])
-                d, c = kernels.divergence(_flat(fa["onestep/denoised"][i, a:a + chunk]),
-                                          _flat(fb["onestep/denoised"][i, a:a + chunk]), y)
+                y = _flat(fa["probes/x0"][a:a + chunk] + sigma * fa["probes/z"][a:a + chunk], path_a)
+                d, c = kernels.divergence(_flat(fa["onestep/denoised"][i, a:a + chunk], path_a),
+                                          _flat(fb["onestep/denoised"][i, a:a + chunk], path_b), y)
                 l2.add(d)
                 cos.add(c)
             result["onestep"].append(_row(sigma, l2, cos, dim))
         for t, sigma in enumerate(fa["path/sigmas"][()]):
             l2, cos = _Moments(), _Moments()
             for a in range(0, P, chunk):
-                den_a, den_b = _flat(fa["path/denoised"][t, a:a + chunk]), _flat(fb["path/denoised"][t, a:a + chunk])
-                dir_a = den_a - _flat(fa["path/states"][t, a:a + chunk])
-                dir_b = den_b - _flat(fb["path/states"][t, a:a + chunk])
+                den_a = _flat(fa["path/denoised"][t, a:a + chunk], path_a)
+                den_b = _flat(fb["path/denoised"][t, a:a + chunk], path_b)
+                dir_a = den_a - _flat(fa["path/states"][t, a:a + chunk], path_a)
+                dir_b = den_b - _flat(fb["path/states"][t, a:a + chunk], path_b)
                 _, c = kernels.divergence(dir_a, dir_b, torch.zeros_like(dir_a))
                 l2.add(torch.linalg.vector_norm((den_a - den_b).double(), dim=1))
                 cos.add(c)
