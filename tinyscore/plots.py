@@ -43,16 +43,21 @@ def plot_divergence(results: dict, path, title: str = "Divergence between two mo
             s = [r["sigma"] for r in rows]
             axes[0].plot(s, [r["rms"] for r in rows], style, ms=4, label=f"{label} ({kind})")
             axes[1].plot(s, [r["cosine_mean"] for r in rows], style, ms=4, label=f"{label} ({kind})")
+    _divergence_axes(axes, fontsize=7)
+    fig.suptitle(title)
+    save(fig, path)
+
+
+def _divergence_axes(axes, **legend) -> None:
+    """The two panels of every divergence figure: RMS distance (log) and cosine, against sigma."""
     axes[0].set_yscale("log")
     axes[0].set_ylabel("RMS per coordinate ||D_A - D_B|| / sqrt(dim)")
-    axes[1].set_ylabel("cosine of directions cos(d_A, d_B)")
+    axes[1].set_ylabel("mean cosine cos(d_A, d_B)")
     axes[1].set_ylim(-1.05, 1.05)
     for ax in axes:
         sigma_axis(ax)
         ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=7)
-    fig.suptitle(title)
-    save(fig, path)
+        ax.legend(**legend)
 
 
 # ------------------------------------------------------------------ the study's figures
@@ -74,14 +79,7 @@ def plot_divergence_by_n(results_by_n: dict, path, title: str = "Disjoint-data m
         s = [r["sigma"] for r in rows]
         axes[0].plot(s, [max(r["rms"], 1e-12) for r in rows], "-o", ms=4, color=colors[n], label=f"N={n}")
         axes[1].plot(s, [r["cosine_mean"] for r in rows], "-o", ms=4, color=colors[n], label=f"N={n}")
-    axes[0].set_yscale("log")
-    axes[0].set_ylabel("RMS per coordinate  ||D_A - D_B|| / sqrt(dim)")
-    axes[1].set_ylabel("mean cosine  cos(d_A, d_B)")
-    axes[1].set_ylim(-1.05, 1.05)
-    for ax in axes:
-        sigma_axis(ax)
-        ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=8, title=f"{kind}", title_fontsize=8)
+    _divergence_axes(axes, fontsize=8, title=f"{kind}", title_fontsize=8)
     fig.suptitle(title)
     save(fig, path)
 
