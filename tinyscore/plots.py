@@ -72,7 +72,8 @@ def plot_divergence_by_n(results_by_n: dict, path, title: str = "Disjoint-data m
     """RMS distance and cosine between models A and B against sigma, one line per N.
 
     ``results_by_n`` maps N to the dict returned by ``metrics.diverge``."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig.subplots_adjust(wspace=0.3)
     colors = _n_colors(sorted(results_by_n))
     for n in sorted(results_by_n):
         rows = results_by_n[n][kind]
