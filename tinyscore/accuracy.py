@@ -27,6 +27,7 @@ import torch
 from .datasets import load_dataset
 from .dynamics import parse_sigmas
 from .errors import TinyscoreError
+from .metrics import score_errors
 from .models import AnalyticModel, EmpiricalModel, to_tensor
 from .store import open_trajectories
 
@@ -43,15 +44,6 @@ def density_bins(logp: np.ndarray, bins: int):
     edges = np.quantile(logp, np.linspace(0, 1, bins + 1))
     idx = np.searchsorted(edges[1:-1], logp, side="right")
     return idx.astype(np.int64), edges
-
-
-def _errors(s_model: np.ndarray, s_true: np.ndarray, sigma: float) -> dict:
-    err = np.linalg.norm(s_model - s_true, axis=1)
-    true = np.linalg.norm(s_true, axis=1)
-    return {"count": int(len(err)),
-            "relative": float(np.linalg.norm(err) / max(np.linalg.norm(true), 1e-300)),
-            "relative_median": float(np.median(err / np.maximum(true, 1e-300))),
-            "weighted_sq": float(np.mean(sigma ** 2 * err ** 2))}
 
 
 @torch.no_grad()
@@ -74,11 +66,11 @@ def score_error_by_density(model, dataset, sigmas="1,0.5,0.25,0.1,0.05", points:
         s_true = mixture.score(y, sigma)
         logp = mixture.log_prob(y, sigma)
         idx, edges = density_bins(logp, bins)
-        row = {"sigma": float(sigma), **_errors(s_model, s_true, sigma), "bins": []}
+        row = {"sigma": float(sigma), **score_errors(s_model, s_true, sigma), "bins": []}
         for b in range(bins):
             m = idx == b
             row["bins"].append({"bin": b, "logp_lo": float(edges[b]), "logp_hi": float(edges[b + 1]),
-                                **_errors(s_model[m], s_true[m], sigma)})
+                                **score_errors(s_model[m], s_true[m], sigma)})
         rows.append(row)
         if keep:
             kept[float(sigma)] = {"y": y, "s_model": s_model, "s_true": s_true, "logp": logp}

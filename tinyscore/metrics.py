@@ -107,11 +107,18 @@ def format_table(result: dict, analysis_sigmas=None) -> str:
     return "\n".join(lines)
 
 
+def score_errors(s_model: np.ndarray, s_true: np.ndarray, sigma: float) -> dict:
+    """Relative error (over all points, and its per-point median) and sigma^2-weighted squared error."""
+    err = np.linalg.norm(s_model - s_true, axis=1)
+    true = np.linalg.norm(s_true, axis=1)
+    return {"count": int(len(err)),
+            "relative": float(np.linalg.norm(err) / max(np.linalg.norm(true), 1e-300)),
+            "relative_median": float(np.median(err / np.maximum(true, 1e-300))),
+            "weighted_sq": float(np.mean(sigma ** 2 * err ** 2))}
+
+
 def score_error(model, mixture, y: torch.Tensor, sigma: float) -> dict:
-    """Relative and sigma^2-weighted score errors of ``model`` against the analytic mixture at y."""
+    """Score errors of ``model`` against the analytic mixture at the points y."""
     with torch.no_grad():
         s_model = model.score(y, sigma).double().cpu().numpy()
-    s_true = mixture.score(y.double().cpu().numpy(), sigma)
-    err = np.linalg.norm(s_model - s_true, axis=1)
-    return {"sigma": float(sigma), "relative": float(np.linalg.norm(err) / np.linalg.norm(s_true)),
-            "weighted_sq": float(np.mean(sigma ** 2 * err ** 2)), "per_point": err / np.linalg.norm(s_true, axis=1)}
+    return {"sigma": float(sigma), **score_errors(s_model, mixture.score(y.double().cpu().numpy(), sigma), sigma)}
