@@ -21,13 +21,13 @@ import time
 
 import torch
 
-from .models import ScoreModel
+from .models import ScoreModel, bcast_sigma
 from .objectives import DSMLoss, ReconstructionLoss, SSMLoss, sample_sigma
 
 
 def _reference_ssm(model, x, sigma, gen):
     """Song et al. (2019): an explicit v tensor, p = v^T s, g = grad_y p, v^T g (double backward)."""
-    y = (x + sigma.reshape(-1, *([1] * (x.ndim - 1))) * torch.randn(x.shape, generator=gen)).requires_grad_(True)
+    y = (x + bcast_sigma(sigma, x) * torch.randn(x.shape, generator=gen)).requires_grad_(True)
     v = torch.randint(0, 2, x.shape, generator=gen).to(x.dtype) * 2 - 1
     s = model.score(y, sigma)
     (g,) = torch.autograd.grad((v * s).sum(), y, create_graph=True)

@@ -48,7 +48,7 @@ def as_sigma(sigma, y: torch.Tensor) -> torch.Tensor:
     return s.expand(y.shape[0]) if s.ndim == 0 else s
 
 
-def _bcast(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+def bcast_sigma(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """(B,) -> (B, 1, ..., 1) to multiply points of any shape."""
     return s.reshape(-1, *([1] * (y.ndim - 1)))
 
@@ -72,14 +72,14 @@ class ScoreModel(nn.Module):
         if not self.conditional:
             return self.sigma_data * self.net(y / self.sigma_data, None)
         s = as_sigma(sigma, y)
-        c_in = _bcast(torch.rsqrt(self.sigma_data ** 2 + s ** 2), y)
-        return _bcast(s, y) * self.net(y * c_in, s.log())
+        c_in = bcast_sigma(torch.rsqrt(self.sigma_data ** 2 + s ** 2), y)
+        return bcast_sigma(s, y) * self.net(y * c_in, s.log())
 
     def denoise(self, y: torch.Tensor, sigma) -> torch.Tensor:
         return y + self.direction(y, sigma)
 
     def score(self, y: torch.Tensor, sigma) -> torch.Tensor:
-        return self.direction(y, sigma) / _bcast(as_sigma(sigma, y), y) ** 2
+        return self.direction(y, sigma) / bcast_sigma(as_sigma(sigma, y), y) ** 2
 
     forward = denoise
 
@@ -122,7 +122,7 @@ class EmpiricalModel:
         return den.reshape(y.shape)
 
     def score(self, y, sigma):
-        return (self.denoise(y, sigma) - y) / _bcast(as_sigma(sigma, y), y) ** 2
+        return (self.denoise(y, sigma) - y) / bcast_sigma(as_sigma(sigma, y), y) ** 2
 
 
 # ------------------------------------------------------------------------ checkpoints

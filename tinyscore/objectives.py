@@ -32,6 +32,8 @@ import torch.autograd.forward_ad as fwAD
 
 import kernels
 
+from .models import bcast_sigma
+
 
 def _sq(t: torch.Tensor) -> torch.Tensor:
     """Per-sample squared norm of a batch of any shape."""
@@ -40,7 +42,7 @@ def _sq(t: torch.Tensor) -> torch.Tensor:
 
 def _noisy(x, sigma, gen):
     z = torch.randn(x.shape, generator=gen, device=x.device, dtype=x.dtype)
-    return x + sigma.reshape(-1, *([1] * (x.ndim - 1))) * z, z
+    return x + bcast_sigma(sigma, x) * z, z
 
 
 class ReconstructionLoss:
@@ -56,7 +58,7 @@ class DSMLoss:
 
     def __call__(self, model, x, sigma, gen):
         y, z = _noisy(x, sigma, gen)
-        return _sq(sigma.reshape(-1, *([1] * (x.ndim - 1))) * model.score(y, sigma) + z)
+        return _sq(bcast_sigma(sigma, x) * model.score(y, sigma) + z)
 
 
 class SSMLoss:
