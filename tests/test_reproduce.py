@@ -2,7 +2,6 @@
 import json
 import re
 
-import pytest
 
 from cli import main
 from tinyscore import reproduce as rp
@@ -74,9 +73,11 @@ def test_micro_grid_resumes(tmp_path, monkeypatch):
     cell = out / "uniform" / "n10" / "ncsn"
     (cell / "diverge.json").unlink()
     (cell / ".traj_a.h5.tmp-999").write_text("partial")
+    (cell / ".diverge.json.k2x9.tmp").write_text("partial")      # an atomic_path leftover
     third = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     assert third["ran"] == 1 and third["skipped"] == n_steps - 1
     assert (cell / "diverge.json").is_file() and not (cell / ".traj_a.h5.tmp-999").exists()
+    assert not (cell / ".diverge.json.k2x9.tmp").exists()
 
     # changed parameters invalidate a step and what follows from it
     monkeypatch.setitem(rp.SCALES, "micro", {**MICRO, "bins": 3})

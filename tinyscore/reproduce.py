@@ -32,7 +32,6 @@ import os
 import platform
 import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ import numpy as np
 import torch
 
 from .errors import TinyscoreError
+from .files import write_text
 from .mixtures import BENCHMARKS
 from .models import VARIANTS
 
@@ -98,9 +98,7 @@ def _digest(obj) -> str:
 
 
 def _write_json(path: Path, obj) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(obj, indent=2, default=_json_default) + "\n")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(obj, indent=2, default=_json_default) + "\n")
 
 
 def _json_default(o):
@@ -150,11 +148,12 @@ class Grid:
 
 
 def clean_leftovers(out: Path) -> int:
-    """Remove temporary files and folders of an interrupted run (``.NAME.tmp-PID``)."""
+    """Remove temporary files and folders of an interrupted run: training folders ``.NAME.tmp-PID``
+    and the ``.NAME.XXXX.tmp`` files of tinyscore.files.atomic_path."""
     count = 0
     if not out.exists():
         return 0
-    for p in out.rglob(".*.tmp-*"):
+    for p in [*out.rglob(".*.tmp-*"), *out.rglob(".*.tmp")]:
         if p.is_dir():
             shutil.rmtree(p, ignore_errors=True)
         elif p.exists():
