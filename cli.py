@@ -8,6 +8,8 @@ Bad input gets one line on stderr and exit status 2, never a traceback.
 """
 from __future__ import annotations
 
+import errno
+import functools
 import json
 import logging
 import re
@@ -35,6 +37,38 @@ def _data_options(f):
 def _json_out(obj, path) -> None:
     from tinyscore.files import write_text
     write_text(path, json.dumps(obj, indent=2) + "\n")
+
+
+PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff")
+
+
+def _check_outputs(force: bool, paths: dict) -> None:
+    """Refuse, before any work, an output that exists (without --force), lies in a missing folder,
+    or is a figure in a format we cannot draw."""
+    from tinyscore.files import check_destination
+    for option, p in paths.items():
+        if p is None:
+            continue
+        p = Path(p)
+        check_destination(p, force)
+        if not p.parent.is_dir():
+            raise TinyscoreError(f"folder {p.parent} of {p} does not exist")
+        if option == "plot_path" and p.suffix.lower() not in PLOT_FORMATS:
+            raise TinyscoreError(f"--plot {p}: unknown figure format {p.suffix or '(none)'!r}; "
+                                 f"use one of {', '.join(PLOT_FORMATS)}")
+
+
+def _writes(*options):
+    """Give a command --force, and check its output options before it starts any work."""
+    def deco(f):
+        @functools.wraps(f)
+        def wrapper(*args, force, **kwargs):
+            from tinyscore.files import allow_replace
+            _check_outputs(force, {o: kwargs.get(o) for o in options})
+            with allow_replace(force):
+                return f(*args, **kwargs)
+        return click.option("--force", is_flag=True, help="Replace output files that exist already.")(wrapper)
+    return deco
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -82,23 +116,34 @@ def cli():
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run directory [default: runs/VARIANT-DATA-HALFN-sSEED].")
 @click.option("--force", is_flag=True, help="Replace an existing run directory.")
+@click.option("--save-every", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Save a resumable state every this many steps.")
+@click.option("--fresh", is_flag=True, help="Discard an unfinished run of --out instead of resuming it.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, seed, sigma_min, sigma_max,
           sigma_levels, conditional, width, ssm_objective, ssm_projection, ssm_projections, ssm_jvp, device,
-          threads, out, force, progress):
-    """Train one model and write a run directory (options.json, stats.jsonl, model.pt)."""
+          threads, out, force, save_every, fresh, progress):
+    """Train one model and write a run directory (options.json, stats.jsonl, model.pt).
+
+    Interrupted runs resume: running the same command again continues from the last saved state.
+    """
     from tinyscore.datasets import load_dataset
     from tinyscore.training import train as train_run
-    dataset = load_dataset(data, data_seed=data_seed, resolution=resolution)
+    from tinyscore.files import check_destination
     if out is None:
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(data.split(":", 1)[-1]).stem)
         out = Path("runs") / f"{variant}-{stem}-{half}{n}-s{seed}"
-    summary = train_run(dataset, out, progress=progress, force=force, variant=variant, data=data,
+    check_destination(out, force, folder=True)
+    dataset = load_dataset(data, data_seed=data_seed, resolution=resolution)
+    summary = train_run(dataset, out, progress=progress, force=force, fresh=fresh, save_every=save_every,
+                        variant=variant, data=data,
                         data_seed=data_seed, resolution=resolution, n=n, half=half, steps=steps,
                         batch_size=batch_size, lr=lr, seed=seed, sigma_min=sigma_min, sigma_max=sigma_max,
                         sigma_levels=sigma_levels, conditional=conditional, width=width,
                         ssm_vr=ssm_objective == "vr", ssm_kind=ssm_projection, ssm_proj=ssm_projections,
                         ssm_jvp=ssm_jvp, device=device, threads=threads)
+    if summary["resumed_from"]:
+        click.echo(f"resumed from step {summary['resumed_from']}")
     click.echo(f"trained {variant} on {summary['n']} points of {dataset.name} half {half.upper()}: "
                f"final loss {summary['loss']:.4g}, {summary['steps_per_second']:.1f} steps/s, "
                f"{summary['seconds']:.1f} s -> {summary['run']}")
@@ -121,6 +166,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
 @click.option("--device", default="auto", show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@_writes("out")
 def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, data_seed, resolution, n, half, device,
                  progress):
     """Write one-step and reverse-path trajectories of MODEL on held-out probes to HDF5.
@@ -144,6 +190,7 @@ def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, da
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Draw L2 and cosine against sigma (PNG).")
+@_writes("json_path", "plot_path")
 def diverge(file_a, file_b, json_path, plot_path):
     """How two models diverge as sigma -> 0: L2 and cosine per sigma, one-step and path."""
     from tinyscore import metrics
@@ -175,6 +222,7 @@ def data():
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first K files.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the summary as JSON.")
+@_writes("out", "json_path")
 def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path):
     """Crop, grayscale and resize aligned CelebA JPEGs in SRC into one HDF5 file."""
     from tinyscore.images import prepare_celeba as prepare
@@ -193,6 +241,7 @@ def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path
 @click.option("--probes", type=click.IntRange(min=1), default=8, show_default=True, help="Rows (probes) to draw.")
 @click.option("--path-steps", type=click.IntRange(min=1), default=6, show_default=True,
               help="Path states to draw per probe.")
+@_writes("out")
 def show(file, out, probes, path_steps):
     """Draw the probes of an image trajectory file and their denoised images per sigma and path step."""
     from tinyscore.gallery import show_trajectories
@@ -207,6 +256,7 @@ def show(file, out, probes, path_steps):
 @click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
               help="CPU threads (0: torch's default, all cores).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None)
+@_writes("json_path")
 def bench(quick, device, threads, json_path):
     """Time our paths against their baselines side by side, in one process."""
     from tinyscore.bench import run_bench
@@ -239,6 +289,7 @@ def bench(quick, device, threads, json_path):
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Fractions against eps (PNG); for images, a grid of starts and end points.")
 @click.option("--device", default="auto", show_default=True)
+@_writes("out", "json_path", "plot_path")
 def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed, data, data_seed, resolution, n,
                half, out, json_path, plot_path, device):
     """Are training samples attractors? Iterate MODEL's denoiser from perturbed training samples.
@@ -287,6 +338,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="2-D data: quiver plot of learned and true score fields; otherwise error by density (PNG).")
 @click.option("--device", default="auto", show_default=True)
+@_writes("json_path", "plot_path")
 def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, n, half, json_path, plot_path, device):
     """Score error of MODEL against the analytic mixture score, per sigma and per density bin."""
     from tinyscore import accuracy
@@ -326,6 +378,7 @@ def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, 
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="MSE against sigma (PNG).")
 @click.option("--device", default="auto", show_default=True)
+@_writes("json_path", "plot_path")
 def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, device):
     """Denoising quality of a trajectory FILE: MSE and PSNR per sigma beside the optimum."""
     from tinyscore import accuracy
@@ -380,18 +433,38 @@ def main(argv=None) -> int:
         return rv if isinstance(rv, int) else 0
     except click.exceptions.Exit as e:
         return e.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 1
-    except click.ClickException as e:
-        click.echo(f"error: {e.format_message()}", err=True)
-        return 2
-    except TinyscoreError as e:
-        click.echo(f"error: {e}", err=True)
-        return 2
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):     # click turns Ctrl-C into Abort
         click.echo("interrupted", err=True)
         return 130
+    except click.ClickException as e:
+        click.echo(f"error: {_one_line(e.format_message())}", err=True)
+        return 2
+    except TinyscoreError as e:
+        click.echo(f"error: {_one_line(str(e))}", err=True)
+        return 2
+    except OSError as e:                                     # full disk, read-only folder, no permission
+        click.echo(f"error: {_os_message(e)}", err=True)
+        return 2
+    except MemoryError:
+        click.echo("error: out of memory (try fewer probes, a smaller --batch-size or a smaller model)", err=True)
+        return 2
+    except RecursionError:
+        click.echo("error: input nested too deeply", err=True)
+        return 2
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _os_message(e: OSError) -> str:
+    """An OSError as one line: what failed, on which file."""
+    reason = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
+              errno.EACCES: "permission denied", errno.EDQUOT: "disk quota exceeded",
+              errno.EFBIG: "file too large (a file size limit or a full disk)"}.get(e.errno)
+    reason = reason or _one_line(e.strerror or str(e) or type(e).__name__)
+    where = e.filename if e.filename is not None else None
+    return f"{where}: {reason}" if where else reason
 
 
 if __name__ == "__main__":

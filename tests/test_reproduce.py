@@ -1,11 +1,21 @@
 """The study grid: resume, the report generator, and the command."""
 import json
+import os
 import re
-
+import subprocess
+import sys
 
 from cli import main
 from tinyscore import reproduce as rp
+from tinyscore.files import temp_name
 from tinyscore.report import SECTIONS, write_report
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited."""
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    return p.pid
 
 SIGMAS = [1.0, 0.5, 0.25, 0.1, 0.05]
 
@@ -69,15 +79,20 @@ def test_micro_grid_resumes(tmp_path, monkeypatch):
     again = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     assert again["ran"] == 0 and again["skipped"] == n_steps and not again["regenerated"]
 
-    # a half-done step (output gone, leftover temporary file) is redone; finished ones are skipped
+    # a half-done step (output gone, a temporary of a killed writer left) is redone; finished ones are
+    # skipped; the killed writer's temporary goes, files of the user that merely look temporary stay
     cell = out / "uniform" / "n10" / "ncsn"
     (cell / "diverge.json").unlink()
-    (cell / ".traj_a.h5.tmp-999").write_text("partial")
-    (cell / ".diverge.json.k2x9.tmp").write_text("partial")      # an atomic_path leftover
+    stale = temp_name(cell / "diverge.json").name.replace(f"-{os.getpid()}-", f"-{dead_pid()}-")
+    (cell / stale).write_text("partial")
+    user = [cell / ".traj_a.h5.tmp-999", cell / ".diverge.json.k2x9.tmp", cell / "notes" / ".draft.tmp"]
+    user[2].parent.mkdir()
+    for p in user:
+        p.write_text("mine")
     third = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     assert third["ran"] == 1 and third["skipped"] == n_steps - 1
-    assert (cell / "diverge.json").is_file() and not (cell / ".traj_a.h5.tmp-999").exists()
-    assert not (cell / ".diverge.json.k2x9.tmp").exists()
+    assert (cell / "diverge.json").is_file() and not (cell / stale).exists()
+    assert all(p.read_text() == "mine" for p in user)
 
     # changed parameters invalidate a step and what follows from it
     monkeypatch.setitem(rp.SCALES, "micro", {**MICRO, "bins": 3})

@@ -1,41 +1,247 @@
-"""Writing files atomically: never leave a half-written file under the real name.
+"""Writing files so that no user file is ever lost or half-written.
 
-Every output of tinyscore (trajectory files, prepared images, checkpoints, JSON, figures) is
-written to a temporary name in the destination folder and renamed into place only when complete.
-``os.replace`` within one folder is atomic, so a reader sees either the old file or the new one,
-and a crash or an error leaves at most a hidden ``.NAME.XXXX.tmp`` that is removed on the way out.
+Every output of tinyscore (checkpoints, run directories, trajectory files, prepared images, JSON,
+figures) follows four rules:
+
+1. **Atomic.** It is written under a temporary name in the destination folder and renamed into
+   place only when complete (``os.replace`` within one folder is atomic), so a reader sees the old
+   file or the new one, never half of one.
+2. **Owned temporaries.** A temporary is named ``.NAME.tinyscore-HOST-PID-RANDOM.tmp``: the
+   destination's name, tinyscore's tag, the host and the process that made it. A writer removes
+   the temporaries of *its own destination* whose process is gone (killed by -9), and nothing
+   else: never a pattern over the user's tree, never a file whose name it did not make.
+3. **No silent replacement.** An existing destination is replaced only with ``force`` (the CLI's
+   ``--force``), and this is checked at the moment of the final rename, not only at the start:
+   a file is published with ``os.link`` (which fails if the name exists), a folder with
+   ``os.rename`` (which fails onto a non-empty folder), so a second writer that finished first is
+   never overwritten.
+4. **One writer per destination.** :func:`destination_lock` takes an ``flock`` on
+   ``.NAME.tinyscore-lock`` beside the destination; a second writer fails at once with one line
+   naming the holder (host, pid, command). The kernel drops the lock when its process dies, so a
+   lock is never stale, whatever killed its holder.
 """
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import errno
+import json
 import os
-import tempfile
+import re
+import secrets
+import shutil
+import socket
+import sys
+import time
 from pathlib import Path
 
 from .errors import TinyscoreError
 
+TAG = "tinyscore"
+_REPLACE = contextvars.ContextVar("tinyscore_replace", default=False)
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:32] or "host"
+
+
+_TMP_RE = re.compile(r"^\.(?P<name>.+)\.tinyscore-(?P<host>[A-Za-z0-9]+)-(?P<pid>\d+)-[0-9a-f]+\.tmp$")
+
+
+def temp_name(path: Path) -> Path:
+    """``.NAME.tinyscore-HOST-PID-RANDOM.tmp`` beside ``path``: unmistakably ours, with its maker."""
+    return path.with_name(f".{path.name}.{TAG}-{_host()}-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def is_alive(pid: int) -> bool:
+    """Is process ``pid`` running on this host?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _remove(p: Path) -> None:
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p, ignore_errors=True)
+    else:
+        p.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(path) -> int:
+    """Remove this host's temporaries of destination ``path`` whose process is gone; returns how many."""
+    path = Path(path)
+    count = 0
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return 0
+    for p in entries:
+        m = _TMP_RE.match(p.name)
+        if m and m["name"] == path.name and m["host"] == _host() and not is_alive(int(m["pid"])):
+            _remove(p)
+            count += 1
+    return count
+
+
+# ------------------------------------------------------------------------ replacement
+@contextlib.contextmanager
+def allow_replace(force: bool = True):
+    """Within this block, writers may replace existing destinations (the CLI's ``--force``)."""
+    token = _REPLACE.set(bool(force))
+    try:
+        yield
+    finally:
+        _REPLACE.reset(token)
+
+
+def replacing() -> bool:
+    return _REPLACE.get()
+
+
+def exists_error(path: Path) -> TinyscoreError:
+    kind = "folder" if path.is_dir() else "file"
+    return TinyscoreError(f"{path} exists already ({kind}); pass --force to replace it, or choose another name")
+
+
+def check_destination(path, force: bool | None = None, folder: bool = False) -> Path:
+    """Refuse early a destination that exists (unless forced) or has the wrong kind or no parent."""
+    path = Path(path)
+    force = replacing() if force is None else force
+    if path.exists() or path.is_symlink():
+        if folder and not path.is_dir():
+            raise TinyscoreError(f"{path} exists and is not a folder")
+        if not folder and path.is_dir():
+            raise TinyscoreError(f"{path} is a folder, expected a file name")
+        if not force:
+            raise exists_error(path)
+    return path
+
+
+def publish_file(tmp: Path, path: Path, force: bool) -> None:
+    """Move the finished ``tmp`` to ``path``; without ``force`` fail if ``path`` appeared meanwhile."""
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)                 # atomic: fails if the name exists, whoever made it
+    except FileExistsError:
+        raise exists_error(path) from None
+    except OSError as e:                   # a file system without hard links: check, then rename
+        if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        if path.exists():
+            raise exists_error(path) from None
+        os.replace(tmp, path)
+    else:
+        tmp.unlink()
+
+
+def publish_folder(tmp: Path, path: Path, force: bool) -> None:
+    """Move the finished folder ``tmp`` to ``path``; an existing ``path`` is replaced only with ``force``."""
+    if path.exists() and force:
+        old = temp_name(path)
+        os.rename(path, old)               # aside first, so the swap cannot lose both
+        try:
+            os.rename(tmp, path)
+        except BaseException:
+            os.rename(old, path)
+            raise
+        _remove(old)
+        return
+    try:
+        os.rename(tmp, path)               # fails onto a non-empty folder or a file
+    except OSError as e:
+        if e.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+            raise exists_error(path) from None
+        raise
+
+
+# ----------------------------------------------------------------------------- locks
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{TAG}-lock")
+
 
 @contextlib.contextmanager
-def atomic_path(path, make_parents: bool = False):
-    """Yield a temporary path beside ``path``; rename it to ``path`` only if the block succeeds."""
+def destination_lock(path):
+    """Hold an exclusive lock on destination ``path``; a second holder fails at once, naming the first."""
+    import fcntl
     path = Path(path)
+    lp = lock_path(path)
+    while True:
+        fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                holder = json.loads(os.pread(fd, 4096, 0).decode() or "{}")
+                who = f"pid {holder['pid']} on {holder['host']}, since {holder['since']}: {holder['command']}"
+            except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+                who = "another process"
+            os.close(fd)
+            raise TinyscoreError(f"{path} is being written by another tinyscore process ({who}); "
+                                 "wait for it to finish or choose another name") from None
+        except BaseException:
+            os.close(fd)
+            raise
+        try:                               # the file we locked must still be the one at lp
+            same = os.path.samestat(os.fstat(fd), os.stat(lp))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)                       # its holder removed it as we opened it: try again
+    try:
+        info = {"host": socket.gethostname(), "pid": os.getpid(),
+                "since": time.strftime("%Y-%m-%d %H:%M:%S"), "command": " ".join(sys.argv[:8])[:300]}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode(), 0)
+        yield lp
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lp)
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------- writers
+@contextlib.contextmanager
+def atomic_path(path, make_parents: bool = False, force: bool | None = None, lock: bool = True):
+    """Yield a temporary path beside ``path``; publish it as ``path`` only if the block succeeds.
+
+    ``force`` (default: the enclosing :func:`allow_replace`) allows replacing an existing ``path``;
+    otherwise an existing one is refused both now and at the final rename.
+    """
+    path = Path(path)
+    force = replacing() if force is None else force
     if make_parents:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.parent.is_dir():
         raise TinyscoreError(f"folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    umask = os.umask(0o22)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)                 # mkstemp makes it private; give it the usual mode
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    check_destination(path, force)
+    with destination_lock(path) if lock else contextlib.nullcontext():
+        remove_stale_temporaries(path)
+        tmp = temp_name(path)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # the umask applies
+        os.close(fd)
+        try:
+            yield tmp
+            publish_file(tmp, path, force)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
-def write_text(path, text: str, make_parents: bool = False) -> None:
+def write_bytes(path, data: bytes, make_parents: bool = False, force: bool | None = None) -> None:
+    """Write a file atomically (flushed to disk before it is published)."""
+    with atomic_path(path, make_parents, force) as tmp:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+
+
+def write_text(path, text: str, make_parents: bool = False, force: bool | None = None) -> None:
     """Write a text file atomically."""
-    with atomic_path(path, make_parents) as tmp:
-        tmp.write_text(text)
+    write_bytes(path, text.encode(), make_parents, force)

@@ -27,6 +27,7 @@ Checkpoints hold a state dict and the config as a JSON string, so they load with
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -35,7 +36,7 @@ import torch
 from torch import nn
 
 from .errors import TinyscoreError
-from .files import atomic_path
+from .files import write_bytes
 from .nets import build_backbone
 
 VARIANTS = ("denoiser", "ncsn", "ssm")
@@ -129,9 +130,18 @@ class EmpiricalModel:
 def save_checkpoint(model: ScoreModel, path) -> str:
     """Write state dict + JSON config atomically; returns the file's SHA-256."""
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    with atomic_path(path) as tmp:
-        torch.save({"format": "tinyscore.checkpoint", "config_json": json.dumps(model.config), "state_dict": state}, tmp)
+    blob = {"format": "tinyscore.checkpoint", "config_json": json.dumps(model.config), "state_dict": state}
+    write_bytes(path, torch_bytes(blob))
     return file_sha256(path)
+
+
+def torch_bytes(obj) -> bytes:
+    """``torch.save`` into memory. Saving to a file name would embed that (temporary) name in the
+    archive, so identical models would give different bytes; in memory the archive is always named
+    the same, and writing the bytes afterwards turns a full disk into a plain OSError."""
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return buf.getvalue()
 
 
 def load_checkpoint(path, device="cpu") -> ScoreModel:

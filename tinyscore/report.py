@@ -21,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import plots
+from .files import write_text
 
 SECTIONS = ("How this report was made", "Findings", "1. Do disjoint-data models agree locally?",
             "2. How well do they denoise small perturbations?", "3. Are there attractors?",
@@ -432,10 +433,8 @@ def write_report(out, cells, meta) -> Path:
     L += ["## Commands", "", "The whole study is the one command at the top. Each step is equivalent to one of these "
           f"command lines ({len(cmds)} in all, in order; all are in `commands.sh`):", "", "```"]
     L += cmds[:16] + (["..."] if len(cmds) > 16 else []) + ["```", ""]
-    (out / "commands.sh").write_text("#!/bin/sh\n# the steps of: " + meta.get("command", "") + "\nset -e\n"
-                                     + "\n".join(cmds) + "\n")
+    write_text(out / "commands.sh", "#!/bin/sh\n# the steps of: " + meta.get("command", "") + "\nset -e\n"
+               + "\n".join(cmds) + "\n", force=True)
     path = out / "REPORT.md"
-    tmp = path.with_name(".REPORT.md.tmp")
-    tmp.write_text("\n".join(L) + "\n")
-    tmp.replace(path)
+    write_text(path, "\n".join(L) + "\n", force=True)
     return path

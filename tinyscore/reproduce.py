@@ -30,7 +30,6 @@ import json
 import logging
 import os
 import platform
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ import numpy as np
 import torch
 
 from .errors import TinyscoreError
-from .files import write_text
+from .files import allow_replace, write_text
 from .mixtures import BENCHMARKS
 from .models import VARIANTS
 
@@ -145,21 +144,6 @@ class Grid:
 
     def load(self, step: Step):
         return json.loads(self.manifest(step).read_text())
-
-
-def clean_leftovers(out: Path) -> int:
-    """Remove temporary files and folders of an interrupted run: training folders ``.NAME.tmp-PID``
-    and the ``.NAME.XXXX.tmp`` files of tinyscore.files.atomic_path."""
-    count = 0
-    if not out.exists():
-        return 0
-    for p in [*out.rglob(".*.tmp-*"), *out.rglob(".*.tmp")]:
-        if p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-        elif p.exists():
-            p.unlink()
-        count += 1
-    return count
 
 
 # ------------------------------------------------------------------------------ data
@@ -372,8 +356,6 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
     """Run (or resume) the study at ``scale`` into ``out`` and write ``out/REPORT.md``.
 
     Returns {"ran": steps run now, "skipped": steps already done, "seconds", "report": path}."""
-    from tqdm.auto import tqdm
-
     from .training import pick_device
 
     if scale not in SCALES:
@@ -391,10 +373,24 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
     dev = str(pick_device(device))
     out = Path(out)
     label = label or str(out)
+    if out.exists() and not out.is_dir():
+        raise TinyscoreError(f"--out {out} exists and is not a folder")
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    cleaned = clean_leftovers(out)
-    if cleaned:
-        log.info("removed %d leftover temporary files of an interrupted run", cleaned)
+    # Interrupted steps leave only their own temporaries (each writer removes its stale ones when it
+    # runs again) and unfinished training runs, which resume. Nothing here is deleted by pattern.
+    with allow_replace(True):      # the study's own outputs: a half-done step is redone in place
+        try:
+            return _run_grid(out, label, scale, datasets, variants, ns, data_root, dev, progress, echo, device,
+                             threads)
+        except BaseException:
+            if created and not any(out.iterdir()):
+                out.rmdir()        # made by this call and still empty
+            raise
+
+
+def _run_grid(out, label, scale, datasets, variants, ns, data_root, dev, progress, echo, device, threads):
+    from tqdm.auto import tqdm
     t0 = time.perf_counter()
     notes = []
     grid, cells = build_grid(out, label, scale, datasets, variants, ns, data_root, dev, progress, notes)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import os
 from pathlib import Path
 
 import h5py
@@ -46,12 +47,21 @@ def probes_digest(x0: np.ndarray, z: np.ndarray, sigmas: np.ndarray) -> str:
     return h.hexdigest()
 
 
+def _created() -> str:
+    """The ``created`` attribute: empty, so that the same command gives the same bytes, unless
+    SOURCE_DATE_EPOCH (the reproducible-builds convention) supplies a time to record."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit():
+        return ""
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).isoformat(timespec="seconds")
+
+
 def write_trajectories(path, attrs: dict, sigmas, x0, z, onestep, path_sigmas, states, denoised) -> None:
     """Write one complete trajectory file atomically."""
     from . import __version__
     sigmas = np.asarray(sigmas, dtype=np.float64)
     root_attrs = {"format": FORMAT, "version": VERSION, "probes_digest": probes_digest(x0, z, sigmas),
-                  "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                  "created": _created(),
                   "tinyscore_version": __version__}
     with atomic_path(path) as tmp:
         with h5py.File(tmp, "w") as f:

@@ -9,15 +9,17 @@ draw a batch of the training subset, a noise level per sample (log-uniform in
 [sigma_min, sigma_max], or a geometric ladder), take an Adam step, decay the learning rate on a
 cosine. One seed fixes the initialisation, the batches, the noise and the SSM projections.
 
-The run is built in a temporary folder beside RUN and renamed into place when finished, so an
-interrupted run never leaves a half-written RUN behind.
+The run is built in ``.RUN.tinyscore-partial`` beside RUN and renamed into place when finished, so
+an interrupted run never leaves a half-written RUN behind. Every ``save_every`` steps the partial
+run receives ``resume.pt`` (model, optimiser, schedule, generator states, step): running the same
+command again after a crash or ``kill -9`` continues from there, and on CPU the final ``model.pt``
+is byte-identical to that of an uninterrupted run.
 """
 from __future__ import annotations
 
 import json
 import logging
 import math
-import os
 import shutil
 import time
 from pathlib import Path
@@ -26,7 +28,10 @@ import torch
 
 from .datasets import Dataset
 from .errors import TinyscoreError
-from .models import CHECKPOINT, ScoreModel, save_checkpoint, to_tensor
+from .files import (check_destination, destination_lock, publish_folder, remove_stale_temporaries, write_bytes,
+                    write_text)
+from .limits import check_fits
+from .models import CHECKPOINT, ScoreModel, save_checkpoint, to_tensor, torch_bytes
 from .objectives import make_loss, sample_sigma
 
 log = logging.getLogger("tinyscore")
@@ -35,7 +40,7 @@ log = logging.getLogger("tinyscore")
 DEFAULTS = dict(variant="ssm", data="uniform", data_seed=0, n=1000, half="a", steps=1500, batch_size=None,
                 lr=2e-3, seed=0, sigma_min=0.01, sigma_max=None, sigma_levels=0, conditional=None,
                 width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="backward", log_every=50,
-                threads=1)
+                threads=1, save_every=200)
 
 
 def pick_device(device: str) -> torch.device:
@@ -60,10 +65,27 @@ def model_config(dataset: Dataset, opts: dict) -> dict:
             "sigma_data": float(dataset.sigma_data), "net": net}
 
 
-def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **options) -> dict:
+#: options that do not change the trained model, so a run may be resumed with other values of them
+RESUME_NEUTRAL = ("threads", "save_every")
+PARTIAL_SUFFIX = ".tinyscore-partial"
+RESUME = "resume.pt"
+
+
+def partial_path(out: Path) -> Path:
+    """The unfinished run of ``out``: ``.NAME.tinyscore-partial`` beside it, kept for resuming."""
+    return out.with_name(f".{out.name}{PARTIAL_SUFFIX}")
+
+
+def train(dataset: Dataset, out, progress: bool = True, force: bool = False, fresh: bool = False,
+          **options) -> dict:
     """Train one model on the first N points of one half of ``dataset``; write the run to ``out``.
 
-    Returns a summary: run directory, effective N, final loss, steps per second.
+    The run is built in ``.OUT.tinyscore-partial`` beside ``out``, which receives a resumable
+    state (model, optimiser, schedule, random generators, step, statistics) every ``save_every``
+    steps; the same call after a crash or a kill continues from the last saved step and gives a
+    byte-identical ``model.pt`` on CPU. ``fresh`` discards an unfinished run instead. A lock beside
+    ``out`` keeps a second writer away; ``out`` is replaced only with ``force``, checked again at
+    the final rename. Returns a summary: run directory, effective N, final loss, steps per second.
     """
     opts = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
     unknown = set(opts) - set(DEFAULTS) - {"device", "resolution"}
@@ -71,7 +93,7 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **o
         raise TypeError(f"unknown training option(s): {', '.join(sorted(unknown))}")
     if opts["batch_size"] is None:                 # images are 1000x bigger than the mixtures' points
         opts["batch_size"] = 256 if len(dataset.shape) == 1 else 32
-    for key in ("steps", "batch_size"):
+    for key in ("steps", "batch_size", "save_every"):
         if int(opts[key]) < 1:
             raise TinyscoreError(f"{key.replace('_', '-')} must be at least 1")
     if not opts["lr"] > 0:
@@ -79,16 +101,24 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **o
     opts["sigma_max"] = float(opts["sigma_max"] or dataset.sigma_max)
     if not 0 < opts["sigma_min"] < opts["sigma_max"]:
         raise TinyscoreError(f"need 0 < sigma-min < sigma-max, got {opts['sigma_min']} and {opts['sigma_max']}")
+    # a batch holds the inputs, the noise and the activations of a few layers: refuse absurd sizes early
+    check_fits(16.0 * int(opts["batch_size"]) * dataset.dim * 4, f"a batch of {opts['batch_size']} samples")
     out = Path(out)
-    if out.exists() and not force:
-        raise TinyscoreError(f"{out} exists already; pass --force to replace it, or choose another --out")
+    check_destination(out, force, folder=True)
+    if not out.parent.is_dir():
+        out.parent.mkdir(parents=True, exist_ok=True)
 
     device = pick_device(opts.get("device", "auto"))
     opts["n"] = dataset.cap(int(opts["n"]), opts["half"])
-    x_train = to_tensor(dataset.subset(opts["n"], opts["half"]), device)
     opts["device"] = str(device)
     opts["dataset"] = dataset.name
+    with destination_lock(out):
+        remove_stale_temporaries(out)
+        return _train_locked(dataset, out, opts, device, progress, force, fresh)
 
+
+def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force: bool, fresh: bool) -> dict:
+    x_train = to_tensor(dataset.subset(opts["n"], opts["half"]), device)
     torch.manual_seed(opts["seed"])
     config = model_config(dataset, opts)
     model = ScoreModel(config).to(device)
@@ -98,22 +128,38 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **o
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda i: 0.5 * (1 + math.cos(math.pi * i / steps)))
     gen = torch.Generator(device=device).manual_seed(opts["seed"])
 
+    tmp = partial_path(out)
+    state = _resume_state(tmp, opts, fresh)
+    start, elapsed, running, count, row = 0, 0.0, 0.0, 0, None
+    if state is not None:
+        model.load_state_dict(state["model"])
+        optim.load_state_dict(state["optim"])
+        sched.load_state_dict(state["sched"])
+        gen.set_state(state["gen"])
+        torch.set_rng_state(state["cpu_rng"])
+        start, elapsed = int(state["step"]), float(state["elapsed"])
+        running, count = float(state["running"]), int(state["count"])
+        row = json.loads(state["last_row"]) if state["last_row"] else None
+        with open(tmp / "stats.jsonl", "r+b") as f:   # drop lines logged after the saved step
+            f.truncate(int(state["stats_bytes"]))
+        log.info(f"resuming {out} from step {start} of {steps}")
+    else:
+        tmp.mkdir()
+        write_text(tmp / "options.json", json.dumps(opts, indent=2) + "\n", force=True)
+        (tmp / "stats.jsonl").touch()
+
     # CPU threads: 1 by default. A small MLP gains nothing from intra-op threads, and on a shared
     # machine OpenMP threads spin-wait each other (measured: a 40x40 conv step took 4x longer with
     # 2 threads than with 1 on a busy 2-core box). --threads 0 keeps torch's default.
     threads = torch.get_num_threads()
     if device.type == "cpu" and int(opts["threads"]) > 0:
         torch.set_num_threads(int(opts["threads"]))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
     try:
-        (tmp / "options.json").write_text(json.dumps(opts, indent=2) + "\n")
         bar = _progress(steps, f"train {opts['variant']}", progress)
-        t0, running, count = time.perf_counter(), 0.0, 0
-        with open(tmp / "stats.jsonl", "w") as stats:
-            for step in range(1, steps + 1):
+        bar.update(start)
+        t0 = time.perf_counter() - elapsed
+        with open(tmp / "stats.jsonl", "a") as stats:
+            for step in range(start + 1, steps + 1):
                 idx = torch.randint(0, x_train.shape[0], (opts["batch_size"],), generator=gen, device=device)
                 sigma = sample_sigma(opts["batch_size"], opts["sigma_min"], opts["sigma_max"], gen,
                                      opts["sigma_levels"], device)
@@ -122,9 +168,10 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **o
                 loss.backward()
                 optim.step()
                 sched.step()
-                running, count = running + loss.item(), count + 1
-                if not math.isfinite(loss.item()):
-                    raise TinyscoreError(f"training diverged at step {step} (loss {loss.item()}); try a smaller --lr")
+                value = loss.item()
+                if not math.isfinite(value):
+                    raise TinyscoreError(f"training diverged at step {step} (loss {value}); try a smaller --lr")
+                running, count = running + value, count + 1
                 if step % opts["log_every"] == 0 or step == steps:
                     row = {"step": step, "loss": running / count, "lr": sched.get_last_lr()[0],
                            "seconds": round(time.perf_counter() - t0, 3)}
@@ -132,20 +179,69 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, **o
                     stats.flush()
                     bar.set_postfix(loss=f"{row['loss']:.4g}")
                     running, count = 0.0, 0
+                if step % int(opts["save_every"]) == 0 and step < steps:
+                    stats.flush()
+                    _save_state(tmp, step, model, optim, sched, gen, running, count, row,
+                                time.perf_counter() - t0, stats.tell())
                 bar.update(1)
         bar.close()
         seconds = time.perf_counter() - t0
+        (tmp / CHECKPOINT).unlink(missing_ok=True)    # of an attempt killed just before publishing
         save_checkpoint(model.cpu(), tmp / CHECKPOINT)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        (tmp / RESUME).unlink(missing_ok=True)
+        publish_folder(tmp, out, force)
+    except BaseException as e:
+        # keep an unfinished run that can be resumed (a kill, Ctrl-C, a full disk); a diverged run,
+        # or one stopped before its first saved state, holds nothing worth keeping
+        if isinstance(e, TinyscoreError) or not (tmp / RESUME).is_file():
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         torch.set_num_threads(threads)
-    return {"run": str(out), "n": opts["n"], "loss": row["loss"], "steps_per_second": steps / seconds,
-            "seconds": seconds}
+    return {"run": str(out), "n": opts["n"], "loss": row["loss"], "steps_per_second": (steps - start) / max(
+        seconds - elapsed, 1e-9), "seconds": seconds, "resumed_from": start}
+
+
+def _save_state(tmp: Path, step, model, optim, sched, gen, running, count, row, elapsed, stats_bytes) -> None:
+    """Everything the loop needs to continue at ``step + 1`` exactly as if it had never stopped."""
+    state = {"format": "tinyscore.resume", "step": step, "elapsed": elapsed, "running": running, "count": count,
+             "last_row": json.dumps(row) if row else "", "stats_bytes": stats_bytes,
+             "model": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+             "optim": optim.state_dict(), "sched": sched.state_dict(),
+             "gen": gen.get_state(), "cpu_rng": torch.get_rng_state()}
+    write_bytes(tmp / RESUME, torch_bytes(state), force=True)
+
+
+def _resume_state(tmp: Path, opts: dict, fresh: bool):
+    """The saved state of an unfinished run of the same options, or None (and a clean slate)."""
+    if not tmp.exists():
+        return None
+    if not tmp.is_dir() or tmp.is_symlink():
+        raise TinyscoreError(f"{tmp} is in the way of the unfinished run (not a folder made by tinyscore)")
+    if fresh:
+        shutil.rmtree(tmp)
+        return None
+    try:
+        saved = json.loads((tmp / "options.json").read_text())
+    except (OSError, ValueError):
+        saved = None
+    state = None
+    if isinstance(saved, dict) and (tmp / RESUME).is_file():
+        try:
+            state = torch.load(tmp / RESUME, map_location="cpu", weights_only=True)
+        except Exception:   # torch raises many kinds for a file cut short by a kill
+            state = None
+    if not isinstance(state, dict) or state.get("format") != "tinyscore.resume":
+        shutil.rmtree(tmp)  # killed before its first saved state: nothing to resume, and it is ours
+        return None
+    same = {k: v for k, v in opts.items() if k not in RESUME_NEUTRAL}
+    was = {k: v for k, v in saved.items() if k not in RESUME_NEUTRAL}
+    if same != was:
+        diff = sorted(k for k in set(same) | set(was) if same.get(k) != was.get(k))
+        d = diff[0]
+        raise TinyscoreError(f"an unfinished run with other options is in {tmp} ({d}: {was.get(d)!r}, now "
+                             f"{same.get(d)!r}); rerun with its options to resume it, or pass --fresh to discard it")
+    return state
 
 
 def _progress(total: int, desc: str, enabled: bool):
