@@ -8,6 +8,7 @@ Bad input gets one line on stderr and exit status 2, never a traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import json
@@ -63,9 +64,13 @@ def _writes(*options):
     def deco(f):
         @functools.wraps(f)
         def wrapper(*args, force, **kwargs):
-            from tinyscore.files import allow_replace
-            _check_outputs(force, {o: kwargs.get(o) for o in options})
-            with allow_replace(force):
+            from tinyscore.files import allow_replace, destination_lock
+            outputs = {o: kwargs.get(o) for o in options}
+            _check_outputs(force, outputs)
+            with allow_replace(force), contextlib.ExitStack() as stack:
+                for p in outputs.values():       # held from the start: a second writer fails at once
+                    if p is not None:
+                        stack.enter_context(destination_lock(p))
                 return f(*args, **kwargs)
         return click.option("--force", is_flag=True, help="Replace output files that exist already.")(wrapper)
     return deco

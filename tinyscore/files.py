@@ -165,12 +165,19 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{TAG}-lock")
 
 
+_HELD: set = set()     # locks this process holds: taking one again (a command, then its writer) is a no-op
+
+
 @contextlib.contextmanager
 def destination_lock(path):
     """Hold an exclusive lock on destination ``path``; a second holder fails at once, naming the first."""
     import fcntl
     path = Path(path)
     lp = lock_path(path)
+    key = os.path.abspath(lp)
+    if key in _HELD:
+        yield lp
+        return
     while True:
         fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -199,8 +206,10 @@ def destination_lock(path):
                 "since": time.strftime("%Y-%m-%d %H:%M:%S"), "command": " ".join(sys.argv[:8])[:300]}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
+        _HELD.add(key)
         yield lp
     finally:
+        _HELD.discard(key)
         with contextlib.suppress(OSError):
             os.unlink(lp)
         os.close(fd)
@@ -231,6 +240,41 @@ def atomic_path(path, make_parents: bool = False, force: bool | None = None, loc
             publish_file(tmp, path, force)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+#: HDF5 files up to this size are built in memory and then written like any other bytes: HDF5
+#: itself meets a full disk badly (errors while closing, then a crash); our own write turns it
+#: into one OSError. Larger files are written in place after a check of the free space.
+H5_IN_MEMORY = 1 << 30
+
+
+@contextlib.contextmanager
+def atomic_h5(path, expected_bytes: int = 0, force: bool | None = None):
+    """Yield a writable ``h5py.File`` that becomes ``path`` atomically when the block succeeds."""
+    import io
+
+    import h5py
+    path = Path(path)
+    if expected_bytes <= H5_IN_MEMORY:
+        check_destination(path, force)
+        buf = io.BytesIO()
+        with h5py.File(buf, "w", track_order=False) as f:
+            yield f
+        write_bytes(path, buf.getvalue(), force=force)
+        return
+    with atomic_path(path, force=force) as tmp:
+        check_free_space(path.parent, expected_bytes)
+        with h5py.File(tmp, "w") as f:
+            yield f
+
+
+def check_free_space(folder, nbytes: int) -> None:
+    """Refuse with one line to write ``nbytes`` into ``folder`` when its disk has less room."""
+    from .limits import human_bytes
+    free = shutil.disk_usage(folder).free
+    if nbytes > free:
+        raise TinyscoreError(f"writing {human_bytes(nbytes)} into {folder} needs more room than the "
+                             f"{human_bytes(free)} free on its disk")
 
 
 def write_bytes(path, data: bytes, make_parents: bool = False, force: bool | None = None) -> None:
