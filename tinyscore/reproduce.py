@@ -39,7 +39,7 @@ import numpy as np
 import torch
 
 from .errors import TinyscoreError
-from .files import allow_replace, write_text
+from .files import allow_replace, destination_lock, write_text
 from .mixtures import BENCHMARKS
 from .models import VARIANTS
 
@@ -379,7 +379,8 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
     out.mkdir(parents=True, exist_ok=True)
     # Interrupted steps leave only their own temporaries (each writer removes its stale ones when it
     # runs again) and unfinished training runs, which resume. Nothing here is deleted by pattern.
-    with allow_replace(True):      # the study's own outputs: a half-done step is redone in place
+    # the study's own outputs are redone in place when half-done; one study at a time per folder
+    with allow_replace(True), destination_lock(out):
         try:
             return _run_grid(out, label, scale, datasets, variants, ns, data_root, dev, progress, echo, device,
                              threads)
