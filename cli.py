@@ -43,7 +43,7 @@ def _json_out(obj, path) -> None:
 PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff")
 
 
-def _check_outputs(force: bool, paths: dict) -> None:
+def _check_outputs(force: bool, paths: dict, make_parents=()) -> None:
     """Refuse, before any work, an output that exists (without --force), lies in a missing folder,
     or is a figure in a format we cannot draw."""
     from tinyscore.files import check_destination
@@ -52,24 +52,24 @@ def _check_outputs(force: bool, paths: dict) -> None:
             continue
         p = Path(p)
         check_destination(p, force)
-        if not p.parent.is_dir():
+        if not p.parent.is_dir() and option not in make_parents:
             raise TinyscoreError(f"folder {p.parent} of {p} does not exist")
         if option == "plot_path" and p.suffix.lower() not in PLOT_FORMATS:
             raise TinyscoreError(f"--plot {p}: unknown figure format {p.suffix or '(none)'!r}; "
                                  f"use one of {', '.join(PLOT_FORMATS)}")
 
 
-def _writes(*options):
+def _writes(*options, make_parents=()):
     """Give a command --force, and check its output options before it starts any work."""
     def deco(f):
         @functools.wraps(f)
         def wrapper(*args, force, **kwargs):
             from tinyscore.files import allow_replace, destination_lock
             outputs = {o: kwargs.get(o) for o in options}
-            _check_outputs(force, outputs)
+            _check_outputs(force, outputs, make_parents)
             with allow_replace(force), contextlib.ExitStack() as stack:
                 for p in outputs.values():       # held from the start: a second writer fails at once
-                    if p is not None:
+                    if p is not None and Path(p).parent.is_dir():
                         stack.enter_context(destination_lock(p))
                 return f(*args, **kwargs)
         return click.option("--force", is_flag=True, help="Replace output files that exist already.")(wrapper)
@@ -227,7 +227,7 @@ def data():
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first K files.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the summary as JSON.")
-@_writes("out", "json_path")
+@_writes("out", "json_path", make_parents=("out",))
 def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path):
     """Crop, grayscale and resize aligned CelebA JPEGs in SRC into one HDF5 file."""
     from tinyscore.images import prepare_celeba as prepare
