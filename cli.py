@@ -434,7 +434,9 @@ def main(argv=None) -> int:
     """Run the CLI; user errors become one line on stderr and exit status 2."""
     logging.basicConfig(format="tinyscore: %(message)s", level=logging.INFO, stream=sys.stderr)
     try:
-        rv = cli.main(args=argv, prog_name="cli.py", standalone_mode=False)
+        prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "cli.py"
+        prog = prog if prog in ("cli.py", "tinyscore") else "cli.py"
+        rv = cli.main(args=argv, prog_name=prog, standalone_mode=False)
         return rv if isinstance(rv, int) else 0
     except click.exceptions.Exit as e:
         return e.exit_code
