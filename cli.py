@@ -199,16 +199,33 @@ def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, da
 def diverge(file_a, file_b, json_path, plot_path):
     """How two models diverge as sigma -> 0: L2 and cosine per sigma, one-step and path."""
     from tinyscore import metrics
-    from tinyscore.store import open_trajectories
-    result = metrics.diverge(file_a, file_b)
-    with open_trajectories(file_a) as f:
-        analysis = f["sigmas"][()]
-    click.echo(metrics.format_table(result, analysis))
+    from tinyscore.plots import describe_trajectory_file
+    result = metrics.diverge(file_a, file_b)          # validates both files completely
+    attrs_a, attrs_b = _trajectory_attrs(file_a), _trajectory_attrs(file_b)
+    click.echo(f"A: {Path(file_a).name} ({describe_trajectory_file(attrs_a)})")
+    click.echo(f"B: {Path(file_b).name} ({describe_trajectory_file(attrs_b)})")
+    click.echo(metrics.format_table(result, [r["sigma"] for r in result["onestep"]]))
+    sha_a, sha_b = attrs_a.get("checkpoint_sha256"), attrs_b.get("checkpoint_sha256")
+    if Path(file_a).resolve() == Path(file_b).resolve() or (
+            sha_a and sha_a == sha_b and attrs_a.get("variant") == attrs_b.get("variant")):
+        click.echo("note: A and B hold the same model, so every distance is 0 and every cosine 1")
     if json_path:
         _json_out(result, json_path)
     if plot_path:
         from tinyscore.plots import plot_divergence
-        plot_divergence({f"{Path(file_a).stem} vs {Path(file_b).stem}": result}, plot_path)
+        plot_divergence({"A vs B": result}, plot_path,
+                        title=f"A: {describe_trajectory_file(attrs_a)}  vs  B: {describe_trajectory_file(attrs_b)}")
+
+
+def _trajectory_attrs(path) -> dict:
+    """The root attributes of a trajectory file that has been validated already (strings decoded)."""
+    import h5py
+    try:
+        with h5py.File(path, "r") as f:
+            return {k: (v.decode(errors="replace") if isinstance(v, bytes) else v) for k, v in f.attrs.items()
+                    if k in ("variant", "dataset", "n_train", "half", "checkpoint_sha256")}
+    except Exception:       # the attributes only label the output; the numbers were read already
+        return {}
 
 
 # -------------------------------------------------------------------------------- data
@@ -322,8 +339,9 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
             attractor_grid(res, plot_path, f"{attrs['variant']} N={res['settings']['n_train']}")
         else:
             from tinyscore.plots import plot_attractors_vs_eps
+            half = f", half {attrs['half'].upper()}" if attrs.get("half") in ("a", "b") else ""
             plot_attractors_vs_eps(res, plot_path, title=f"Attractors: {attrs['variant']} on {dataset.name}, "
-                                                         f"N={res['settings']['n_train']}")
+                                                         f"N={res['settings']['n_train']}{half}")
 
 
 # ------------------------------------------------------------------------- score-error
@@ -397,7 +415,9 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
         _json_out(res, json_path)
     if plot_path:
         from tinyscore.plots import plot_quality
-        plot_quality({Path(file).stem: res}, plot_path, title=f"Denoising quality: {Path(file).name}")
+        from tinyscore.plots import describe_trajectory_file
+        what = describe_trajectory_file(_trajectory_attrs(file))
+        plot_quality({what: res}, plot_path, title=f"Denoising quality: {what} ({Path(file).name})")
 
 
 # --------------------------------------------------------------------------- reproduce

@@ -43,3 +43,9 @@ def test_inference_helpers_match_the_analytic_oracle_and_keep_types():
     yt = torch.tensor(y, dtype=torch.float32, requires_grad=True)
     out = ts.denoise(model, yt, 0.3)
     assert isinstance(out, torch.Tensor) and not out.requires_grad
+
+
+def test_no_public_name_shadows_a_submodule():
+    """`from tinyscore import attractors` must stay the module: no API function may take a module's name."""
+    modules = {p.stem for p in (ROOT / "tinyscore").glob("*.py")}
+    assert not set(ts.__all__) & modules

@@ -15,7 +15,7 @@ The public functions (:mod:`tinyscore.api`) are importable from here: ``load_mod
 __version__ = "0.1.0"
 
 __all__ = ["load_model", "load_dataset", "load_mixture", "train", "denoise", "score", "write_trajectories",
-           "diverge", "score_error", "attractors", "TinyscoreError", "__version__"]
+           "diverge", "score_error", "run_attractors", "TinyscoreError", "__version__"]
 
 
 def __getattr__(name):

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 __all__ = ["load_model", "load_dataset", "load_mixture", "train", "denoise", "score", "write_trajectories",
-           "diverge", "score_error", "attractors"]
+           "diverge", "score_error", "run_attractors"]
 
 
 def load_model(spec, device="cpu", data=None, n: int = 1000, half: str = "a"):
@@ -112,13 +112,13 @@ def score_error(model_spec, sigmas="1,0.5,0.25,0.1,0.05", points: int = 2000, bi
     return score_error_by_density(model, dataset, sigmas, points, bins, seed, dev)
 
 
-def attractors(model_spec, eps="0.05,0.1,0.25", iters: int = 10, starts: int = 256, seed: int = 0,
+def run_attractors(model_spec, eps="0.05,0.1,0.25", iters: int = 10, starts: int = 256, seed: int = 0,
                device="cpu") -> dict:
     """Do perturbed training samples return to themselves (d1/d2 < 1/3) under the model's denoiser?"""
-    from .attractors import run_attractors
+    from .attractors import run_attractors as run
     from .trajectories import resolve_model
     from .training import pick_device
     dev = pick_device(str(device))
     model, dataset, attrs = resolve_model(str(model_spec), None, 0, None, 1000, "a", dev)
-    return run_attractors(model, dataset, attrs["n_train"] or 1000, attrs["half"] or "a", eps, iters,
+    return run(model, dataset, attrs["n_train"] or 1000, attrs["half"] or "a", eps, iters,
                           starts=starts, test_starts=starts, seed=seed, device=dev)

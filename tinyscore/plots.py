@@ -49,15 +49,39 @@ def plot_divergence(results: dict, path, title: str = "Divergence between two mo
 
 
 def _divergence_axes(axes, **legend) -> None:
-    """The two panels of every divergence figure: RMS distance (log) and cosine, against sigma."""
+    """The two panels of every divergence figure: RMS distance (log) and cosine, against sigma.
+
+    The cosine axis is zoomed to the data (a cosine of 0.97 and one of 1.0 must not both lie flat
+    on the top of a -1..1 axis), with 1 always shown as the reference of perfect agreement."""
     axes[0].set_yscale("log")
     axes[0].set_ylabel("RMS per coordinate ||D_A - D_B|| / sqrt(dim)")
     axes[1].set_ylabel("mean cosine cos(d_A, d_B)")
-    axes[1].set_ylim(-1.05, 1.05)
+    cos = [y for line in axes[1].get_lines() for y in line.get_ydata()]
+    lo = min(cos) if cos else -1.0
+    span = max(1.0 - lo, 0.01)
+    axes[1].set_ylim(max(-1.05, lo - 0.08 * span), 1.0 + 0.05 * span)
+    axes[1].axhline(1.0, color="grey", lw=0.6, ls=":")
     for ax in axes:
         sigma_axis(ax)
         ax.grid(alpha=0.3, which="both")
         ax.legend(**legend)
+
+
+def describe_trajectory_file(attrs) -> str:
+    """'ncsn on uniform, N=1000, half A' from a trajectory file's attributes (what it holds)."""
+    def get(k):
+        v = attrs.get(k, "")
+        return v.decode(errors="replace") if isinstance(v, bytes) else v
+    variant, dataset, n, half = get("variant"), get("dataset"), get("n_train"), get("half")
+    text = f"{variant or 'model'} on {dataset or '?'}"
+    try:
+        if int(n) > 0:
+            text += f", N={int(n)}"
+    except (TypeError, ValueError):
+        pass
+    if half in ("a", "b"):
+        text += f", half {str(half).upper()}"
+    return text
 
 
 # ------------------------------------------------------------------ the study's figures
@@ -109,12 +133,13 @@ def plot_attractors_vs_n(results: dict, path, title: str = "Attractors") -> None
         if emp:
             ax.plot(sorted(emp), [emp[n] for n in sorted(emp)], "k--s", ms=4, label="empirical optimum: returns")
         ax.set_xscale("log")
+        _plain_ticks(ax.xaxis, sorted({n for per_n in results.values() for n in per_n}))
         ax.set_xlabel("training set size N")
         ax.set_ylabel("fraction (d1/d2 < 1/3)")
         ax.set_ylim(-0.05, 1.05)
         ax.set_title(f"perturbation eps = {e:g}", fontsize=10)
         ax.grid(alpha=0.3, which="both")
-    axes[0, -1].legend(fontsize=7, loc="best")
+    axes[0, -1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     fig.suptitle(title)
     save(fig, path)
 
@@ -217,10 +242,19 @@ def plot_attractors_vs_eps(result: dict, path, title: str = "Attractors") -> Non
             ax.plot(eps, [r[f"empirical_{key}"] for r in rows], style.replace("-", "--"), ms=4, color=line.get_color(),
                     alpha=0.6, label=f"empirical optimum: {label}")
     ax.set_xscale("log")
+    _plain_ticks(ax.xaxis, eps)
     ax.set_xlabel("perturbation size eps")
     ax.set_ylabel("fraction (d1/d2 < 1/3)")
     ax.set_ylim(-0.05, 1.05)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)   # beside, covering nothing
     ax.set_title(title)
     save(fig, path)
+
+
+def _plain_ticks(axis, values) -> None:
+    """Ticks at the values themselves, written plainly (0.05, not 5x10^-2), on a log axis."""
+    from matplotlib.ticker import FixedLocator, NullLocator
+    axis.set_major_locator(FixedLocator(sorted(values)))
+    axis.set_minor_locator(NullLocator())
+    axis.set_major_formatter(lambda v, _: f"{v:g}")
