@@ -118,6 +118,8 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
     (start and end points, for the HDF5 file and image grids).
     """
     eps = parse_eps(eps)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= 2 ** 64 - 1:
+        raise TinyscoreError(f"the attractor seed (--seed) must be an integer from 0 to {2 ** 64 - 1}, got {seed!r}")
     train_n = dataset.cap(int(train_n), half)
     train = to_tensor(dataset.subset(train_n, half), device)
     n_starts = min(int(starts), train_n)

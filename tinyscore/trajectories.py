@@ -12,6 +12,8 @@ same ``probes_digest``, which is what lets ``diverge`` compare two files.
 """
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -19,16 +21,32 @@ import numpy as np
 from .datasets import load_dataset
 from .dynamics import check_finite, one_step, parse_sigmas, path_ladder, pf_ode_path
 from .errors import TinyscoreError
-from .models import AnalyticModel, EmpiricalModel, load_run, to_tensor
+from .models import (CHECKPOINT, DATA_SEED_RANGE, AnalyticModel, EmpiricalModel, brief, is_int, read_run, shown,
+                     to_tensor)
 from .store import write_trajectories
 from .training import pick_device
 
 PSEUDO = ("analytic", "empirical")
 
 
+def check_seed(value, option: str) -> int:
+    """A seed from the command line: an integer in 0 .. 2^64 - 1 (numpy takes no negative seeds)."""
+    lo, hi = DATA_SEED_RANGE
+    if not is_int(value) or not lo <= value <= hi:
+        raise TinyscoreError(f"{option} must be an integer from {lo} to {hi}, got {brief(value)}")
+    return value
+
+
 def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, half="a", device="cpu"):
-    """(model, dataset, attrs) for a run directory or a pseudo-model name."""
+    """(model, dataset, attrs) for a run directory or a pseudo-model name.
+
+    A run directory is read in the order that refuses early and allocates late: its checkpoint and
+    options.json are read and checked (tinyscore.models.read_run), then the dataset it names is
+    loaded, and only when the checkpoint's declared shape is the dataset's is its network built."""
+    if not isinstance(spec, str) or not spec:
+        raise TinyscoreError(f"no MODEL given: a run directory written by train, or one of {', '.join(PSEUDO)}")
     if spec in PSEUDO:
+        check_seed(data_seed, "--data-seed")
         dataset = load_dataset(data or "uniform", data_seed=data_seed, resolution=resolution)
         if spec == "analytic":
             if dataset.mixture is None:
@@ -40,12 +58,27 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
         model = EmpiricalModel(to_tensor(dataset.subset(n, half), device))
         return model, dataset, dict(variant="empirical", n_train=n, half=half, seed=-1, checkpoint_sha256="",
                                     data=data or "uniform", resolution=resolution or 0)
-    model, opts, sha = load_run(spec, device=device)
-    if data is not None and data != opts.get("data"):
-        raise TinyscoreError(f"{spec} was trained on {opts.get('data')!r}, not {data!r}; drop --data for a run directory")
-    dataset = load_dataset(opts["data"], data_seed=opts.get("data_seed", 0), resolution=opts.get("resolution"))
-    if tuple(dataset.shape) != tuple(model.shape):
-        raise TinyscoreError(f"{spec}: the model takes points of shape {model.shape}, its data has {dataset.shape}")
+    hint = f"give a run directory written by train (it holds options.json and {CHECKPOINT}), or one of " \
+           f"{', '.join(PSEUDO)}"
+    try:
+        is_dir = stat.S_ISDIR(os.stat(spec).st_mode)
+    except FileNotFoundError:
+        raise TinyscoreError(f"MODEL {shown(spec)} does not exist: {hint}") from None
+    except (OSError, ValueError) as e:
+        raise TinyscoreError(f"MODEL {shown(spec)} cannot be read ({getattr(e, 'strerror', None) or e}): "
+                             f"{hint}") from None
+    if not is_dir:
+        raise TinyscoreError(f"MODEL {shown(spec)} is not a folder: {hint}")
+    files = read_run(spec)
+    opts, opts_path = files.options, shown(Path(spec) / "options.json")
+    if data is not None and data != opts["data"]:
+        raise TinyscoreError(f"{shown(spec)} was trained on {brief(opts['data'])}, not {brief(data)}; "
+                             "drop --data for a run directory")
+    try:
+        dataset = load_dataset(opts["data"], data_seed=opts.get("data_seed", 0), resolution=opts.get("resolution"))
+    except TinyscoreError as e:
+        raise TinyscoreError(f"{opts_path}: field 'data' {brief(opts['data'])} does not load: {shown(e)}") from None
+    model, sha = files.build(device, shape=dataset.shape), files.sha256
     attrs = dict(variant=opts["variant"], n_train=int(opts["n"]), half=opts["half"], seed=int(opts["seed"]),
                  checkpoint_sha256=sha, data=opts["data"], resolution=opts.get("resolution") or 0)
     return model, dataset, attrs
@@ -67,6 +100,7 @@ def write_model_trajectories(spec, out, sigmas="1,0.5,0.25,0.1,0.05", probes=256
                              progress=True) -> dict:
     """Run the one-step and path dynamics of a model on its probes and write the HDF5 file."""
     sigmas = parse_sigmas(sigmas)
+    check_seed(probe_seed, "--probe-seed")
     if not Path(out).resolve().parent.is_dir():
         raise TinyscoreError(f"folder {Path(out).parent} does not exist")
     dev = pick_device(device)
