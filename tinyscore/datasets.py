@@ -14,6 +14,7 @@ blocks it needs. Image datasets (``tinyscore.images``) keep the same interface.
 """
 from __future__ import annotations
 
+import difflib
 import logging
 from pathlib import Path
 
@@ -82,6 +83,11 @@ class MixtureDataset(Dataset):
         self.name, self.shape = mixture.name, (mixture.D,)
         self.half_size, self.test_size = half_size, test_size
         self.sigma_data = mixture.spread()
+        if not self.sigma_data > 1e-6:       # networks divide by it: 0 would be a NaN, not "diverged"
+            where = (f"mixture file {mixture.source}" if getattr(mixture, "source", None) is not None
+                     else f"mixture {mixture.name!r}")
+            raise TinyscoreError(f"{where} has zero variance (every sample is the same "
+                                 f"point, spread {self.sigma_data:.3g}); nothing to learn")
         # noise should reach past the data's spread; the analysis sigmas go up to 1.0
         self.sigma_max = float(max(1.0, round(2 * self.sigma_data, 1)))
         self._blocks: dict = {}
@@ -98,22 +104,50 @@ class MixtureDataset(Dataset):
         return np.concatenate(blocks)[:n]
 
 
+IMAGE_PREFIXES = ("celeba:", "images:")
+ARRAY_SUFFIXES = (".npy", ".npz", ".h5", ".hdf5")
+
+
 def load_dataset(spec: str, data_seed: int = 0, resolution: int | None = None) -> Dataset:
     """A dataset from its command-line spelling.
 
     ``uniform`` ... ``thinmanifold``   a benchmark mixture (DESIGN section 3)
     ``FILE.json``                      a user's mixture in the same JSON format
     ``celeba:FILE.h5``, a folder of images, ``FILE.npy`` / ``FILE.npz``   images (tinyscore.images)
+
+    ``resolution`` applies to images only; given with a mixture it is refused, not ignored.
     """
-    if not isinstance(spec, str) or not spec:
+    if not isinstance(spec, str) or not spec.strip():
         raise TinyscoreError("no dataset given")
-    if spec in BENCHMARKS or spec.endswith(".json"):
+    if resolution is not None and int(resolution) == 0:
+        resolution = None                     # 0 is how run files record "no resolution"
+    lower = spec.lower()
+    if spec in BENCHMARKS or lower.endswith(".json"):
+        if resolution is not None:
+            raise TinyscoreError(f"--resolution applies to image data; {spec} is a mixture of points")
         return MixtureDataset(load_mixture(spec), data_seed=data_seed)
-    if spec.startswith(("celeba:", "images:")) or spec.endswith((".npy", ".npz", ".h5", ".hdf5")) or Path(spec).is_dir():
+    path = Path(spec.split(":", 1)[1] if lower.startswith(IMAGE_PREFIXES) else spec).expanduser()
+    if lower.startswith(IMAGE_PREFIXES) and not str(path).strip():
+        raise TinyscoreError(f"{spec!r} names no file: write {spec.split(':')[0]}:FILE.h5 (or a folder, .npy, .npz)")
+    if lower.startswith(IMAGE_PREFIXES) or lower.endswith(ARRAY_SUFFIXES) or path.is_dir():
         try:
             from . import images
         except ImportError as e:  # pragma: no cover - images is part of the package
             raise TinyscoreError(f"image datasets are unavailable: {e}") from None
         return images.load_image_dataset(spec, data_seed=data_seed, resolution=resolution)
-    raise TinyscoreError(f"unknown dataset {spec!r}: expected one of {', '.join(BENCHMARKS)}, a mixture "
+    if path.is_file():
+        what = ("a single image; give the folder that holds the images"
+                if lower.endswith(_image_suffixes()) else "not a dataset file")
+        raise TinyscoreError(f"{spec} is {what} (expected a mixture FILE.json, celeba:FILE.h5, "
+                             "a folder of images or an .npy/.npz array)")
+    near = difflib.get_close_matches(lower, BENCHMARKS, n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    if "/" in spec or "\\" in spec or "." in Path(spec).name:
+        raise TinyscoreError(f"dataset {spec!r}: no such file or folder{hint}")
+    raise TinyscoreError(f"unknown dataset {spec!r}{hint}: expected one of {', '.join(BENCHMARKS)}, a mixture "
                          "FILE.json, celeba:FILE.h5, a folder of images or an .npy/.npz array")
+
+
+def _image_suffixes() -> tuple:
+    from .images import IMAGE_SUFFIXES
+    return IMAGE_SUFFIXES

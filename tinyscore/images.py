@@ -27,6 +27,30 @@ The result is one HDF5 file, written to a temporary name and renamed when comple
 
 Files PIL cannot decode (truncated or corrupt JPEGs) are skipped and counted, never fatal.
 
+Reading pixels
+--------------
+Every image becomes grayscale intensities in [0, 1] (stored as 0..255 for 8-bit sources), whatever
+its PIL mode and bit depth (:func:`gray_image`):
+
+- ``1`` (1 bit): 0 and 1. ``L``: v / 255. ``RGB``, ``P`` (palette), ``CMYK``, ``YCbCr``: converted
+  to RGB by PIL, then (R + G + B) / 3.
+- ``I;16`` (16-bit PNG, TIFF, PGM): v / 65535. ``I`` (32-bit integer): v / (2^b - 1) with b the
+  TIFF's bits per sample, else 16 (16-bit data that PIL widened); values outside 0..2^b - 1 are
+  refused. ``F`` (32-bit float): taken as intensities, which must be finite and in [0, 1].
+- Transparency (``LA``, ``RGBA``, ``PA``, a ``P``/``L``/``RGB`` image with a transparent colour):
+  composited over black, gray * alpha. A fully transparent pixel is 0 whatever colour it stores
+  (encoders store arbitrary colours there), so the result never depends on hidden values.
+- 48-bit RGB PNGs are read by PIL at 8 bits per channel: right in scale, 8-bit in precision.
+
+A folder's pool is uint8 when every image has at most 8 bits per sample, else float32 (16-bit
+precision is kept). Files PIL cannot decode are skipped and counted, as in preparation. A file
+declaring more pixels than PIL's decompression-bomb limit is refused, naming it, and so are
+folders without images, images of different sizes (unless a resolution is given), images smaller
+than the resolution (images are only shrunk), fewer than 3 images, images under 4x4 pixels, and
+pools of zero variance (every pixel equal: nothing to learn). Arrays (.npy / .npz) have their
+header checked before they are read: declared size against memory and against the file's length,
+no pickled objects; their dtypes are read as :func:`_as_pool` says.
+
 Near-duplicates (optional)
 --------------------------
 Two images are near-duplicates when the correlation of their 20x20 thumbnails (box-filtered) is
@@ -62,6 +86,8 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
+import zipfile
 from pathlib import Path
 
 import h5py
@@ -71,6 +97,7 @@ from PIL import Image
 from .datasets import Dataset
 from .errors import TinyscoreError
 from .files import atomic_path
+from .limits import check_fits, human_bytes
 
 log = logging.getLogger("tinyscore")
 
@@ -100,11 +127,59 @@ def gray(pixels: np.ndarray) -> np.ndarray:
     return a
 
 
-def image_pixels(im: Image.Image) -> np.ndarray:
-    """The 8-bit pixels of a PIL image: (H, W) for grayscale, (H, W, 3) for anything else."""
-    if im.mode not in ("L", "RGB"):
-        im = im.convert("RGB")
-    return np.asarray(im)
+#: modes whose pixels carry an alpha channel (premultiplied or not)
+ALPHA_MODES = ("LA", "La", "PA", "RGBA", "RGBa")
+
+
+def gray_image(im: Image.Image, where="image") -> tuple[np.ndarray, bool]:
+    """A PIL image of any mode as (H, W) float32 grayscale in 0..255, and whether it has more than 8 bits.
+
+    See "Reading pixels" in the module docstring for the rule of each mode. Raises
+    :class:`TinyscoreError` naming ``where`` for pixels whose scale cannot be known.
+    """
+    mode = im.mode
+    if mode == "1":
+        return np.asarray(im, dtype=np.float32) * 255, False
+    if mode == "L" and "transparency" not in im.info:
+        return np.asarray(im, dtype=np.float32), False
+    if mode.startswith("I;16"):                          # 16-bit grayscale (PNG, TIFF, PGM)
+        return np.asarray(im).astype(np.float32) * np.float32(255 / 65535), True
+    if mode == "I":
+        bits = _declared_bits(im)
+        top = 2 ** bits - 1
+        a = np.asarray(im)
+        lo, hi = int(a.min()), int(a.max())
+        if lo < 0 or hi > top:
+            raise TinyscoreError(f"{where}: {bits}-bit integer pixels must lie in 0..{top}, found {lo}..{hi}")
+        return (a.astype(np.float64) * (255 / top)).astype(np.float32), True
+    if mode == "F":                                     # 32-bit float: taken as [0, 1] intensities
+        a = np.asarray(im, dtype=np.float32)
+        if not np.isfinite(a).all():
+            raise TinyscoreError(f"{where}: floating-point pixels include NaN or infinity")
+        if a.min() < 0 or a.max() > 1:
+            raise TinyscoreError(f"{where}: floating-point pixels must lie in [0, 1], found "
+                                 f"{a.min():g}..{a.max():g}")
+        return a * 255, True
+    try:
+        if mode in ALPHA_MODES or "transparency" in im.info:     # composite over black
+            a = np.asarray(im.convert("RGBA"), dtype=np.float32)
+            return gray(a[..., :3]) * (a[..., 3] / 255), False
+        return gray(np.asarray(im if mode == "RGB" else im.convert("RGB"))), False
+    except ValueError:                                  # a mode PIL cannot convert to RGB
+        raise TinyscoreError(f"{where}: images of PIL mode {mode} cannot be read as grayscale") from None
+
+
+def _declared_bits(im: Image.Image) -> int:
+    """Bits per sample of a 32-bit integer ('I') image: the TIFF tag when there is one, else 16
+    (the common case: 16-bit data that an older PIL, or a format plugin, widened to 32 bits)."""
+    try:
+        bits = im.tag_v2.get(258)                       # TIFF BitsPerSample
+        bits = bits[0] if isinstance(bits, tuple) else bits
+        if isinstance(bits, int) and 1 <= bits <= 32:
+            return bits
+    except AttributeError:
+        pass
+    return 16
 
 
 def box_resize(images: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -135,18 +210,34 @@ def to_uint8(x: np.ndarray) -> np.ndarray:
 
 def celeba_face(im: Image.Image, size: int = 80) -> np.ndarray:
     """One aligned CelebA image -> its (size, size) uint8 grayscale face (steps 1-4 above)."""
-    left, top, right, bottom = face_box(*im.size)
-    box = image_pixels(im)[top:bottom, left:right]       # crop first: same result, less work
-    return to_uint8(box_resize(gray(box), (size, size)))
+    face = im.crop(face_box(*im.size))                  # crop first: same result, less work
+    g, _ = gray_image(face, getattr(im, "filename", "") or "image")
+    return to_uint8(box_resize(g, (size, size)))
 
 
 def read_image(path: Path) -> Image.Image | None:
-    """The decoded image, or None when the file is unreadable (corrupt, truncated, not an image)."""
+    """The decoded image in its own mode, or None when the file is unreadable (corrupt, truncated,
+    not an image).
+
+    A file declaring more pixels than PIL's decompression-bomb limit (``Image.MAX_IMAGE_PIXELS``,
+    89 million) or more than this machine's memory holds is refused with one line naming it: it is
+    readable, and skipping it would hide why the data changed. PIL's other warnings are silenced.
+    """
     try:
-        with Image.open(path) as im:
-            im.load()
-            return im if im.mode in ("L", "RGB") else im.convert("RGB")
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                w, h = im.size
+                bands = len(im.getbands())
+                check_fits(w * h * (4 * bands + 16), f"image {path} ({w}x{h} pixels)")
+                im.load()
+                return im
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise TinyscoreError(f"{path}: refused as a possible decompression bomb ({e})") from None
+    except (TinyscoreError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception:  # PIL's decoders raise many kinds (OSError, SyntaxError, struct.error, ...)
         return None
 
 
@@ -357,17 +448,36 @@ class ImageDataset(Dataset):
     """A pool of grayscale images (N, H, W), uint8 0..255 or float32 0..1, split into A, B and test."""
 
     def __init__(self, pool: np.ndarray, name: str = "images", identities=None, names=None,
-                 data_seed: int = 0, test_fraction: float = 0.1, max_test: int = 10_000):
+                 data_seed: int = 0, test_fraction: float = 0.1, max_test: int = 10_000, source=None):
+        """``source``: where the pool came from (a file or folder), named in error messages.
+
+        Degenerate pools are refused with one line: no images, fewer than 3 (halves A and B and
+        a test set need one each), images under 4x4 pixels, or zero variance (every pixel equal:
+        the networks scale by the pixel spread, and there is nothing to learn).
+        """
+        where = str(source if source is not None else name)
         if pool.ndim != 3 or pool.dtype not in (np.uint8, np.float32):
             raise TinyscoreError(f"an image pool is (N, H, W) uint8 or float32, got {pool.dtype} {pool.shape}")
+        n, h, w = pool.shape
+        if n == 0:
+            raise TinyscoreError(f"{where} holds no images")
+        if min(h, w) < 4:
+            raise TinyscoreError(f"{where}: images of {w}x{h} pixels are too small to learn from; "
+                                 "at least 4x4 are needed")
+        if n < 3:
+            raise TinyscoreError(f"{where} holds {n} image{'s' if n > 1 else ''}; at least 3 are needed "
+                                 "(one each for halves A and B and the test set)")
         self.pool, self.name, self.data_seed = pool, name, int(data_seed)
         self.identities = None if identities is None else np.asarray(identities)
         self.names = names
         self.shape = (1,) + pool.shape[1:]
+        self.sigma_data = pixel_std(pool)
+        if not self.sigma_data > 1e-6:
+            v = pool.flat[0] / 255 if pool.dtype == np.uint8 else pool.flat[0]
+            raise TinyscoreError(f"images in {where} have zero variance (all pixels equal {v:.4g}); nothing to learn")
         a, b, t = split_pool(len(pool), self.identities, data_seed, test_fraction, max_test)
         self.half_size, self.test_size = min(len(a), len(b)), len(t)
         self.order = (a[:self.half_size], b[:self.half_size], t)   # pool indices of A, B, test
-        self.sigma_data = pixel_std(pool)
         self.sigma_max = 1.0
 
     def _take(self, stream: int, n: int) -> np.ndarray:
@@ -382,13 +492,20 @@ class ImageDataset(Dataset):
 
 
 def resize_pool(pool: np.ndarray, resolution: int, chunk: int = 4096) -> np.ndarray:
-    """A (N, H, W) pool box-filtered to (N, r, r), chunk by chunk; uint8 pools stay uint8 (rounded)."""
+    """A (N, H, W) pool box-filtered to (N, r, r), chunk by chunk; uint8 pools stay uint8 (rounded).
+
+    Images are only ever shrunk: a resolution above the image size is refused, not upsampled.
+    """
     H, W = pool.shape[1:]
     if resolution is None or (resolution, resolution) == (H, W):
         return np.asarray(pool)
     r = int(resolution)
-    if not 4 <= r <= min(H, W):
-        raise TinyscoreError(f"resolution must be between 4 and the image size {H}x{W}, got {resolution}")
+    if r < 4:
+        raise TinyscoreError(f"resolution must be at least 4, got {resolution}")
+    if r > min(H, W):
+        raise TinyscoreError(f"resolution {r} is larger than the images ({W}x{H}): images are only "
+                             "shrunk, never enlarged")
+    check_fits(len(pool) * r * r * pool.dtype.itemsize, f"{len(pool)} images of {r}x{r}")
     if H != W:
         log.warning("images of %dx%d resized to %dx%d change their aspect ratio", H, W, r, r)
     out = np.empty((len(pool), r, r), pool.dtype)
@@ -398,23 +515,109 @@ def resize_pool(pool: np.ndarray, resolution: int, chunk: int = 4096) -> np.ndar
     return out
 
 
-def _as_pool(a: np.ndarray, where: str) -> np.ndarray:
-    """Check an image array: (N, H, W) or (N, 1, H, W), uint8 0..255 or float in [0, 1]."""
+def _one_line(e: BaseException, limit: int = 160) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _read_npy(fp, where: str, size: int | None) -> np.ndarray:
+    """One .npy array from an open binary file, refused (one line) before anything is allocated when
+    its header is malformed, declares objects or a dtype that is not numbers, declares more bytes
+    than this machine holds, or more bytes than the file has (``size``: the bytes of the file)."""
+    fmt = np.lib.format
+    try:
+        version = fmt.read_magic(fp)
+        if version not in ((1, 0), (2, 0), (3, 0)):
+            raise ValueError(f"unknown .npy format version {version[0]}.{version[1]}")
+        # 2.0 and 3.0 headers differ only in their text encoding (latin-1 and UTF-8)
+        read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+        shape, fortran, dtype = read(fp)
+    except (ValueError, OSError, EOFError, SyntaxError, TypeError) as e:
+        raise TinyscoreError(f"{where} is not a readable .npy array ({_one_line(e)})") from None
+    if dtype.hasobject:
+        raise TinyscoreError(f"{where} holds Python objects (dtype {dtype}), not numbers; tinyscore never "
+                             "unpickles data files: save uint8 or float images")
+    if dtype.fields is not None or dtype.subdtype is not None or dtype.kind not in "biufc":
+        raise TinyscoreError(f"{where} holds {dtype} values, not numbers")
+    count = int(np.prod(shape, dtype=object)) if shape else 1
+    nbytes = count * dtype.itemsize
+    check_fits(nbytes + 4 * count, f"{where} ({'x'.join(map(str, shape)) or 'scalar'} {dtype})")
+    if size is not None and size - fp.tell() < nbytes:
+        raise TinyscoreError(f"{where} is truncated: its header declares {shape} {dtype} "
+                             f"({human_bytes(nbytes)}), but only {human_bytes(max(size - fp.tell(), 0))} follow")
+    a = np.empty(count, dtype)
+    view, got = memoryview(a.view(np.uint8)), 0
+    while got < nbytes:
+        k = fp.readinto(view[got:])
+        if not k:
+            raise TinyscoreError(f"{where} is truncated: {human_bytes(got)} of the {human_bytes(nbytes)} "
+                                 "its header declares")
+        got += k
+    return a.reshape(shape, order="F" if fortran else "C")
+
+
+def _as_pool(a: np.ndarray, where: str, chunk: int = 1024) -> np.ndarray:
+    """An image array as a pool: (N, H, W), (N, 1, H, W) or (N, H, W, 1) of
+
+    - uint8: 0..255, kept as it is (divided by 255 when used);
+    - bool: False = 0 (black), True = 1 (white);
+    - uint16: 16-bit images, 0..65535 -> [0, 1] float32;
+    - other integers (int8 ... int64, uint32, uint64): values must lie in 0..255 (8-bit images
+      stored in a wider type, as np.array of Python ints makes them) -> uint8;
+    - floats: intensities, must be finite and lie in [0, 1] -> float32.
+
+    Complex numbers are refused. Checks run chunk by chunk, in bounded extra memory.
+    """
+    shape = a.shape
     if a.ndim == 4 and a.shape[1] == 1:
         a = a[:, 0]
-    if a.ndim != 3 or min(a.shape) < 1:
-        raise TinyscoreError(f"{where}: expected images of shape (N, H, W) or (N, 1, H, W), got {a.shape}")
+    elif a.ndim == 4 and a.shape[3] == 1:
+        a = a[..., 0]
+    if a.ndim != 3:
+        hint = ("; colour images: average the channels first" if a.ndim == 4 and 3 in (shape[1], shape[3])
+                else "")
+        raise TinyscoreError(f"{where}: expected images of shape (N, H, W) or (N, 1, H, W), got {shape}{hint}")
+    if len(a) == 0 or a.size == 0:
+        raise TinyscoreError(f"{where} holds no images (shape {shape})")
+    kind = a.dtype.kind
     if a.dtype == np.uint8:
         return np.ascontiguousarray(a)
-    if np.issubdtype(a.dtype, np.integer):
-        if a.min() < 0 or a.max() > 255:
-            raise TinyscoreError(f"{where}: integer images must lie in 0..255")
+    if kind == "b":
+        return a.astype(np.uint8) * np.uint8(255)
+    if a.dtype == np.uint16:
+        out = np.empty(a.shape, np.float32)
+        for i in range(0, len(a), chunk):
+            out[i:i + chunk] = a[i:i + chunk] / np.float32(65535)
+        return out
+    if kind in "ui":
+        lo, hi = int(a.min()), int(a.max())
+        if lo < 0 or hi > 255:
+            raise TinyscoreError(f"{where}: {a.dtype} images must lie in 0..255, found {lo}..{hi} "
+                                 "(uint16 arrays are read as 16-bit images, 0..65535)")
         return a.astype(np.uint8)
-    if np.issubdtype(a.dtype, np.floating):
-        if not np.isfinite(a).all() or a.min() < -1e-6 or a.max() > 1 + 1e-6:
-            raise TinyscoreError(f"{where}: float images must lie in [0, 1] (uint8 0..255 is also accepted)")
-        return np.clip(a, 0, 1).astype(np.float32)
-    raise TinyscoreError(f"{where}: images of dtype {a.dtype} are not supported")
+    if kind == "f":
+        lo, hi, bad, first = np.inf, -np.inf, 0, None
+        for i in range(0, len(a), chunk):
+            x = a[i:i + chunk]
+            finite = np.isfinite(x)
+            if not finite.all():
+                bad += int((~finite).sum())
+                if first is None:
+                    first = i + int(np.flatnonzero(~finite.all(axis=(1, 2)))[0])
+                x = x[finite]
+            if x.size:
+                lo, hi = min(lo, float(x.min())), max(hi, float(x.max()))
+        if bad:
+            raise TinyscoreError(f"{where}: {bad} pixel{'s are' if bad > 1 else ' is'} NaN or infinite "
+                                 f"(first in image {first})")
+        if lo < -1e-6 or hi > 1 + 1e-6:
+            raise TinyscoreError(f"{where}: float images must lie in [0, 1], found {lo:.4g}..{hi:.4g} "
+                                 "(uint8 0..255 is also accepted)")
+        out = np.empty(a.shape, np.float32)
+        for i in range(0, len(a), chunk):
+            out[i:i + chunk] = np.clip(a[i:i + chunk], 0, 1)
+        return out
+    raise TinyscoreError(f"{where}: images of dtype {a.dtype} are not supported (complex numbers are not pixels)")
 
 
 def _load_h5(path: Path, resolution):
@@ -438,64 +641,118 @@ def _load_h5(path: Path, resolution):
     return pool, ids, names
 
 
+def _read_npy_file(path: Path, where: str | None = None) -> np.ndarray:
+    where = where or str(path)
+    try:
+        with open(path, "rb") as fp:
+            return _read_npy(fp, where, path.stat().st_size)
+    except OSError as e:
+        raise TinyscoreError(f"cannot read {where}: {e.strerror or _one_line(e)}") from None
+
+
+def _check_identities(ids: np.ndarray, n: int, where: str) -> np.ndarray:
+    if ids.shape != (n,) or ids.dtype.kind not in "iu":
+        raise TinyscoreError(f"{where}: identities must be {n} integers, one per image, got {ids.dtype} {ids.shape}")
+    return ids
+
+
 def _sibling_identities(path: Path, n: int):
-    """Identities beside an .npy: STEM_identities.npy, STEM_targets.npy, PREFIX_identities/targets.npy."""
+    """Identities beside an .npy: STEM_identities.npy, STEM_targets.npy, PREFIX_identities/targets.npy.
+
+    A sibling of another length or dtype is not about these images and is ignored; an unreadable
+    one is refused (it would silently change the split from by-person to by-image)."""
     prefix = path.stem.split("_")[0]
     for stem in dict.fromkeys((path.stem, prefix)):
         for kind in ("identities", "targets"):
             p = path.with_name(f"{stem}_{kind}.npy")
-            if p.is_file():
-                ids = np.load(p, allow_pickle=False)
+            if p.is_file() and p != path:
+                ids = _read_npy_file(p, f"{p} (the identities beside {path.name})")
                 if ids.shape == (n,) and np.issubdtype(ids.dtype, np.integer):
                     log.info("identities of %s from %s", path.name, p.name)
                     return ids
     return None
 
 
-def _load_array(path: Path):
+def _read_npz_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> np.ndarray:
     try:
-        data = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as e:
-        raise TinyscoreError(f"cannot read {path}: {e}") from None
-    if isinstance(data, np.ndarray):
-        pool = _as_pool(data, path.name)
+        with zf.open(info) as fp:
+            return _read_npy(fp, where, info.file_size)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+        raise TinyscoreError(f"cannot read {where}: {_one_line(e)}") from None
+
+
+def _load_array(path: Path):
+    """(pool, identities, None) from an .npy (identities from a sibling file) or an .npz archive.
+
+    An .npz gives its ``images`` (or ``x``) array, or its only array besides ``identities`` /
+    ``targets``; those two, when present, are the identities. Every array's header is checked
+    before it is read (see :func:`_read_npy`); pickled objects are never loaded.
+    """
+    if path.suffix.lower() == ".npy":
+        pool = _as_pool(_read_npy_file(path), str(path))
         return pool, _sibling_identities(path, len(pool)), None
-    with data:
-        keys = list(data.keys())
-        key = "images" if "images" in keys else ("x" if "x" in keys else (keys[0] if len(keys) == 1 else None))
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise TinyscoreError(f"{path} is not a readable .npz archive (truncated or corrupt? {_one_line(e)})") from None
+    with zf:
+        members = {i.filename[:-4]: i for i in zf.infolist() if i.filename.endswith(".npy")}
+        if not members:
+            raise TinyscoreError(f"{path} holds no arrays")
+        id_keys = [k for k in ("identities", "targets") if k in members]
+        others = [k for k in members if k not in id_keys]
+        key = ("images" if "images" in members else "x" if "x" in members
+               else others[0] if len(others) == 1 else None)
         if key is None:
-            raise TinyscoreError(f"{path.name}: expected an 'images' array, found {', '.join(keys) or 'none'}")
-        pool = _as_pool(data[key], f"{path.name}[{key}]")
-        ids = next((data[k] for k in ("identities", "targets") if k in keys), None)
-    if ids is not None and ids.shape != (len(pool),):
-        raise TinyscoreError(f"{path.name}: identities of shape {ids.shape} for {len(pool)} images")
+            raise TinyscoreError(f"{path}: expected an 'images' array (or a single array), found "
+                                 f"{', '.join(sorted(members)) if others else 'only ' + ', '.join(id_keys)}")
+        pool = _as_pool(_read_npz_member(zf, members[key], f"{path}[{key}]"), f"{path}[{key}]")
+        ids = None
+        if id_keys:
+            where = f"{path}[{id_keys[0]}]"
+            ids = _check_identities(_read_npz_member(zf, members[id_keys[0]], where), len(pool), where)
     return pool, ids, None
 
 
-def _load_folder(path: Path, resolution):
+def _load_folder(path: Path, resolution, notes: list):
+    """(pool, None, names) from a folder of images; see "Reading pixels" in the module docstring.
+
+    Unreadable files are skipped and counted (a note for ``notes``), as :func:`prepare_celeba`
+    does. The pool is uint8 when every image has 8 bits or fewer per sample, else float32 in [0, 1].
+    """
     files = image_files(path)
     if not files:
-        raise TinyscoreError(f"no image files in {path}")
-    pool, names, skipped = [], [], 0
+        raise TinyscoreError(f"no image files in {path} (looked for {', '.join(IMAGE_SUFFIXES)})")
+    pool, names, unreadable, deep = [], [], [], False
     for p in files:
         im = read_image(p)
         if im is None:
-            skipped += 1
+            unreadable.append(p.name)
             continue
-        g = gray(image_pixels(im))
+        g, d = gray_image(im, p)
+        h, w = g.shape
         if resolution:
-            if not 4 <= resolution <= min(g.shape):
-                raise TinyscoreError(f"resolution must be between 4 and the image size, got {resolution} for {p.name}")
+            if min(h, w) < resolution:
+                raise TinyscoreError(f"{p} is {w}x{h}, smaller than resolution {resolution}: images are only "
+                                     "shrunk, never enlarged")
             g = box_resize(g, (resolution, resolution))
         elif pool and g.shape != pool[0].shape:
-            raise TinyscoreError(f"images in {path} differ in size ({pool[0].shape[1]}x{pool[0].shape[0]}, "
-                                 f"{g.shape[1]}x{g.shape[0]} for {p.name}): give a resolution")
-        pool.append(to_uint8(g))
+            raise TinyscoreError(f"images in {path} differ in size ({pool[0].shape[1]}x{pool[0].shape[0]} for "
+                                 f"{names[0]}, {w}x{h} for {p.name}): give a resolution to resize them all")
+        if not pool or (d and not deep):                # the whole folder, as stacked at the end
+            check_fits(2 * len(files) * g.size * (4 if d or deep else 1), f"{len(files)} images of "
+                       f"{g.shape[1]}x{g.shape[0]} from {path}")
+        deep = deep or d
+        pool.append(g / np.float32(255) if d else to_uint8(g))
         names.append(p.name)
-    if skipped:
-        log.warning("skipped %d unreadable image files in %s", skipped, path)
     if not pool:
-        raise TinyscoreError(f"none of the image files in {path} could be read")
+        raise TinyscoreError(f"none of the {len(files)} image files in {path} could be read "
+                             f"(corrupt, truncated or not images; first: {unreadable[0]})")
+    if unreadable:
+        notes.append(f"skipped {len(unreadable)} unreadable image file{'s' if len(unreadable) > 1 else ''} "
+                     f"in {path} (first: {unreadable[0]})")
+    if deep:
+        return np.stack([x.astype(np.float32) / 255 if x.dtype == np.uint8 else x for x in pool]), None, names
     return np.stack(pool), None, names
 
 
@@ -504,26 +761,33 @@ def load_image_dataset(spec: str, data_seed: int = 0, resolution: int | None = N
     """An image dataset from its command-line spelling.
 
     ``celeba:FILE.h5`` or ``FILE.h5``   a file made by :func:`prepare_celeba`
-    ``FOLDER``                         any PIL-readable images, grayscale (R + G + B) / 3; all one size
-                                       unless ``resolution`` is given
-    ``FILE.npy`` / ``FILE.npz``        (N, H, W) or (N, 1, H, W), uint8 0..255 or float in [0, 1]
+    ``FOLDER``                         any PIL-readable images (every mode and bit depth, see
+                                       "Reading pixels"); all one size unless ``resolution`` is given
+    ``FILE.npy`` / ``FILE.npz``        (N, H, W) or (N, 1, H, W): uint8 0..255, uint16 0..65535, bool,
+                                       other integers in 0..255, or float in [0, 1] (see :func:`_as_pool`)
 
     ``resolution`` box-filters every image to resolution x resolution at load (e.g. 80 -> 40 for CPU
-    runs). ``identities`` (an array, one per image) overrides the identities found with the data.
+    runs); it may only shrink. ``identities`` (an array, one per image) overrides the identities
+    found with the data. Every problem is one :class:`TinyscoreError` line naming the file.
     """
     s = spec
     for prefix in ("celeba:", "images:"):
-        if s.startswith(prefix):
+        if s.lower().startswith(prefix):
             s = s[len(prefix):]
+    if not s.strip():
+        raise TinyscoreError(f"{spec!r} names no file: write celeba:FILE.h5, a folder, or FILE.npy / FILE.npz")
     path = Path(s).expanduser()
     if resolution is not None and int(resolution) < 4:
         raise TinyscoreError(f"resolution must be at least 4, got {resolution}")
     if not path.exists():
         raise TinyscoreError(f"image data {s!r} does not exist")
+    if not path.is_dir() and not path.is_file():     # a pipe or a device would block or never end
+        raise TinyscoreError(f"image data {s!r} is not a regular file")
+    notes: list = []
     if path.is_dir():
-        if spec.startswith("celeba:"):
+        if spec.lower().startswith("celeba:"):
             raise TinyscoreError(f"celeba:{s} is a folder: prepare it into an .h5 file first (prepare_celeba)")
-        pool, ids, names = _load_folder(path, resolution)
+        pool, ids, names = _load_folder(path, resolution, notes)
     elif path.suffix.lower() in (".h5", ".hdf5"):
         pool, ids, names = _load_h5(path, resolution)
     elif path.suffix.lower() in (".npy", ".npz"):
@@ -535,4 +799,7 @@ def load_image_dataset(spec: str, data_seed: int = 0, resolution: int | None = N
         ids = np.asarray(identities)
         if ids.shape != (len(pool),):
             raise TinyscoreError(f"{len(ids)} identities given for {len(pool)} images")
-    return ImageDataset(pool, name=path.stem, identities=ids, names=names, data_seed=data_seed)
+    dataset = ImageDataset(pool, name=path.stem, identities=ids, names=names, data_seed=data_seed, source=path)
+    for note in notes:                                   # only once the data is known to be usable
+        log.warning("%s", note)
+    return dataset

@@ -18,10 +18,19 @@ score (that of the nearest component, in the Mahalanobis sense).
 The six benchmark mixtures of the study are built by :func:`make_benchmark` from one documented
 seed and checked in as ``data/mixtures/NAME.json``; :func:`load_mixture` reads those or any
 user file of the same format (see :func:`GaussianMixture.from_dict`).
+
+A user's file is checked field by field before anything is computed: every number must be a JSON
+number (not a string, a boolean or null) and finite, the lists must have the lengths K and D that
+``means`` sets, weights must be non-negative with a positive sum (they are relative: [1, 3] means
+[0.25, 0.75]), covariances symmetric and positive semi-definite. The memory the K covariance
+matrices of D x D will take is checked against this machine before they are built, so a file
+declaring 300,000 dimensions is one line, not a MemoryError. Every problem is one
+:class:`TinyscoreError` line naming the file and the field (``means[2][1]``, ``covs[0].factor``).
 """
 from __future__ import annotations
 
 import json
+import logging
 import math
 from pathlib import Path
 
@@ -29,6 +38,7 @@ import numpy as np
 
 from .errors import TinyscoreError
 from .files import write_text
+from .limits import check_fits
 
 #: the seed from which the benchmark mixtures were drawn (see data/mixtures/generate.py)
 BENCHMARK_SEED = 20250609
@@ -37,32 +47,55 @@ BENCHMARKS = ("uniform", "sharpcov", "spiral", "hd-uniform", "hd-sharpcov", "thi
 MIXTURE_DIR = Path(__file__).resolve().parent.parent / "data" / "mixtures"
 #: eigenvalues are floored here so that sigma = 0 on an exactly singular component stays finite
 EIG_FLOOR = 1e-12
+log = logging.getLogger("tinyscore")
+#: bytes per covariance entry while a mixture is built: the matrices, their eigenvectors and the
+#: temporaries of the symmetric eigendecomposition, all float64
+COV_BYTES_PER_ENTRY = 4 * 8
+
+
+def check_mixture_fits(K: int, D: int, where: str) -> None:
+    """Refuse (one line) a mixture whose K covariance matrices of D x D would not fit in memory."""
+    check_fits(COV_BYTES_PER_ENTRY * K * D * D,
+               f"{where}: {K} component{'s' if K != 1 else ''} in {D} dimensions ({K} x {D} x {D} covariances)")
 
 
 class GaussianMixture:
     """A mixture of K Gaussians in R^D with exact noisy scores (equations (1) to (4))."""
 
-    def __init__(self, weights, means, covs, name: str = "mixture", description: str = ""):
+    def __init__(self, weights, means, covs, name: str = "mixture", description: str = "", source=None):
+        """``source``: the file the parameters came from, named in error messages."""
+        where = f"mixture file {source}" if source is not None else f"mixture {name!r}"
         w = np.asarray(weights, dtype=np.float64)
         mu = np.asarray(means, dtype=np.float64)
         cov = np.asarray(covs, dtype=np.float64)
         if mu.ndim != 2:
-            raise TinyscoreError(f"mixture {name!r}: means must be a K x D list, got shape {mu.shape}")
+            raise TinyscoreError(f"{where}: means must be a K x D list, got shape {mu.shape}")
         K, D = mu.shape
+        if K < 1 or D < 1:
+            raise TinyscoreError(f"{where}: needs at least one component in at least one dimension, "
+                                 f"got means of shape {mu.shape}")
+        check_mixture_fits(K, D, f"{where}")
         if w.shape != (K,):
-            raise TinyscoreError(f"mixture {name!r}: {w.size} weights for {K} means")
+            raise TinyscoreError(f"{where}: {w.size} weights for {K} means")
         if cov.shape != (K, D, D):
-            raise TinyscoreError(f"mixture {name!r}: covariances have shape {cov.shape}, expected {(K, D, D)}")
+            raise TinyscoreError(f"{where}: covariances have shape {cov.shape}, expected {(K, D, D)}")
         if not (np.all(np.isfinite(w)) and np.all(np.isfinite(mu)) and np.all(np.isfinite(cov))):
-            raise TinyscoreError(f"mixture {name!r}: weights, means and covariances must be finite")
+            raise TinyscoreError(f"{where}: weights, means and covariances must be finite")
         if np.any(w < 0) or w.sum() <= 0:
-            raise TinyscoreError(f"mixture {name!r}: weights must be non-negative with a positive sum")
-        if not np.allclose(cov, cov.transpose(0, 2, 1), atol=1e-10 * max(1.0, np.abs(cov).max())):
-            raise TinyscoreError(f"mixture {name!r}: covariances must be symmetric")
+            raise TinyscoreError(f"{where}: weights must be non-negative with a positive sum")
+        for k in range(K):
+            c = cov[k]
+            if not np.allclose(c, c.T, atol=1e-10 * max(1.0, np.abs(c).max())):
+                i, j = np.unravel_index(np.abs(c - c.T).argmax(), c.shape)
+                raise TinyscoreError(f"{where}: covariances must be symmetric; covs[{k}] has "
+                                     f"[{i}][{j}] = {c[i, j]:g} but [{j}][{i}] = {c[j, i]:g}")
         lam, U = np.linalg.eigh(0.5 * (cov + cov.transpose(0, 2, 1)))
-        if np.any(lam < -1e-9 * max(1.0, lam.max())):
-            raise TinyscoreError(f"mixture {name!r}: covariances must be positive semi-definite")
-        self.name, self.description = name, description
+        bad = lam.min(axis=1) < -1e-9 * np.maximum(1.0, lam.max(axis=1))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise TinyscoreError(f"{where}: covariances must be positive semi-definite; covs[{k}] has "
+                                 f"the eigenvalue {lam[k].min():.3g}")
+        self.name, self.description, self.source = name, description, source
         self.weights = w / w.sum()
         self.means, self.covs = mu, cov
         self.eigvals, self.eigvecs = np.maximum(lam, EIG_FLOOR), U  # (K, D), (K, D, D)
@@ -129,48 +162,159 @@ class GaussianMixture:
                 "weights": self.weights.tolist(), "means": self.means.tolist(), "covs": self.covs.tolist()}
 
     @classmethod
-    def from_dict(cls, d: dict, name: str = "mixture") -> "GaussianMixture":
+    def from_dict(cls, d: dict, name: str = "mixture", source=None) -> "GaussianMixture":
         """Build from a dict with ``weights`` (K), ``means`` (K x D) and ``covs`` (K entries).
 
         Each covariance may be a number c (c I), a list of D numbers (a diagonal), a D x D
         matrix, or ``{"factor": D x r matrix F, "iso": c}`` meaning F F^T + c I (low rank plus
-        isotropic: how the 100-dimensional benchmarks stay small on disk).
+        isotropic: how the 100-dimensional benchmarks stay small on disk). Weights are relative
+        (normalised to sum to 1). ``source`` (the file) is named in error messages, with the field.
         """
+        where = f"mixture file {source}" if source is not None else f"mixture {name!r}"
         if not isinstance(d, dict):
-            raise TinyscoreError(f"mixture {name!r}: expected a JSON object")
+            raise TinyscoreError(f"{where}: expected a JSON object, got {_kind(d)}")
         missing = [k for k in ("weights", "means", "covs") if k not in d]
         if missing:
-            raise TinyscoreError(f"mixture {name!r}: missing field(s) {', '.join(missing)}")
-        name = str(d.get("name", name))
+            raise TinyscoreError(f"{where}: missing field(s) {', '.join(missing)}")
+        fmt = d.get("format", "tinyscore.mixture")
+        if fmt != "tinyscore.mixture":
+            raise TinyscoreError(f"{where}: format is {fmt!r}, not 'tinyscore.mixture'")
+        name = d["name"] if isinstance(d.get("name"), str) else name
         try:
-            means = np.asarray(d["means"], dtype=np.float64)
-            if means.ndim != 2:
-                raise ValueError(f"means must be a K x D list, got shape {means.shape}")
-            if not isinstance(d["covs"], list) or len(d["covs"]) != len(means):
-                raise ValueError(f"covs must be a list of {len(means)} entries")
-            covs = np.stack([_cov_from_json(c, means.shape[1]) for c in d["covs"]])
-            weights = np.asarray(d["weights"], dtype=np.float64)
-        except (TypeError, ValueError) as e:
-            raise TinyscoreError(f"mixture {name!r}: {e}") from None
-        return cls(weights, means, covs, name=name, description=str(d.get("description", "")))
+            means = _matrix(d["means"], "means")
+            K, D = means.shape
+            if K == 0:
+                raise _FieldError("means", "is empty: a mixture needs at least one component")
+            if D == 0:
+                raise _FieldError("means[0]", "is empty: points need at least one dimension")
+            check_mixture_fits(K, D, where)                      # before any D x D matrix exists
+            weights = _vector(d["weights"], "weights")
+            if len(weights) != K:
+                raise _FieldError("weights", f"must have one entry per component: {len(weights)} weights for {K} means")
+            if (weights < 0).any():
+                i = int(np.flatnonzero(weights < 0)[0])
+                raise _FieldError(f"weights[{i}]", f"is negative ({weights[i]:g}); weights must be >= 0")
+            total = weights.sum()
+            if not total > 0:
+                raise _FieldError("weights", "sum to 0; at least one must be positive")
+            if not math.isfinite(total):
+                raise _FieldError("weights", "sum to infinity")
+            covs = d["covs"]
+            if not isinstance(covs, list) or len(covs) != K:
+                got = _kind(covs)
+                raise _FieldError("covs", f"must be a list of {K} entries, one per component; got {got}")
+            cov = np.empty((K, D, D))
+            for k, c in enumerate(covs):
+                cov[k] = _cov_from_json(c, D, f"covs[{k}]")
+        except _FieldError as e:
+            raise TinyscoreError(f"{where}: {e.field} {e.problem}") from None
+        if abs(total - 1) > 1e-6:
+            log.info("%s: weights sum to %g; normalised to 1", where, total)
+        desc = d.get("description", "")
+        return cls(weights, means, cov, name=name, description=desc if isinstance(desc, str) else "",
+                   source=source)
 
     def save(self, path) -> None:
         """Write the JSON definition atomically (temporary name, then rename)."""
         write_text(path, json.dumps(self.to_dict()))
 
 
-def _cov_from_json(c, D: int) -> np.ndarray:
+class _FieldError(ValueError):
+    """A problem with one field of a mixture file: ``field`` (e.g. "means[2][1]") and what is wrong."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field} {problem}")
+        self.field, self.problem = field, problem
+
+
+def _kind(v) -> str:
+    """What a JSON value is, for messages: 'a string ("x")', 'null', 'a list of 3', ..."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return f"a boolean ({str(v).lower()})"
+    if isinstance(v, str):
+        return f"a string ({v[:20]!r})"
+    if isinstance(v, (int, float)):
+        return f"the number {v:g}" if isinstance(v, float) else "a number"
+    if isinstance(v, list):
+        return f"a list of {len(v)}"
+    if isinstance(v, dict):
+        return "an object"
+    return type(v).__name__
+
+
+def _number(v, field: str) -> float:
+    """A finite JSON number (int or float; not a boolean, a string or null)."""
+    if type(v) not in (int, float):
+        raise _FieldError(field, f"must be a number, got {_kind(v)}")
+    try:
+        f = float(v)
+    except OverflowError:
+        raise _FieldError(field, "is too large for a float") from None
+    if not math.isfinite(f):
+        raise _FieldError(field, f"must be finite, got {f}")
+    return f
+
+
+def _vector(v, field: str, n: int | None = None) -> np.ndarray:
+    """A list of finite numbers (of length n when given) as float64."""
+    if not isinstance(v, list):
+        raise _FieldError(field, f"must be a list of numbers, got {_kind(v)}")
+    if n is not None and len(v) != n:
+        raise _FieldError(field, f"must have {n} numbers, got {len(v)}")
+    for i, x in enumerate(v):
+        if type(x) not in (int, float):
+            raise _FieldError(f"{field}[{i}]", f"must be a number, got {_kind(x)}")
+    try:
+        a = np.array(v, dtype=np.float64)
+    except OverflowError:                       # an integer beyond float64: name it
+        for i, x in enumerate(v):
+            _number(x, f"{field}[{i}]")
+        raise                                   # pragma: no cover - the loop above raises
+    bad = ~np.isfinite(a)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise _FieldError(f"{field}[{i}]", f"must be finite, got {v[i]}")
+    return a
+
+
+def _matrix(v, field: str, rows: int | None = None, cols: int | None = None) -> np.ndarray:
+    """A list of equal-length lists of finite numbers as a float64 (rows, cols) array."""
+    if not isinstance(v, list):
+        raise _FieldError(field, f"must be a list of lists of numbers, got {_kind(v)}")
+    if rows is not None and len(v) != rows:
+        raise _FieldError(field, f"must have {rows} rows, got {len(v)}")
+    for i, r in enumerate(v):
+        if not isinstance(r, list):
+            raise _FieldError(f"{field}[{i}]", f"must be a list of numbers, got {_kind(r)}")
+    if cols is None:
+        cols = len(v[0]) if v else 0
+    out = np.empty((len(v), cols))
+    for i, r in enumerate(v):
+        out[i] = _vector(r, f"{field}[{i}]", cols)
+    return out
+
+
+def _cov_from_json(c, D: int, field: str = "covs[k]") -> np.ndarray:
+    """One covariance entry of a mixture file as a D x D matrix (see :meth:`GaussianMixture.from_dict`)."""
     if isinstance(c, dict):
-        F = np.asarray(c.get("factor", np.zeros((D, 0))), dtype=np.float64).reshape(D, -1)
-        return F @ F.T + float(c.get("iso", 0.0)) * np.eye(D)
-    a = np.asarray(c, dtype=np.float64)
-    if a.ndim == 0:
-        return float(a) * np.eye(D)
-    if a.shape == (D,):
-        return np.diag(a)
-    if a.shape == (D, D):
-        return a
-    raise ValueError(f"a covariance has shape {a.shape}; expected a number, {D} numbers or {D} x {D}")
+        unknown = sorted(set(c) - {"factor", "iso"})
+        if unknown:
+            raise _FieldError(field, f"has unknown key(s) {', '.join(map(repr, unknown))}; expected 'factor' and 'iso'")
+        F = _matrix(c["factor"], f"{field}.factor", rows=D) if "factor" in c else np.zeros((D, 0))
+        iso = _number(c.get("iso", 0.0), f"{field}.iso")
+        out = F @ F.T
+        out[np.diag_indices(D)] += iso
+        return out
+    if type(c) in (int, float):
+        return _number(c, field) * np.eye(D)
+    if isinstance(c, list) and c and isinstance(c[0], list):
+        return _matrix(c, field, rows=D, cols=D)
+    if isinstance(c, list):
+        return np.diag(_vector(c, field, D))
+    raise _FieldError(field, f"must be a number, a list of {D} numbers, a {D} x {D} matrix or "
+                             f"{{\"factor\": ..., \"iso\": ...}}; got {_kind(c)}")
 
 
 def _logsumexp(a: np.ndarray) -> np.ndarray:
@@ -186,15 +330,24 @@ def load_mixture(spec: str) -> GaussianMixture:
         path = MIXTURE_DIR / f"{spec}.json"
         if not path.exists():
             raise TinyscoreError(f"benchmark mixture file {path.name} is missing from data/mixtures")
-    elif not spec.endswith(".json"):
+    elif not spec.lower().endswith(".json"):
         raise TinyscoreError(f"unknown dataset {spec!r}: expected one of {', '.join(BENCHMARKS)} or a FILE.json")
-    if not path.is_file():
+    if not path.exists():
         raise TinyscoreError(f"mixture file {spec} does not exist")
+    if not path.is_file():
+        raise TinyscoreError(f"mixture file {spec} is not a file")
     try:
-        d = json.loads(path.read_text())
+        # parsed JSON takes several times its text (a Python float and a list slot per number)
+        check_fits(8 * path.stat().st_size, f"reading mixture file {spec}")
+        text = path.read_text(encoding="utf-8")
+        d = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise TinyscoreError(f"mixture file {spec} is not valid JSON ({e.__class__.__name__}: {e})") from None
-    return GaussianMixture.from_dict(d, name=path.stem)
+    except RecursionError:
+        raise TinyscoreError(f"mixture file {spec} is not a mixture: its JSON is nested too deeply") from None
+    except OSError as e:
+        raise TinyscoreError(f"cannot read mixture file {spec}: {e.strerror or e}") from None
+    return GaussianMixture.from_dict(d, name=path.stem, source=spec)
 
 
 # -------------------------------------------------------------------- the six benchmarks

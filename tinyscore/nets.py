@@ -16,6 +16,11 @@ UNet-shaped MLP (for vectors in R^D):
                                        \__________________ skip ________________/
 
 widening then narrowing, with the skips concatenated on the way back up, like a UNet's.
+
+Before :func:`build_backbone` allocates anything it counts the parameters from the options alone
+(:func:`mlp_parameters`, :func:`tinyscore.unet.conv_unet_parameters`; tests hold the counts equal
+to the built networks') and refuses, in one line, a network whose float32 parameters would not fit
+in memory (``--width 100000000``) or an image size the conv UNet cannot halve.
 """
 from __future__ import annotations
 
@@ -23,6 +28,9 @@ import math
 
 import torch
 from torch import nn
+
+from .errors import TinyscoreError
+from .limits import check_fits
 
 
 class SigmaEmbedding(nn.Module):
@@ -79,13 +87,64 @@ class MLPUNet(nn.Module):
         return self.out(torch.cat([u0, h0], dim=1))
 
 
+def mlp_parameters(dim: int, width: int = 64, emb_dim: int = 64, conditional: bool = True) -> int:
+    """The number of parameters of ``MLPUNet(dim, width, emb_dim, conditional)``, without building it."""
+    w, e = int(width), int(emb_dim) if conditional else 0
+
+    def linear(i, o):
+        return i * o + o
+
+    def block(i, o):
+        return linear(i, o) + linear(o, o) + (linear(e, o) if e else 0)
+
+    embed = linear(2 * 16, e) + linear(e, e) if e else 0      # SigmaEmbedding's MLP (16 frequencies)
+    return (embed + linear(dim, w) + block(w, 2 * w) + block(2 * w, 4 * w) + block(4 * w, 2 * w)
+            + block(4 * w, w) + linear(2 * w, dim))
+
+
+def backbone_parameters(arch: str, shape, conditional: bool, **opts) -> int:
+    """The number of parameters ``build_backbone`` would allocate, computed from the options alone."""
+    if arch == "mlp":
+        return mlp_parameters(int(shape[0]), conditional=conditional, **opts)
+    if arch == "conv":
+        from .unet import conv_unet_parameters
+        return conv_unet_parameters(shape, conditional=conditional, **opts)
+    raise ValueError(f"unknown backbone {arch!r}")
+
+
+#: float32 parameters
+BYTES_PER_PARAMETER = 4
+
+
 def build_backbone(arch: str, shape, conditional: bool, **opts) -> nn.Module:
-    """The backbone named by a checkpoint's config: ``mlp`` for vectors, ``conv`` for images."""
+    """The backbone named by a checkpoint's config: ``mlp`` for vectors, ``conv`` for images.
+
+    Options a user sets (``width`` / ``base``) are checked first, and so is the memory the
+    parameters will take (:func:`tinyscore.limits.check_fits`): ``--width 100000000`` is one line,
+    not a MemoryError half-way through allocating 10^17 parameters. Training needs more than this
+    (gradients and two Adam moments: 4 times the parameters, plus activations); that is checked
+    where the batch size is known.
+    """
     if arch == "mlp":
         if len(shape) != 1:
             raise ValueError(f"the mlp backbone takes vectors, not points of shape {tuple(shape)}")
+        _positive(opts, ("width", "emb_dim"))
+    elif arch == "conv":
+        from .unet import check_conv_options
+        check_conv_options(shape, **opts)
+    else:
+        raise ValueError(f"unknown backbone {arch!r}")
+    n = backbone_parameters(arch, shape, conditional, **opts)
+    size = opts.get("width" if arch == "mlp" else "base")
+    what = f"the {arch} backbone{f' of width {size}' if size else ''} ({n:,} parameters)"
+    check_fits(BYTES_PER_PARAMETER * n, what)
+    if arch == "mlp":
         return MLPUNet(shape[0], conditional=conditional, **opts)
-    if arch == "conv":
-        from .unet import ConvUNet
-        return ConvUNet(shape, conditional=conditional, **opts)
-    raise ValueError(f"unknown backbone {arch!r}")
+    from .unet import ConvUNet
+    return ConvUNet(shape, conditional=conditional, **opts)
+
+
+def _positive(opts: dict, keys) -> None:
+    for k in keys:
+        if k in opts and not (isinstance(opts[k], int) and not isinstance(opts[k], bool) and opts[k] >= 1):
+            raise TinyscoreError(f"backbone option {k} must be a positive whole number, got {opts[k]!r}")

@@ -38,6 +38,10 @@ of the width when it does not divide it. ``blocks`` residual blocks per level.
 
 ``conditional=False`` gives the sigma-blind network of Kadkhodaie et al.: no embedding at all, and
 forward() ignores log_sigma.
+
+:func:`conv_unet_parameters` counts the parameters of a configuration without building it, and
+:func:`check_conv_options` refuses options it cannot be built with (an image side not divisible by
+2**(len(mults) - 1), a non-positive width): :func:`tinyscore.nets.build_backbone` calls both first.
 """
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .errors import TinyscoreError
 from .nets import SigmaEmbedding
 
 
@@ -157,3 +162,51 @@ class ConvUNet(nn.Module):
                 h = block(h, emb)
             h = up(h)
         return self.out(F.silu(self.out_norm(h)))
+
+
+def check_conv_options(shape, base: int = 16, mults=(1, 2, 2), groups: int = 8, emb_dim: int = 64,
+                       blocks: int = 1) -> None:
+    """Refuse (one line) options the conv UNet cannot be built with, before anything is allocated."""
+    if len(shape) != 3:
+        raise ValueError(f"the conv backbone takes images (C, H, W), not points of shape {tuple(shape)}")
+    for k, v in dict(base=base, groups=groups, emb_dim=emb_dim, blocks=blocks).items():
+        if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1):
+            raise TinyscoreError(f"backbone option {k} must be a positive whole number, got {v!r}")
+    if not mults or not all(isinstance(m, int) and m >= 1 for m in mults):
+        raise TinyscoreError(f"backbone option mults must be positive whole numbers, got {mults!r}")
+    c, h, w = (int(s) for s in shape)
+    factor = 2 ** (len(mults) - 1)
+    if h % factor or w % factor:
+        ok = (min(h, w) // factor) * factor
+        hint = f" (--resolution {ok}, say)" if ok >= 4 else ""
+        raise TinyscoreError(f"images of {h}x{w} pixels do not fit the conv UNet's {len(mults) - 1} "
+                             f"halvings: both sides must be divisible by {factor}{hint}")
+
+
+def conv_unet_parameters(shape, conditional: bool = True, base: int = 16, mults=(1, 2, 2), groups: int = 8,
+                         emb_dim: int = 64, blocks: int = 1) -> int:
+    """The number of parameters of ``ConvUNet(shape, ...)``, counted without building it."""
+    c = int(shape[0])
+    e = int(emb_dim) if conditional else 0
+
+    def conv(i, o, k=3):
+        return i * o * k * k + o
+
+    def res(i, o):
+        return (2 * i + conv(i, o) + (e * o + o if e else 0) + 2 * o + conv(o, o)
+                + (conv(i, o, 1) if i != o else 0))
+
+    widths = [base * m for m in mults]
+    n = (2 * 16 * e + e + e * e + e if e else 0) + conv(c, base)
+    ch = base
+    for i, wd in enumerate(widths):
+        n += sum(res(ch if k == 0 else wd, wd) for k in range(blocks))
+        ch = wd
+        n += conv(ch, ch) if i < len(widths) - 1 else 0
+    n += res(ch, ch)
+    for i, wd in reversed(list(enumerate(widths))):
+        skip = widths[i] if i < len(widths) - 1 else 0
+        n += sum(res((ch + skip) if k == 0 else wd, wd) for k in range(blocks))
+        ch = wd
+        n += conv(ch, ch) if i > 0 else 0
+    return n + 2 * ch + conv(ch, c)
