@@ -1,4 +1,5 @@
 """Training: trained models against the analytic score, reproducibility, safe checkpoints, dynamics."""
+import copy
 import json
 
 import numpy as np
@@ -105,3 +106,30 @@ def test_heun_path_follows_the_exact_probability_flow():
     np.testing.assert_allclose(states, exact, rtol=0, atol=2e-3)
     np.testing.assert_allclose(denoised[-1], model.mixture.denoise(states[-1], ladder[-1]), atol=1e-5)
     assert np.allclose(ladder[[0, 8, 16, 24, 32]], [1.0, 0.5, 0.25, 0.1, 0.05])
+
+
+def test_our_adam_is_torch_adam_bit_for_bit():
+    """tinyscore.optim.Adam + cosine_lr against torch.optim.Adam + LambdaLR: identical parameters."""
+    import math
+
+    from tinyscore.optim import Adam, cosine_lr
+    torch.manual_seed(3)
+    net_a = torch.nn.Sequential(torch.nn.Linear(5, 16), torch.nn.SiLU(), torch.nn.Linear(16, 3))
+    net_b = copy.deepcopy(net_a)
+    steps, lr = 40, 3e-3
+    ours = Adam(net_a.parameters(), lr=lr)
+    theirs = torch.optim.Adam(net_b.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(theirs, lambda i: 0.5 * (1 + math.cos(math.pi * i / steps)))
+    gen = torch.Generator().manual_seed(0)
+    for step in range(1, steps + 1):
+        x = torch.randn(32, 5, generator=gen)
+        for net, opt in ((net_a, ours), (net_b, theirs)):
+            opt.zero_grad()
+            (net(x) ** 2).mean().backward()
+        ours.lr = cosine_lr(lr, step - 1, steps)
+        ours.step()
+        theirs.step()
+        sched.step()
+        assert cosine_lr(lr, step, steps) == sched.get_last_lr()[0]
+    for pa, pb in zip(net_a.parameters(), net_b.parameters()):
+        assert torch.equal(pa, pb)

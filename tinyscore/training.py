@@ -33,6 +33,7 @@ from .files import (check_destination, destination_lock, publish_folder, remove_
 from .limits import check_fits
 from .models import CHECKPOINT, ScoreModel, save_checkpoint, to_tensor, torch_bytes
 from .objectives import make_loss, sample_sigma
+from .optim import Adam, cosine_lr
 
 log = logging.getLogger("tinyscore")
 
@@ -123,9 +124,8 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
     config = model_config(dataset, opts)
     model = ScoreModel(config).to(device)
     loss_fn = make_loss(opts["variant"], opts["ssm_vr"], opts["ssm_kind"], opts["ssm_proj"], opts["ssm_jvp"])
-    optim = torch.optim.Adam(model.parameters(), lr=opts["lr"])
+    optim = Adam(model.parameters(), lr=opts["lr"])
     steps = int(opts["steps"])
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda i: 0.5 * (1 + math.cos(math.pi * i / steps)))
     gen = torch.Generator(device=device).manual_seed(opts["seed"])
 
     tmp = partial_path(out)
@@ -134,7 +134,6 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
     if state is not None:
         model.load_state_dict(state["model"])
         optim.load_state_dict(state["optim"])
-        sched.load_state_dict(state["sched"])
         gen.set_state(state["gen"])
         torch.set_rng_state(state["cpu_rng"])
         start, elapsed = int(state["step"]), float(state["elapsed"])
@@ -164,16 +163,16 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
                 sigma = sample_sigma(opts["batch_size"], opts["sigma_min"], opts["sigma_max"], gen,
                                      opts["sigma_levels"], device)
                 loss = loss_fn(model, x_train[idx], sigma, gen).mean()
-                optim.zero_grad(set_to_none=True)
+                optim.zero_grad()
                 loss.backward()
+                optim.lr = cosine_lr(opts["lr"], step - 1, steps)
                 optim.step()
-                sched.step()
                 value = loss.item()
                 if not math.isfinite(value):
                     raise TinyscoreError(f"training diverged at step {step} (loss {value}); try a smaller --lr")
                 running, count = running + value, count + 1
                 if step % opts["log_every"] == 0 or step == steps:
-                    row = {"step": step, "loss": running / count, "lr": sched.get_last_lr()[0],
+                    row = {"step": step, "loss": running / count, "lr": cosine_lr(opts["lr"], step, steps),
                            "seconds": round(time.perf_counter() - t0, 3)}
                     stats.write(json.dumps(row) + "\n")
                     stats.flush()
@@ -181,7 +180,7 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
                     running, count = 0.0, 0
                 if step % int(opts["save_every"]) == 0 and step < steps:
                     stats.flush()
-                    _save_state(tmp, step, model, optim, sched, gen, running, count, row,
+                    _save_state(tmp, step, model, optim, gen, running, count, row,
                                 time.perf_counter() - t0, stats.tell())
                 bar.update(1)
         bar.close()
@@ -202,12 +201,12 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
         seconds - elapsed, 1e-9), "seconds": seconds, "resumed_from": start}
 
 
-def _save_state(tmp: Path, step, model, optim, sched, gen, running, count, row, elapsed, stats_bytes) -> None:
+def _save_state(tmp: Path, step, model, optim, gen, running, count, row, elapsed, stats_bytes) -> None:
     """Everything the loop needs to continue at ``step + 1`` exactly as if it had never stopped."""
     state = {"format": "tinyscore.resume", "step": step, "elapsed": elapsed, "running": running, "count": count,
              "last_row": json.dumps(row) if row else "", "stats_bytes": stats_bytes,
              "model": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
-             "optim": optim.state_dict(), "sched": sched.state_dict(),
+             "optim": optim.state_dict(),
              "gen": gen.get_state(), "cpu_rng": torch.get_rng_state()}
     write_bytes(tmp / RESUME, torch_bytes(state), force=True)
 
