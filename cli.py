@@ -23,6 +23,7 @@ from tinyscore import __version__
 from tinyscore.errors import TinyscoreError
 
 VARIANTS = ("denoiser", "ncsn", "ssm")
+SEED = click.IntRange(0, 2 ** 63 - 1)      # what every generator (NumPy, torch) accepts
 log = logging.getLogger("tinyscore")
 
 
@@ -30,7 +31,7 @@ def _data_options(f):
     """--data / --data-seed / --resolution: how a dataset is chosen, shared by several commands."""
     f = click.option("--resolution", type=click.IntRange(min=4), default=None,
                      help="Images only: downsample to this many pixels a side at load.")(f)
-    f = click.option("--data-seed", type=int, default=0, show_default=True,
+    f = click.option("--data-seed", type=SEED, default=0, show_default=True,
                      help="Seed of the sample pool and its split into halves A, B and test.")(f)
     return f
 
@@ -97,7 +98,7 @@ def cli():
               help="Samples per step [default: 256 for vectors, 32 for images].")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
               help="Adam learning rate (cosine-decayed to 0).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of initialisation, batches and noise.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of initialisation, batches and noise.")
 @click.option("--sigma-min", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True)
 @click.option("--sigma-max", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Top of the training noise range [default: 1.0 for images, about twice the spread for mixtures].")
@@ -161,7 +162,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @click.option("--sigmas", default="1,0.5,0.25,0.1,0.05", show_default=True, help="Analysis noise levels.")
 @click.option("--probes", type=click.IntRange(min=1), default=256, show_default=True,
               help="Number of held-out test points to probe.")
-@click.option("--probe-seed", type=int, default=0, show_default=True, help="Chooses the probes and their noise.")
+@click.option("--probe-seed", type=SEED, default=0, show_default=True, help="Chooses the probes and their noise.")
 @click.option("--path-substeps", type=click.IntRange(min=1), default=8, show_default=True,
               help="Heun steps of the reverse path between consecutive analysis sigmas.")
 @click.option("--data", default=None, help="For analytic/empirical: the dataset (as in train) [default: uniform].")
@@ -300,7 +301,7 @@ def bench(quick, device, threads, json_path):
               help="Training samples perturbed (at most N).")
 @click.option("--test-starts", type=click.IntRange(min=1), default=256, show_default=True,
               help="Held-out test points perturbed, to measure capture.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Chooses the starts and their noise.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Chooses the starts and their noise.")
 @click.option("--data", default=None, help="For analytic/empirical: the dataset (as in train) [default: uniform].")
 @_data_options
 @click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True,
@@ -352,7 +353,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
               help="Equal-count bins of the true log-density (bin 0 = lowest).")
 @click.option("--points", type=click.IntRange(min=1), default=2000, show_default=True,
               help="Held-out points noised at each sigma.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--data", default=None, help="For analytic/empirical: the mixture [default: uniform].")
 @_data_options
 @click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True, help="For empirical: N.")

@@ -9,6 +9,7 @@ from PIL import Image
 from tinyscore import images as I
 from tinyscore.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
+from tinyscore.files import allow_replace
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CELEBA, OLIVETTI = SHARED / "celeba", SHARED / "olivetti"
@@ -150,9 +151,12 @@ def test_a_failed_preparation_leaves_no_file(tmp_path, monkeypatch):
     assert list(out.parent.iterdir()) == []
     out.write_bytes(b"old")                                      # an earlier file survives a failure
     calls.clear()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), allow_replace():           # even one it was allowed to replace
         I.prepare_celeba(tmp_path / "src", out, progress=False)
     assert out.read_bytes() == b"old" and list(out.parent.iterdir()) == [out]
+    with pytest.raises(TinyscoreError, match="exists already"):  # and without --force it is not touched
+        I.prepare_celeba(tmp_path / "src", out, progress=False)
+    assert out.read_bytes() == b"old"
 
 
 def test_preparation_user_errors(tmp_path):

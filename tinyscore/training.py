@@ -31,6 +31,7 @@ from .errors import TinyscoreError
 from .files import (check_destination, destination_lock, publish_folder, remove_stale_temporaries, write_bytes,
                     write_text)
 from .limits import check_fits
+from .nets import backbone_parameters
 from .models import CHECKPOINT, ScoreModel, save_checkpoint, to_tensor, torch_bytes
 from .objectives import make_loss, sample_sigma
 from .optim import Adam, cosine_lr
@@ -122,6 +123,8 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
     x_train = to_tensor(dataset.subset(opts["n"], opts["half"]), device)
     torch.manual_seed(opts["seed"])
     config = model_config(dataset, opts)
+    params = backbone_parameters(config["arch"], config["shape"], config["conditional"], **config["net"])
+    check_fits(16.0 * params, f"training a network of {params:,} parameters (weights, gradients, Adam moments)")
     model = ScoreModel(config).to(device)
     loss_fn = make_loss(opts["variant"], opts["ssm_vr"], opts["ssm_kind"], opts["ssm_proj"], opts["ssm_jvp"])
     optim = Adam(model.parameters(), lr=opts["lr"])
