@@ -16,7 +16,7 @@ responsibilities (2) use logsumexp, so points far from every component still get
 score (that of the nearest component, in the Mahalanobis sense).
 
 The six benchmark mixtures of the study are built by :func:`make_benchmark` from one documented
-seed and checked in as ``data/mixtures/NAME.json``; :func:`load_mixture` reads those or any
+seed and checked in as ``tinyscore/benchmarks/NAME.json``; :func:`load_mixture` reads those or any
 user file of the same format (see :func:`GaussianMixture.from_dict`).
 
 A user's file is checked field by field before anything is computed: every number must be a JSON
@@ -30,6 +30,7 @@ declaring 300,000 dimensions is one line, not a MemoryError. Every problem is on
 from __future__ import annotations
 
 import json
+import importlib.resources
 import logging
 import math
 from pathlib import Path
@@ -40,11 +41,11 @@ from .errors import TinyscoreError
 from .files import write_text
 from .limits import check_fits
 
-#: the seed from which the benchmark mixtures were drawn (see data/mixtures/generate.py)
+#: the seed from which the benchmark mixtures were drawn (see tinyscore/benchmarks/generate.py)
 BENCHMARK_SEED = 20250609
 BENCHMARKS = ("uniform", "sharpcov", "spiral", "hd-uniform", "hd-sharpcov", "thinmanifold")
-#: where the checked-in mixture definitions live
-MIXTURE_DIR = Path(__file__).resolve().parent.parent / "data" / "mixtures"
+#: where the checked-in mixture definitions live: package data, so an installed wheel has them too
+MIXTURE_DIR = Path(str(importlib.resources.files("tinyscore") / "benchmarks"))
 #: eigenvalues are floored here so that sigma = 0 on an exactly singular component stays finite
 EIG_FLOOR = 1e-12
 log = logging.getLogger("tinyscore")
@@ -329,7 +330,8 @@ def load_mixture(spec: str) -> GaussianMixture:
     if spec in BENCHMARKS:
         path = MIXTURE_DIR / f"{spec}.json"
         if not path.exists():
-            raise TinyscoreError(f"benchmark mixture file {path.name} is missing from data/mixtures")
+            raise TinyscoreError(f"benchmark mixture file {path.name} is missing from the installed package "
+                                 f"({MIXTURE_DIR}); reinstall tinyscore")
     elif not spec.lower().endswith(".json"):
         raise TinyscoreError(f"unknown dataset {spec!r}: expected one of {', '.join(BENCHMARKS)} or a FILE.json")
     if not path.exists():

@@ -1,6 +1,6 @@
-"""Regenerate the six benchmark mixtures of the study (DESIGN section 3).
+"""Regenerate the six benchmark mixtures of the study (docs/design.md, section 3).
 
-    python data/mixtures/generate.py        # writes data/mixtures/NAME.json
+    python tinyscore/benchmarks/generate.py        # writes tinyscore/benchmarks/NAME.json
 
 They are drawn once from ``tinyscore.mixtures.BENCHMARK_SEED`` (20250609) and checked in, so every
 user analyses the same mixtures; rerunning this script reproduces the files exactly.
