@@ -60,6 +60,23 @@ def _check_outputs(force: bool, paths: dict, make_parents=()) -> None:
                                  f"use one of {', '.join(PLOT_FORMATS)}")
 
 
+def _threads(f):
+    """--threads for an analysis command: torch's CPU threads while it runs (default 1, as training:
+    on a shared 2-core machine spin-waiting OpenMP threads made trajectories and attractors 4-8x slower)."""
+    @functools.wraps(f)
+    def wrapper(*args, threads, **kwargs):
+        import torch
+        before = torch.get_num_threads()
+        if threads:
+            torch.set_num_threads(threads)
+        try:
+            return f(*args, **kwargs)
+        finally:
+            torch.set_num_threads(before)
+    return click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+                        help="CPU threads (0: torch's default, all cores).")(wrapper)
+
+
 def _writes(*options, make_parents=()):
     """Give a command --force, and check its output options before it starts any work."""
     def deco(f):
@@ -173,6 +190,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @click.option("--device", default="auto", show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @_writes("out")
+@_threads
 def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, data_seed, resolution, n, half, device,
                  progress):
     """Write one-step and reverse-path trajectories of MODEL on held-out probes to HDF5.
@@ -197,6 +215,7 @@ def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, da
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Draw L2 and cosine against sigma (PNG).")
 @_writes("json_path", "plot_path")
+@_threads
 def diverge(file_a, file_b, json_path, plot_path):
     """How two models diverge as sigma -> 0: L2 and cosine per sigma, one-step and path."""
     from tinyscore import metrics
@@ -265,6 +284,7 @@ def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path
 @click.option("--path-steps", type=click.IntRange(min=1), default=6, show_default=True,
               help="Path states to draw per probe.")
 @_writes("out")
+@_threads
 def show(file, out, probes, path_steps):
     """Draw the probes of an image trajectory file and their denoised images per sigma and path step."""
     from tinyscore.gallery import show_trajectories
@@ -313,6 +333,7 @@ def bench(quick, device, threads, json_path):
               help="Fractions against eps (PNG); for images, a grid of starts and end points.")
 @click.option("--device", default="auto", show_default=True)
 @_writes("out", "json_path", "plot_path")
+@_threads
 def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed, data, data_seed, resolution, n,
                half, out, json_path, plot_path, device):
     """Are training samples attractors? Iterate MODEL's denoiser from perturbed training samples.
@@ -363,6 +384,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
               help="2-D data: quiver plot of learned and true score fields; otherwise error by density (PNG).")
 @click.option("--device", default="auto", show_default=True)
 @_writes("json_path", "plot_path")
+@_threads
 def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, n, half, json_path, plot_path, device):
     """Score error of MODEL against the analytic mixture score, per sigma and per density bin."""
     from tinyscore import accuracy
@@ -403,6 +425,7 @@ def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, 
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="MSE against sigma (PNG).")
 @click.option("--device", default="auto", show_default=True)
 @_writes("json_path", "plot_path")
+@_threads
 def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, device):
     """Denoising quality of a trajectory FILE: MSE and PSNR per sigma beside the optimum."""
     from tinyscore import accuracy
