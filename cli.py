@@ -331,11 +331,12 @@ def bench(quick, device, threads, json_path):
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Fractions against eps (PNG); for images, a grid of starts and end points.")
+@click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--device", default="auto", show_default=True)
 @_writes("out", "json_path", "plot_path")
 @_threads
 def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed, data, data_seed, resolution, n,
-               half, out, json_path, plot_path, device):
+               half, out, json_path, plot_path, device, progress):
     """Are training samples attractors? Iterate MODEL's denoiser from perturbed training samples.
 
     Reports per eps the fraction returning to their own sample (d1/d2 < 1/3), landing on any
@@ -348,7 +349,8 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
     m, dataset, attrs = resolve_model(model, data, data_seed, resolution, n, half, dev)
     n_train = attrs["n_train"] or n
     res = att.run_attractors(m, dataset, n_train, attrs["half"] or half, eps, iters, schedule, sigma_end, starts,
-                             test_starts, seed, dev, keep_points=out is not None or plot_path is not None)
+                             test_starts, seed, dev, keep_points=out is not None or plot_path is not None,
+                             progress=progress)
     click.echo(f"{attrs['variant']} on {dataset.name}, N={res['settings']['n_train']}, {iters} iterations ({schedule})")
     click.echo(att.format_table(res))
     if out:

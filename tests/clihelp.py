@@ -39,7 +39,7 @@ def assert_refused(args, capsys, watch=(), contains: str | None = None) -> str:
     watch = [Path(w) for w in watch]
     before = snapshot(*watch)
     code, out, err = run_cli(args, capsys)
-    lines = [line for line in err.splitlines() if line.strip()]
+    lines = [shown for line in err.splitlines() if (shown := line.split("\r")[-1]).strip()]  # as a terminal shows
     assert "Traceback" not in err, err
     assert code == 2, f"exit {code}, stderr: {err!r}, stdout: {out!r}"
     assert len(lines) == 1 and lines[0].startswith("error: "), f"stderr: {err!r}"

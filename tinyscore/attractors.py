@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import math
 
-import h5py
 import numpy as np
 import torch
 
 from .errors import TinyscoreError
 from .models import EmpiricalModel, to_tensor
-from .store import atomic_path
+from .files import atomic_h5
 
 MEMORISED_RATIO = 1.0 / 3.0
 DEFAULT_EPS = (0.05, 0.1, 0.25)
@@ -111,7 +110,8 @@ def classify(ends: torch.Tensor, train: torch.Tensor, own=None, d2_fallback: flo
 
 def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EPS, iters: int = 10,
                    schedule: str = "anneal", sigma_end: float = 0.01, starts: int = 256, test_starts: int = 256,
-                   seed: int = 0, device="cpu", with_empirical: bool = True, keep_points: bool = False) -> dict:
+                   seed: int = 0, device="cpu", with_empirical: bool = True, keep_points: bool = False,
+                   progress: bool = False) -> dict:
     """The attractor experiment for ``model`` trained on the first ``train_n`` points of ``half``.
 
     Returns {"settings": {...}, "rows": [one dict per eps]}; with ``keep_points`` also "points"
@@ -138,6 +138,9 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
     if with_empirical:
         models["empirical"] = EmpiricalModel(train)
     rows, points = [], {}
+    from tqdm.auto import tqdm
+    bar = tqdm(total=len(eps) * len(models), desc="attractors", unit="run", disable=not progress, leave=False,
+               dynamic_ncols=True)
     for e in eps:
         sig = sigma_schedule(e, iters, schedule, sigma_end)
         row = {"eps": float(e), "starts": n_starts, "test_starts": n_test}
@@ -158,7 +161,9 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
                 points[(e, name)] = {"end": end.cpu().numpy(), "end_test": end_test.cpu().numpy(),
                                      "nearest": c["nearest"], "d1": c["d1"], "d2": c["d2"],
                                      "nearest_test": ct["nearest"]}
+            bar.update(1)
         rows.append(row)
+    bar.close()
     result = {"settings": {"n_train": train_n, "half": half, "eps": list(eps), "iters": int(iters),
                            "schedule": schedule, "sigma_end": float(sigma_end), "seed": int(seed),
                            "criterion": "d1/d2 < 1/3", "d2_fallback": d2_fallback, "dataset": dataset.name},
@@ -174,7 +179,8 @@ def write_attractors_h5(path, result: dict, attrs: dict | None = None) -> None:
     """Start and end points of an attractor run (needs ``keep_points``), written atomically."""
     if "points" not in result:
         raise ValueError("run_attractors(..., keep_points=True) is needed to write the points")
-    with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
+    size = sum(np.asarray(v).nbytes for p in result["points"].values() for v in p.values())
+    with atomic_h5(path, size) as f:
         f.attrs["format"] = "tinyscore.attractors"
         f.attrs["version"] = 1
         for k, v in {**result["settings"], **(attrs or {})}.items():
