@@ -83,3 +83,23 @@ def test_cli_attractors(tmp_path, capsys):
     assert out.is_file() and (tmp_path / "a.png").is_file()
     assert main(["attractors", "empirical", "--eps", "x"]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_mixture_attractors_run_in_float64_against_a_numpy_oracle(uniform):
+    """The empirical optimum's flags equal a float64 NumPy iteration of softmax-weighted averages."""
+    n, eps, iters = 300, 0.25, 6
+    res = att.run_attractors(EmpiricalModel(to_tensor(uniform.subset(n, "a"))), uniform, n, "a", eps=(eps,),
+                             iters=iters, starts=128, test_starts=8, seed=3, keep_points=True)
+    assert res["settings"]["precision"] == "float64"
+    x = uniform.subset(n, "a").astype(np.float64)
+    st = res["starts"]
+    y = st["train_start"].astype(np.float64) + eps * st["z_train"].astype(np.float64)
+    for s in att.sigma_schedule(eps, iters, "anneal", 0.01):
+        logits = -((y[:, None, :] - x[None]) ** 2).sum(-1) / (2 * s * s)
+        w = np.exp(logits - logits.max(1, keepdims=True))
+        y = (w / w.sum(1, keepdims=True)) @ x
+    d = np.sqrt(((y[:, None, :] - x[None]) ** 2).sum(-1))
+    d.sort(1)
+    ours = res["points"][(eps, "empirical")]
+    np.testing.assert_allclose(ours["end"], y, rtol=1e-9, atol=1e-9)
+    assert np.array_equal(ours["d1"] / ours["d2"] < 1 / 3, d[:, 0] / d[:, 1] < 1 / 3)
