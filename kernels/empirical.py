@@ -38,9 +38,10 @@ there the softmax becomes one-hot and the answer is the nearest training point.
 
 Three implementations live here:
 
-* ``empirical_denoise_reference``: plain PyTorch, chunked over the keys, one ``addmm`` per
-  chunk and the online softmax between chunks.  Peak extra memory is B x chunk (+ B x D for
-  the accumulator), independent of N.  float64 inputs are computed in float64.
+* ``empirical_denoise_reference``: plain PyTorch, chunked over the keys with the online softmax
+  between chunks (the CPU path, and the float64 path everywhere).  Peak extra memory is
+  B x chunk + chunk x (D + 2) + B x (D + 2), independent of N.  float64 inputs are computed in
+  float64.  See "CPU reference" below for how it reaches its GEMM floor.
 * Triton, moderate D (D <= 256): one fused kernel.  Each program owns BLOCK_B queries and a
   range of keys; it loads each key tile once, uses it for both matrix products (scores and
   accumulation), and keeps the accumulator (BLOCK_B x D) in registers.  Because B is often
@@ -55,11 +56,39 @@ Three implementations live here:
   weights in place.  A single fused kernel would have to recompute the scores once per tile
   of D or spill the accumulator to global memory; both lose to cuBLAS at this size.
 
+CPU reference
+-------------
+On a CPU the two products cost about 2.4 ns per (query, key) pair each at D = 100, so every
+extra pass over the B x chunk block shows: the first version, with separate bias, clamp,
+scale, exp and row-sum passes over blocks too large for the cache, ran at 0.02-0.2 of the
+two-GEMM floor.  What it does now, per chunk:
+
+* one augmented product gives the logits directly: with q_b = [2 a_b y_b, -a_b, -a_b ||y_b||^2]
+  and k_i = [x_i, ||x_i||^2, 1], q_b . k_i = -a_b ||y_b - x_i||^2 (a_b = log2(e) / 2 sigma_b^2);
+  the same k multiplies the weights in the second product, whose last column is then the row
+  sum of the weights (no separate sum pass).  The copy into k costs one pass over the chunk of
+  keys, so this is used when D <= B; above, the norms are added to the product (two passes of
+  B x chunk, negligible next to a product with large D);
+* logits are kept in base 2 and exponentiated with ``exp2``: PyTorch's float32 ``exp`` costs
+  about three times ``exp2`` on CPU, and ~55 times more again on inputs below -87 (its result
+  is then a denormal), which a near-one-hot softmax -- queries close to their training points,
+  where attractor iterations live -- produces on nearly every entry;
+* "Numerical care": shifted logits below EXP2_FLOOR (-120 in float32, -1000 in float64) are
+  replaced by -inf before ``exp2`` (one ``threshold_`` pass), so their weight is exactly 0:
+  no exp ever sees a denormal or slow input, a zero-weight key (log weight -inf) stays exactly 0,
+  and the weights dropped are each below 2^-120 of the largest (relative error <= N * 7.5e-37);
+  the Triton kernels apply the same rule;
+* chunks are sized for the cache (``cache_chunk``): the B x chunk block in L2, the chunk of keys
+  in L3, so the passes between the products never go to main memory.
+
 Precision: the expansion ||y||^2 - 2 y.x + ||x||^2 cancels when y is close to x and the norms
 are large; the Triton kernels therefore run their dot products in IEEE float32 (never TF32),
 and distances are clamped at 0 (the cuBLAS products of the large-D path follow PyTorch's
-float32 matmul setting, IEEE unless someone enabled TF32).  For sigma much smaller than ~1e-3
-of the data norm prefer float64 inputs, which use the reference path.
+float32 matmul setting, IEEE unless someone enabled TF32).  The augmented product of the
+reference has the same cancellation (the three terms are summed inside one GEMM instead of
+after it) and so the same accuracy, but no clamp: a logit can be a rounding error above 0,
+which the running-max shift absorbs.  For sigma much smaller than ~1e-3 of the data norm prefer
+float64 inputs, which use the reference path.
 """
 
 from __future__ import annotations
@@ -75,8 +104,19 @@ SigmaLike = Union[float, torch.Tensor]
 
 # Largest D handled by the single fused kernel (accumulator of BLOCK_B x D in registers).
 FUSED_MAX_D = 256
-# Default budget for one B x chunk block of logits.
+# Default budget for one B x chunk block of logits (GPU).
 CHUNK_BUDGET_BYTES = 64 * 2**20
+# CPU chunks: the B x chunk block within a core's L2, the chunk of keys within the shared L3.
+CACHE_BLOCK_BYTES = 2**20
+CACHE_KEYS_BYTES = 8 * 2**20
+# Logits are kept in base 2 (log2(e) folded into 1 / (2 sigma^2)); a shifted logit t <= floor
+# gives weight exactly 0 instead of 2^t.  2^-120 is still a normal float32 (the smallest is
+# 2^-126), so no exp ever produces a denormal or takes a slow path; the weights dropped are
+# below 2^-120 ~ 7.5e-37 of the largest, a relative error of at most N * 7.5e-37.
+EXP2_FLOOR_F32 = -120.0
+EXP2_FLOOR_F64 = -1000.0
+LOG2E = 1.4426950408889634
+LN2 = 0.6931471805599453
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -112,8 +152,28 @@ def _check(y: torch.Tensor, x: torch.Tensor, log_weights: Optional[torch.Tensor]
         raise ValueError(f"log_weights must have shape ({x.shape[0]},), got {tuple(log_weights.shape)}")
 
 
+def cache_chunk(batch: int, dim: int, itemsize: int = 4) -> int:
+    """Keys per chunk on CPU: the B x chunk weights stay in a core's L2 cache (~1 MiB) and the
+    chunk of keys (chunk x D) in the shared L3 (~8 MiB), so that every pass between the two
+    products reads from cache; at least 128 keys, so that per-chunk overhead stays small."""
+    by_block = CACHE_BLOCK_BYTES // (itemsize * max(batch, 1))
+    by_keys = CACHE_KEYS_BYTES // (itemsize * max(dim, 1))
+    return max(128, min(by_block, by_keys))
+
+
+def exp2_floor(dtype: torch.dtype) -> float:
+    """Shifted base-2 logits below this become weight 0 (see "Numerical care")."""
+    return EXP2_FLOOR_F64 if dtype == torch.float64 else EXP2_FLOOR_F32
+
+
+def _flushed_exp2(t: torch.Tensor, floor: float) -> torch.Tensor:
+    """2^t, with t <= floor (and -inf, NaN-free) giving exactly 0."""
+    return torch.where(t > floor, torch.exp2(t), torch.zeros_like(t))
+
+
 def _finish(acc: torch.Tensor, m: torch.Tensor, l: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    return acc / l[:, None], m + torch.log(l)
+    """Denoised = acc / l and lse = (m + log2 l) ln 2, from base-2 running max m."""
+    return acc / l[:, None], (m + torch.log2(l)) * LN2
 
 
 def _safe_max(m: torch.Tensor) -> torch.Tensor:
@@ -124,23 +184,9 @@ def _safe_max(m: torch.Tensor) -> torch.Tensor:
 # ----------------------------------------------------------------------------- reference
 
 
-def _chunk_scores(y, yy, xc, inv, lwc):
-    """Logits of all queries against one chunk of keys, computed in place in one B x c buffer."""
-    xx = torch.linalg.vector_norm(xc, dim=1).square_()  # no c x D temporary
-    s = torch.addmm(xx[None, :], y, xc.T, beta=1.0, alpha=-2.0)  # ||x||^2 - 2 y.x
-    s.add_(yy[:, None]).clamp_(min=0.0).mul_(-inv[:, None])  # -||y - x||^2 / (2 sigma^2)
-    if lwc is not None:
-        s.add_(lwc[None, :])
-    return s
-
-
-def _reference_update(s, m, l):
-    """Online-softmax step in PyTorch: turns scores s into weights in place, returns (m, l, alpha)."""
-    m_new = torch.maximum(m, s.amax(dim=1))
-    m_safe = _safe_max(m_new)
-    alpha = torch.exp(m - m_safe)
-    p = s.sub_(m_safe[:, None]).exp_()
-    return m_new, l * alpha + p.sum(dim=1), alpha
+def _score_block(q, k, s):
+    """One block of base-2 logits: s = q @ k^T (written into s)."""
+    return torch.mm(q, k.T, out=s)
 
 
 def empirical_denoise_reference(
@@ -149,26 +195,81 @@ def empirical_denoise_reference(
     sigma: SigmaLike,
     log_weights: Optional[torch.Tensor] = None,
     chunk: Optional[int] = None,
+    augmented: Optional[bool] = None,
 ) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Chunked PyTorch empirical denoiser with an online softmax over key chunks."""
+    """Chunked PyTorch empirical denoiser with an online softmax over key chunks.
+
+    Per chunk of keys: one product for the logits, four cheap passes over the B x chunk block
+    (row max, shift, flush, exp2 in place) and one product for the weighted sum.  With
+    ``augmented`` (default when D <= B) the norms and the row sums ride inside the two products
+    (see "CPU reference" in the module docstring); otherwise they are two extra passes.
+    """
     _check(y, x, log_weights)
     dtype = _work_dtype(y, x)
     yw = y.to(dtype)
     B, D = yw.shape
     N = x.shape[0]
-    chunk = int(chunk) if chunk else default_chunk(B, D, torch.finfo(dtype).bits // 8)
-    inv = inv_two_sigma_sq(sigma, B, y.device, dtype)
-    lw = None if log_weights is None else log_weights.to(device=y.device, dtype=dtype)
+    dev = y.device
+    itemsize = torch.finfo(dtype).bits // 8
+    if chunk:
+        chunk = int(chunk)
+    elif dev.type == "cpu":
+        chunk = cache_chunk(B, D, itemsize)
+    else:
+        chunk = default_chunk(B, D, itemsize)
+    chunk = max(1, min(chunk, N))
+    if augmented is None:
+        augmented = D <= max(B, 16)
+    a = inv_two_sigma_sq(sigma, B, dev, dtype).mul_(LOG2E)  # logits in base 2: log2(e) / (2 sigma^2)
+    lw = None if log_weights is None else log_weights.to(device=dev, dtype=dtype) * LOG2E
     yy = torch.linalg.vector_norm(yw, dim=1).square_()
-    m = torch.full((B,), -math.inf, device=y.device, dtype=dtype)
-    l = torch.zeros(B, device=y.device, dtype=dtype)
-    acc = torch.zeros(B, D, device=y.device, dtype=dtype)
+    floor = exp2_floor(dtype)
+    if augmented:
+        # q = [2a y, -a, -a ||y||^2] and k = [x, ||x||^2, 1]: q . k = -a ||y - x||^2
+        E = D + 2
+        q = torch.empty(B, E, device=dev, dtype=dtype)
+        torch.mul(yw, (2.0 * a)[:, None], out=q[:, :D])
+        q[:, D] = -a
+        q[:, D + 1] = -a * yy
+        kbuf = torch.empty(chunk, E, device=dev, dtype=dtype)
+        kbuf[:, D + 1] = 1.0
+    else:
+        E = D
+        q = yw * (2.0 * a)[:, None]
+        bias = -a * yy
+        l = torch.zeros(B, device=dev, dtype=dtype)
+    s_buf = torch.empty(B * chunk, device=dev, dtype=dtype)
+    m = torch.full((B,), -math.inf, device=dev, dtype=dtype)
+    acc = torch.zeros(B, E, device=dev, dtype=dtype)  # augmented: [sum p x, (unused), sum p]
     for start in range(0, N, chunk):
         xc = x[start:start + chunk].to(dtype)
-        s = _chunk_scores(yw, yy, xc, inv, None if lw is None else lw[start:start + chunk])
-        m, l, alpha = _reference_update(s, m, l)
-        acc.mul_(alpha[:, None]).addmm_(s, xc)  # s now holds the weights
-    den, lse = _finish(acc, m, l)
+        c = xc.shape[0]
+        s = s_buf[:B * c].view(B, c)
+        if augmented:
+            k = kbuf[:c]
+            k[:, :D].copy_(xc)
+            torch.linalg.vector_norm(xc, dim=1, out=k[:, D]).square_()
+            _score_block(q, k, s)
+        else:
+            k = xc
+            _score_block(q, k, s)
+            s.addr_(a, torch.linalg.vector_norm(xc, dim=1).square_(), alpha=-1.0).add_(bias[:, None])
+        if lw is not None:
+            s.add_(lw[None, start:start + c])
+        m_new = torch.maximum(m, s.amax(dim=1))
+        m_safe = _safe_max(m_new)
+        alpha = _flushed_exp2(m - m_safe, floor)
+        s.sub_(m_safe[:, None])
+        torch.nn.functional.threshold_(s, floor, -math.inf)  # tiny weights become exact zeros
+        s.exp2_()  # s now holds the weights
+        acc.mul_(alpha[:, None]).addmm_(s, k)
+        if not augmented:
+            l.mul_(alpha).add_(s.sum(dim=1))
+        m = m_new
+    if augmented:
+        l = acc[:, D + 1]
+    den = acc[:, :D] / l[:, None]
+    lse = (m + torch.log2(l)) * LN2
     return den.to(y.dtype) if y.dtype != dtype and y.dtype.is_floating_point else den, lse
 
 
@@ -240,15 +341,17 @@ def _empirical_fused_kernel(
         # scores: one (BLOCK_B x BLOCK_D) @ (BLOCK_D x BLOCK_N) product in exact float32
         yx = tl.dot(y, tl.trans(xt), input_precision="ieee")
         d2 = tl.maximum(yy[:, None] - 2.0 * yx + xx[None, :], 0.0)
-        logits = -d2 * inv[:, None]
+        logits = -d2 * inv[:, None]  # base 2: inv holds log2(e) / (2 sigma^2)
         if HAS_LW:
             logits += tl.load(lw_ptr + keys, mask=key_ok, other=0.0)[None, :]
         logits = tl.where(key_ok[None, :], logits, float("-inf"))
-        # online softmax update
+        # online softmax update; shifted logits <= -120 (EXP2_FLOOR_F32) give weight exactly 0
         m_new = tl.maximum(m, tl.max(logits, axis=1))
         m_safe = tl.where(m_new == float("-inf"), 0.0, m_new)
-        alpha = tl.exp(m - m_safe)
-        p = tl.exp(logits - m_safe[:, None])
+        t_old = m - m_safe
+        alpha = tl.where(t_old > -120.0, tl.exp2(t_old), 0.0)
+        t = logits - m_safe[:, None]
+        p = tl.where(t > -120.0, tl.exp2(t), 0.0)
         l = l * alpha + tl.sum(p, axis=1)
         # the same key tile is the "value" tile: second product without re-reading memory
         acc = acc * alpha[:, None] + tl.dot(p, xt, input_precision="ieee")
@@ -291,7 +394,7 @@ def _triton_fused(y, x, inv, lw, splits: Optional[int] = None):
     )
     # combine the splits with the same rescaling rule as the online update
     m_all = m.amax(dim=0)
-    w = torch.exp(m - _safe_max(m_all)[None, :])  # (S, B)
+    w = _flushed_exp2(m - _safe_max(m_all)[None, :], EXP2_FLOOR_F32)  # (S, B)
     l_all = (w * l).sum(dim=0)
     acc_all = torch.einsum("sb,sbd->bd", w, acc)
     return _finish(acc_all, m_all, l_all)
@@ -339,11 +442,13 @@ def _softmax_update_kernel(
         logits = -tl.maximum(yy[:, None] - 2.0 * yx + xx[None, :], 0.0) * inv[:, None]
         if HAS_LW:
             logits += tl.load(lw_ptr + cols, mask=cols < C, other=0.0)[None, :]
-        p = tl.exp(tl.where(ok, logits, float("-inf")) - m_safe[:, None])
+        t = tl.where(ok, logits, float("-inf")) - m_safe[:, None]
+        p = tl.where(t > -120.0, tl.exp2(t), 0.0)  # base 2, flushed as in EXP2_FLOOR_F32
         tl.store(ptrs, p, mask=ok)
         total += tl.sum(p, axis=1)
 
-    alpha = tl.exp(m_old - m_safe)
+    t_old = m_old - m_safe
+    alpha = tl.where(t_old > -120.0, tl.exp2(t_old), 0.0)
     l_old = tl.load(l_ptr + rows, mask=row_ok, other=0.0)
     tl.store(m_ptr + rows, m_new, mask=row_ok)
     tl.store(l_ptr + rows, l_old * alpha + total, mask=row_ok)
@@ -380,8 +485,9 @@ def empirical_denoise_triton(y, x, sigma, log_weights=None, chunk=None, splits=N
     B, D = y.shape
     yf = y.to(torch.float32).contiguous()
     xf = x.to(torch.float32).contiguous()
-    inv = inv_two_sigma_sq(sigma, B, y.device, torch.float32).contiguous()
-    lw = None if log_weights is None else log_weights.to(device=y.device, dtype=torch.float32).contiguous()
+    # the kernels work in base 2: log2(e) is folded into 1 / (2 sigma^2) and into the log weights
+    inv = inv_two_sigma_sq(sigma, B, y.device, torch.float32).mul_(LOG2E).contiguous()
+    lw = None if log_weights is None else (log_weights.to(device=y.device, dtype=torch.float32) * LOG2E).contiguous()
     if fused is None:
         fused = D <= FUSED_MAX_D
     if fused:

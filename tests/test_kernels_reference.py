@@ -83,11 +83,12 @@ def emp_data():
 
 
 @pytest.mark.parametrize("sigma", [0.01, 1.0])
-def test_reference_matches_naive_float64(emp_data, sigma):
+@pytest.mark.parametrize("augmented", [True, False])
+def test_reference_matches_naive_float64(emp_data, sigma, augmented):
     y, x, lw = emp_data
     d_ref, l_ref = empirical_denoise_naive(y, x, sigma, lw)
     for chunk in (None, 1000, 777, 5000, 7000):
-        d, l = empirical_denoise_reference(y, x, sigma, lw, chunk=chunk)
+        d, l = empirical_denoise_reference(y, x, sigma, lw, chunk=chunk, augmented=augmented)
         assert d.dtype == torch.float64 and l.dtype == torch.float64
         assert rel_err(d, d_ref) < 1e-10, chunk
         assert rel_err(l, l_ref) < 1e-10, chunk
@@ -120,37 +121,100 @@ def test_far_queries_small_sigma_give_nearest_point(dtype):
     assert rel_err(d.double(), d_ref) < 1e-4 and rel_err(l.double(), l_ref) < 1e-4
 
 
-def test_zero_weight_points_are_ignored():
+@pytest.mark.parametrize("augmented", [True, False])
+def test_zero_weight_points_are_ignored(augmented):
     g = torch.Generator().manual_seed(2)
     x = torch.randn(40, 3, generator=g, dtype=torch.float64)
     y = torch.randn(5, 3, generator=g, dtype=torch.float64)
     lw = torch.zeros(40, dtype=torch.float64)
     lw[:25] = -float("inf")  # whole first chunks have zero weight
-    d, l = empirical_denoise_reference(y, x, 0.7, lw, chunk=10)
+    d, l = empirical_denoise_reference(y, x, 0.7, lw, chunk=10, augmented=augmented)
     d_ref, l_ref = empirical_denoise_naive(y, x[25:], 0.7)
     assert rel_err(d, d_ref) < 1e-12 and rel_err(l, l_ref) < 1e-12
+    # a zero-weight point contributes exactly nothing, even when it is the nearest one
+    x2 = torch.cat([y[:1], x[25:]])
+    lw2 = torch.zeros(x2.shape[0], dtype=torch.float64)
+    lw2[0] = -float("inf")
+    d2, _ = empirical_denoise_reference(y[:1], x2, 0.01, lw2, augmented=augmented)
+    assert rel_err(d2, empirical_denoise_naive(y[:1], x[25:], 0.01)[0]) < 1e-12
 
 
-def test_chunking_bounds_the_score_block(monkeypatch):
+@pytest.mark.parametrize("augmented", [True, False])
+def test_chunking_bounds_the_score_block(monkeypatch, augmented):
     """Tiny chunks give the same answer, and no score block larger than B x chunk is formed."""
+    from kernels import empirical
+
     g = torch.Generator().manual_seed(3)
     y = torch.randn(8, 6, generator=g, dtype=torch.float64)
     x = torch.randn(300, 6, generator=g, dtype=torch.float64)
     full = empirical_denoise_reference(y, x, 0.8, chunk=300)
     sizes = []
-    real_addmm = torch.addmm
+    real_block = empirical._score_block
 
-    def recording_addmm(*args, **kwargs):
-        out = real_addmm(*args, **kwargs)
+    def recording_block(q, k, s):
+        out = real_block(q, k, s)
         sizes.append(out.numel())
         return out
 
-    monkeypatch.setattr(torch, "addmm", recording_addmm)
+    monkeypatch.setattr(empirical, "_score_block", recording_block)
     for chunk in (1, 7):
         sizes.clear()
-        d, l = empirical_denoise_reference(y, x, 0.8, chunk=chunk)
+        d, l = empirical_denoise_reference(y, x, 0.8, chunk=chunk, augmented=augmented)
         assert rel_err(d, full[0]) < 1e-12 and rel_err(l, full[1]) < 1e-12
-        assert sizes and max(sizes) <= 8 * chunk
+        assert len(sizes) == -(-300 // chunk) and max(sizes) <= 8 * chunk
+
+
+def test_default_cpu_chunk_is_cache_sized_and_independent_of_n():
+    from kernels.empirical import cache_chunk
+
+    assert cache_chunk(256, 100) * 256 * 4 <= 2**20
+    assert cache_chunk(64, 6400) * 6400 * 4 <= 8 * 2**20
+    assert cache_chunk(1, 1) >= 128 and cache_chunk(100_000, 100_000) == 128
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("augmented", [True, False])
+def test_exp_never_sees_a_denormal_or_slow_input(monkeypatch, dtype, augmented):
+    """Near-one-hot rows (queries near their points, D = 100): the logits fall far below -87,
+    where float32 exp is ~55x slower and returns denormals.  Every input that reaches exp2 must
+    be -inf or above the floor, every weight 0 or a normal number, and the answer must still
+    match the float64 formula."""
+    from kernels import empirical
+
+    g = torch.Generator().manual_seed(8)
+    x = torch.rand(600, 100, generator=g, dtype=torch.float64)
+    y = x[:32] + 0.3 * torch.randn(32, 100, generator=g, dtype=torch.float64)
+    floor = empirical.exp2_floor(dtype)
+    tiny = torch.finfo(dtype).tiny
+    seen = []
+    real_exp2_ = torch.Tensor.exp2_
+
+    def checking_exp2_(t):
+        finite = t[torch.isfinite(t)]
+        seen.append((bool((finite > floor).all()), bool(torch.isneginf(t[~torch.isfinite(t)]).all())))
+        out = real_exp2_(t)
+        positive = out[out > 0]
+        seen.append((bool((positive >= tiny).all()), True))
+        return out
+
+    monkeypatch.setattr(torch.Tensor, "exp2_", checking_exp2_)
+    d, l = empirical_denoise_reference(y.to(dtype), x.to(dtype), 0.3, chunk=128, augmented=augmented)
+    assert seen and all(a and b for a, b in seen)
+    d_ref, l_ref = empirical_denoise_naive(y, x, 0.3)
+    tol = 1e-10 if dtype == torch.float64 else 1e-4
+    assert rel_err(d.double(), d_ref) < tol and rel_err(l.double(), l_ref) < tol
+
+
+@pytest.mark.parametrize("sigma", [0.001, 1e-4])
+def test_reference_small_sigma_float32_is_finite_and_one_hot(sigma):
+    g = torch.Generator().manual_seed(12)
+    x = torch.rand(300, 50, generator=g)
+    y = torch.cat([x[:10] + 0.1 * sigma * torch.randn(10, 50, generator=g), 30.0 * torch.randn(6, 50, generator=g)])
+    nearest = x[torch.cdist(y.double(), x.double()).argmin(dim=1)]
+    for augmented in (True, False):
+        d, l = empirical_denoise_reference(y, x, sigma, chunk=64, augmented=augmented)
+        assert torch.isfinite(d).all() and torch.isfinite(l).all()
+        assert torch.allclose(d, nearest, atol=1e-5)
 
 
 def test_empirical_input_validation():
@@ -169,6 +233,71 @@ def test_philox_known_answer():
     # Random123 known-answer test for Philox4x32-10: counter 0, key 0
     words = [int(w) for w in philox_randint4x(0, torch.zeros(1, dtype=torch.int64))]
     assert words == [0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8]
+
+
+# Directions pinned from the implementation of record (before the vectorised generator):
+# (kind, B, D, seed, index, flat values at [0, 1, 2, B*D//2, B*D-1], sum of v * (arange % 9973),
+#  first 16 hex digits of the SHA-256 of the float32 bytes -- rademacher only: pure integer
+#  arithmetic, so bit-identical on every machine; gaussian goes through log/cos, pinned to 1e-6).
+PINNED_DIRECTIONS = [
+    ("rademacher", 512, 100, 1234567, 0, [-1.0, 1.0, -1.0, 1.0, -1.0], -613435.0, "fbf74ec802527810"),
+    ("rademacher", 256, 2, 2147483646, 3, [1.0, 1.0, 1.0, 1.0, 1.0], -8024.0, "5798dd71b11c399e"),
+    ("rademacher", 7, 6400, 0, 1, [1.0, -1.0, -1.0, 1.0, 1.0], 342760.0, "e7a5129a8c484327"),
+    ("rademacher", 3, 5, 1099511627793, 2, [1.0, 1.0, 1.0, -1.0, 1.0], 27.0, "02a019ac4555587f"),
+    ("rademacher", 33, 77, 99, 1000, [1.0, -1.0, -1.0, 1.0, -1.0], -51442.0, "8d20519168ca110e"),
+    ("rademacher", 3, 5, 8589934597, 2**30, [1.0, -1.0, 1.0, -1.0, 1.0], 39.0, "c5a0cfe9843ad37e"),
+    ("gaussian", 512, 100, 1234567, 0,
+     [-1.57185959815979, -0.9336427450180054, 1.3485972881317139, 0.4914989769458771, -1.216813564300537],
+     -90420.96708843781, None),
+    ("gaussian", 256, 2, 2147483646, 3,
+     [0.5293623208999634, 0.5236228704452515, -1.0937285423278809, 1.3315353393554688, -0.3311809301376343],
+     10558.32703775703, None),
+    ("gaussian", 7, 6400, 0, 1,
+     [1.700669765472412, -0.8517056107521057, -0.24479608237743378, -0.3396715521812439, 0.4462742805480957],
+     -251583.4023620417, None),
+    ("gaussian", 3, 5, 8589934597, 2**30,
+     [0.8261165022850037, -0.7515464425086975, 0.9164281487464905, -1.2301993370056152, 0.5409934520721436],
+     2.222776988055557, None),
+]
+
+# Philox words (seed, first offset, count, SHA-256 prefix of the four int64 word tensors, first words)
+PINNED_WORDS = [
+    (1234567, 0, 51200, "638301dc2ae0a3a7", [3688262095, 1022100329, 3457867836, 2045386730]),
+    (8589934597, 2**30 * 15, 15, "db6b5329dbad40bf", [723393339, 3961249285, 430939639, 2857575184]),
+    (2147483646, 3 * 512, 512, "80ea49c1f92453b7", [1691720401, 1909056170, 4269090908, 1359136658]),
+]
+
+
+def _sha16(t):
+    import hashlib
+
+    return hashlib.sha256(t.contiguous().numpy().tobytes()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("kind,B,D,seed,index,values,weighted_sum,sha", PINNED_DIRECTIONS)
+def test_projection_vectors_are_pinned(kind, B, D, seed, index, values, weighted_sum, sha):
+    """Same seed -> same directions as every earlier version (and as the Triton kernels)."""
+    v = projection_vectors((B, D), seed, index, kind)
+    assert v.shape == (B, D) and v.dtype == torch.float32
+    flat = v.flatten()
+    got = [float(flat[i]) for i in (0, 1, 2, B * D // 2, B * D - 1)]
+    w = (torch.arange(B * D, dtype=torch.float64) % 9973).view(B, D)
+    if sha is not None:
+        assert got == values
+        assert (v.double() * w).sum().item() == weighted_sum
+        assert _sha16(v) == sha
+    else:
+        assert got == pytest.approx(values, rel=1e-6, abs=1e-6)
+        assert (v.double() * w).sum().item() == pytest.approx(weighted_sum, rel=1e-5)
+    # other dtypes hold the same numbers
+    assert torch.equal(projection_vectors((B, D), seed, index, kind, dtype=torch.float64), v.double())
+
+
+@pytest.mark.parametrize("seed,first,count,sha,first_words", PINNED_WORDS)
+def test_philox_words_are_pinned(seed, first, count, sha, first_words):
+    words = philox_randint4x(seed, first + torch.arange(count, dtype=torch.int64))
+    assert [int(w[0]) for w in words] == first_words
+    assert _sha16(torch.stack([w.to(torch.int64) for w in words])) == sha
 
 
 def test_projection_vectors_properties():

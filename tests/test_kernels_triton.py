@@ -109,17 +109,62 @@ def test_empirical_kernel_matches_float64(device, B, N, D, fused, param, weighte
 
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("fused", [True, False])
-def test_empirical_kernel_small_sigma_far_queries(device, fused, poison):
+@pytest.mark.parametrize("sigma", [0.01, 0.001])
+def test_empirical_kernel_small_sigma_far_queries(device, fused, sigma, poison):
+    """Near-one-hot rows and far queries: every weight but one underflows; nothing may become NaN."""
     skip_cpu_without_interpreter(device)
     g = torch.Generator().manual_seed(11)
     x = torch.rand(90, 6, generator=g)
-    y = torch.cat([x[:10] + 0.001 * torch.randn(10, 6, generator=g), 40.0 * torch.randn(7, 6, generator=g)])
+    y = torch.cat([x[:10] + 0.1 * sigma * torch.randn(10, 6, generator=g), 40.0 * torch.randn(7, 6, generator=g)])
     nearest = x[torch.cdist(y.double(), x.double()).argmin(dim=1)]
-    d, l = empirical_denoise_triton(y.to(device), x.to(device), 0.01, fused=fused, chunk=32)
+    d, l = empirical_denoise_triton(y.to(device), x.to(device), sigma, fused=fused, chunk=32, splits=3)
     assert torch.isfinite(d).all() and torch.isfinite(l).all()
     assert torch.allclose(d.cpu(), nearest, atol=1e-4)
-    _, l_ref = empirical_denoise_naive(y.double(), x.double(), 0.01)
-    assert rel_err(l.cpu(), l_ref) < 1e-4
+    _, l_ref = empirical_denoise_naive(y.double(), x.double(), sigma)
+    # lse of the far queries (large); near ones are limited by float32 cancellation in ||y - x||^2
+    assert rel_err(l[10:].cpu(), l_ref[10:]) < 1e-4
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_empirical_chunked_kernel_writes_no_denormal_weights(device, monkeypatch):
+    """Keys 80-110 nats below the best one would get denormal weights (slow on CPUs, flushed
+    unpredictably on GPUs); the softmax kernel must write them as exact zeros."""
+    skip_cpu_without_interpreter(device)
+    r2 = torch.linspace(80, 110, 31) / 50.0  # squared distances: logits -80..-110 at sigma = 0.1
+    x = torch.zeros(32, 5)
+    x[1:, 0] = r2.sqrt()
+    y = torch.zeros(3, 5)
+    weights = []
+    real_addmm_ = torch.Tensor.addmm_
+
+    def recording_addmm_(acc, p, xc, *args, **kwargs):
+        weights.append(p.detach().cpu().clone())
+        return real_addmm_(acc, p, xc, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "addmm_", recording_addmm_)
+    d, _ = empirical_denoise_triton(y.to(device), x.to(device), 0.1, fused=False, chunk=32)
+    assert len(weights) == 1
+    p = weights[0]
+    assert torch.equal(p[:, 0], torch.ones(3))
+    positive = p[p > 0]
+    assert (positive >= torch.finfo(torch.float32).tiny).all()
+    assert (p[:, 1:][r2.expand(3, -1) * 50.0 > 120 * 0.6931471805599453] == 0).all()
+    assert torch.allclose(d.cpu(), torch.zeros(3, 5), rtol=0, atol=1e-30)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("fused", [True, False])
+def test_empirical_kernel_zero_weight_nearest_point(device, fused, poison):
+    """A key with log weight -inf contributes exactly nothing, even when it is the nearest."""
+    skip_cpu_without_interpreter(device)
+    g = torch.Generator().manual_seed(13)
+    x = torch.rand(70, 5, generator=g)
+    y = x[:4] + 0.01 * torch.randn(4, 5, generator=g)
+    lw = torch.zeros(70)
+    lw[:4] = -float("inf")
+    d, l = empirical_denoise_triton(y.to(device), x.to(device), 0.05, lw.to(device), fused=fused, chunk=16, splits=2)
+    d_ref, l_ref = empirical_denoise_naive(y.double(), x[4:].double(), 0.05)
+    assert rel_err(d.cpu(), d_ref) < 1e-4 and rel_err(l.cpu(), l_ref) < 1e-4
 
 
 @needs_interpreter
