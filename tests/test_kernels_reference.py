@@ -300,6 +300,47 @@ def test_philox_words_are_pinned(seed, first, count, sha, first_words):
     assert _sha16(torch.stack([w.to(torch.int64) for w in words])) == sha
 
 
+def _philox_16bit_oracle(seed, offset, n_rounds=10):
+    """Philox4x32-10 written the slow, overflow-free way: 16-bit halves, int64 never overflows."""
+    mask = 0xFFFFFFFF
+
+    def mul32(a, x):
+        a_hi, a_lo = a >> 16, a & 0xFFFF
+        x_hi, x_lo = x >> 16, x & 0xFFFF
+        lo = a_lo * x_lo
+        mid = a_hi * x_lo + a_lo * x_hi
+        return (a_hi * x_hi + ((mid + (lo >> 16)) >> 16)) & mask, ((mid << 16) + lo) & mask
+
+    c0, c1 = offset & mask, (offset >> 32) & mask
+    c2, c3 = torch.zeros_like(c0), torch.zeros_like(c0)
+    k0, k1 = seed & mask, (seed >> 32) & mask
+    for _ in range(n_rounds):
+        hi_b, lo_b = mul32(0xCD9E8D57, c2)
+        hi_a, lo_a = mul32(0xD2511F53, c0)
+        c0, c1, c2, c3 = hi_b ^ c1 ^ k0, lo_b, hi_a ^ c3 ^ k1, lo_a
+        k0, k1 = (k0 + 0x9E3779B9) & mask, (k1 + 0xBB67AE85) & mask
+    return c0, c1, c2, c3
+
+
+@pytest.mark.parametrize("seed,first,n", [(0, 0, 1), (1234567, 0, 40_000), (2**40 + 17, 2**33 - 5, 100),
+                                          (2**63 - 1, 2**62, 3), (7, 5, 2**14 + 1)])
+def test_philox_paths_agree_with_an_overflow_free_oracle(seed, first, n):
+    """The int64 (any device) and NumPy (CPU) generators against a formulation that never
+    relies on integer wrap-around, for offsets across 2^32 and blocks of the CPU path."""
+    from kernels.ssm import _philox_numpy_words
+
+    offset = first + torch.arange(n, dtype=torch.int64)
+    oracle = _philox_16bit_oracle(seed, offset)
+    fast = philox_randint4x(seed, offset)
+    for n_words in (1, 2, 4):
+        numpy_words = _philox_numpy_words(seed, first, n, n_words)
+        assert len(numpy_words) == n_words
+        for a, b in zip(oracle, numpy_words):
+            assert torch.equal(a, torch.from_numpy(b.astype("int64")))
+    for a, b in zip(oracle, fast):
+        assert torch.equal(a, b)
+
+
 def test_projection_vectors_properties():
     shape = (16, 1000)  # 16,000 draws (small tensors also stay off the thread pool)
     v = projection_vectors(shape, seed=7, index=0, kind="rademacher", dtype=torch.float64)

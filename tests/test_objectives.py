@@ -114,3 +114,67 @@ def test_sigma_sampler():
     assert abs(float(s.log().mean()) - math.log(0.1)) < 0.02      # log-uniform: mean of log is the midpoint
     ladder = sample_sigma(10_000, 0.01, 1.0, g, levels=3)
     assert sorted({round(float(v), 6) for v in ladder}) == [0.01, 0.1, 1.0]
+
+
+class TanhScore(nn.Module):
+    """A small self-contained score network (float64), so the pinned values below depend on
+    nothing but the objective and the projection directions."""
+
+    def __init__(self, D, H, seed):
+        super().__init__()
+        g = torch.Generator().manual_seed(seed)
+        self.w1 = nn.Parameter(torch.randn(H, D, generator=g, dtype=torch.float64) / D ** 0.5)
+        self.w2 = nn.Parameter(torch.randn(D, H, generator=g, dtype=torch.float64) / H ** 0.5)
+
+    def score(self, y, sigma):
+        return torch.tanh(y @ self.w1.T) @ self.w2.T / sigma[:, None]
+
+
+# (vr, kind, n_proj) -> (sum of the per-sample losses, sum of d loss / d w1, loss of sample 0),
+# computed with the implementation of record before the projections were vectorised: the same
+# seed must keep giving the same loss and the same gradient, in both jvp modes.
+PINNED_SSM = [
+    (True, "rademacher", 1, 35.52422785644412, -47.53762848320044, 1.04070282804599),
+    (False, "rademacher", 2, 47.61525473336087, -104.68389655132466, 1.3585964125344603),
+    (True, "gaussian", 1, 40.311624653552656, -45.85530893502007, 1.319413616799977),
+]
+
+
+@pytest.mark.parametrize("jvp", ["backward", "forward", "auto"])
+@pytest.mark.parametrize("vr,kind,n_proj,loss_sum,grad_sum,loss0", PINNED_SSM)
+def test_ssm_loss_is_pinned_for_a_seed(vr, kind, n_proj, loss_sum, grad_sum, loss0, jvp):
+    model = TanhScore(7, 16, 0)
+    x = torch.randn(32, 7, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    sig = torch.linspace(0.1, 1.0, 32, dtype=torch.float64)
+    loss = SSMLoss(vr=vr, kind=kind, n_proj=n_proj, jvp=jvp)(model, x, sig, torch.Generator().manual_seed(3))
+    loss.sum().backward()
+    assert loss.sum().item() == pytest.approx(loss_sum, rel=1e-10)
+    assert model.w1.grad.sum().item() == pytest.approx(grad_sum, rel=1e-10)
+    assert loss[0].item() == pytest.approx(loss0, rel=1e-10)
+
+
+def test_ssm_loss_matches_explicit_double_backward():
+    """Against Song et al.'s formulation written out with the directions as a tensor."""
+    import kernels
+
+    model = TanhScore(5, 8, 4)
+    x = torch.randn(16, 5, generator=torch.Generator().manual_seed(5), dtype=torch.float64)
+    sig = torch.full((16,), 0.4, dtype=torch.float64)
+    loss = SSMLoss()(model, x, sig, torch.Generator().manual_seed(6))
+    gen = torch.Generator().manual_seed(6)
+    y = (x + 0.4 * torch.randn(x.shape, generator=gen, dtype=torch.float64)).requires_grad_(True)
+    seed = int(torch.randint(0, 2**31 - 1, (1,), generator=gen))
+    v = kernels.projection_vectors((16, 5), seed, 0, dtype=torch.float64)
+    s = model.score(y, sig)
+    (g,) = torch.autograd.grad((v * s).sum(), y, create_graph=True)
+    expect = 0.4 ** 2 * ((v * g).sum(1) + 0.5 * s.pow(2).sum(1))
+    torch.testing.assert_close(loss, expect, rtol=1e-13, atol=1e-13)
+
+
+def test_jvp_choice():
+    from tinyscore.objectives import default_jvp, make_loss
+
+    assert default_jvp("cpu") == "backward"
+    assert make_loss("ssm").jvp == "auto"
+    with pytest.raises(ValueError):
+        SSMLoss(jvp="sideways")

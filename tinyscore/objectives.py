@@ -18,10 +18,16 @@ The projection term needs one Jacobian-vector product per projection:
 
 * ``jvp="backward"`` the reference way (Song et al. 2019): p = v^T s, then
   g = grad_y p (a second backward pass that builds a graph), then v^T g = v^T J^T v = v^T J v;
-* ``jvp="forward"`` forward-mode AD: (s, J v) in one forward pass with a tangent, then v^T (J v).
+* ``jvp="forward"`` forward-mode AD: (s, J v) in one forward pass with a tangent, then v^T (J v);
+* ``jvp="auto"`` (default): the faster of the two on the tensor's device, ``JVP_DEFAULT``.
 
-The v are generated from a seed by Philox inside ``kernels.project`` (kernel 2 of DESIGN section 7),
-so no M x B x D tensor of projections is ever stored; the same seed gives the same v everywhere.
+The v are generated from a seed by Philox (kernel 2 of DESIGN section 7): the same seed gives the
+same v everywhere (CPU, GPU, kernels).  On a GPU ``kernels.project`` regenerates them inside its
+kernels, so no M x B x D tensor of projections is ever stored.  On the reference (CPU) path one
+(B, D) block of directions is generated per projection (``kernels.projection_vectors``, ~1 ms for
+512 x 100) and handed to autograd as the output gradient, grad(s, y, grad_outputs=v), which is
+exactly grad_y (v^T s) without the projection's own nodes in the double-backward graph.
+Per-sample losses are bit-identical to the previous formulation.
 """
 from __future__ import annotations
 
@@ -61,15 +67,27 @@ class DSMLoss:
         return _sq(bcast_sigma(sigma, x) * model.score(y, sigma) + z)
 
 
+# Forward mode or double backward, per device type, from `cli.py bench` (rows "SSM step (forward-mode
+# jvp)" against "SSM step"): on CPU forward mode costs 1.3-1.5x the double backward (PyTorch's
+# forward-mode AD dispatches every op twice).  No GPU measurement yet: CUDA keeps the double
+# backward, whose projections run in the Philox kernels without storing v.
+JVP_DEFAULT = {"cpu": "backward", "cuda": "backward"}
+
+
+def default_jvp(device) -> str:
+    """The faster Jacobian-vector product on ``device``'s type ("backward" where unmeasured)."""
+    return JVP_DEFAULT.get(torch.device(device).type, "backward")
+
+
 class SSMLoss:
     """(SSM) / (SSM-VR): sliced score matching on noisy samples, M projections per sample."""
 
-    def __init__(self, vr: bool = True, kind: str = "rademacher", n_proj: int = 1, jvp: str = "backward",
+    def __init__(self, vr: bool = True, kind: str = "rademacher", n_proj: int = 1, jvp: str = "auto",
                  backend: str | None = None):
         if kind not in ("rademacher", "gaussian"):
             raise ValueError(f"projection kind must be rademacher or gaussian, got {kind!r}")
-        if jvp not in ("forward", "backward"):
-            raise ValueError(f"jvp must be forward or backward, got {jvp!r}")
+        if jvp not in ("auto", "forward", "backward"):
+            raise ValueError(f"jvp must be auto, forward or backward, got {jvp!r}")
         if n_proj < 1:
             raise ValueError("at least one projection is needed")
         self.vr, self.kind, self.n_proj, self.jvp, self.backend = vr, kind, n_proj, jvp, backend
@@ -78,34 +96,47 @@ class SSMLoss:
         y, _ = _noisy(x, sigma, gen)                     # only y is used: SSM never sees z
         y = y.detach().requires_grad_(True)
         seed = int(torch.randint(0, 2**31 - 1, (1,), generator=gen, device=gen.device))
-        B = y.shape[0]
+        B, D = y.shape[0], y[0].numel()
+        jvp = default_jvp(y.device) if self.jvp == "auto" else self.jvp
+        # The reference path materialises the (B, D) directions anyway (generated once per
+        # projection, then cached), so it hands them to autograd directly; the Triton path
+        # regenerates them inside its kernels and never stores them.
+        explicit_v = jvp == "forward" or kernels.pick_backend(y, self.backend) == "reference"
 
         def score(t):
             return model.score(t, sigma).reshape(B, -1)
 
-        jac = torch.zeros(B, device=y.device, dtype=y.dtype)   # mean over m of v^T J v
-        proj_sq = torch.zeros_like(jac)                        # mean over m of (v^T s)^2
-        s = None
+        jac = proj_sq = s = None                  # sums over m of v^T J v and of (v^T s)^2
         for m in range(self.n_proj):
-            if self.jvp == "backward":
+            v = (kernels.projection_vectors((B, D), seed, m, self.kind, device=y.device, dtype=y.dtype)
+                 if explicit_v else None)
+            if jvp == "backward":
                 s = score(y) if s is None else s
-                p = kernels.project(s, seed, m, self.kind, backend=self.backend)
-                (g,) = torch.autograd.grad(p.sum(), y, create_graph=True)      # J^T v per sample
-                vjv = kernels.project(g.reshape(B, -1), seed, m, self.kind, backend=self.backend)
+                if explicit_v:                   # grad_y (v^T s) = J^T v, then v^T J^T v
+                    (g,) = torch.autograd.grad(s, y, grad_outputs=v, create_graph=True)
+                    vjv = (v * g.reshape(B, -1)).sum(1)
+                    p = (v * s).sum(1) if not self.vr else None
+                else:
+                    p = kernels.project(s, seed, m, self.kind, backend=self.backend)
+                    (g,) = torch.autograd.grad(p.sum(), y, create_graph=True)      # J^T v per sample
+                    vjv = kernels.project(g.reshape(B, -1), seed, m, self.kind, backend=self.backend)
             else:
-                v = kernels.projection_vectors((B, y[0].numel()), seed, m, self.kind, device=y.device, dtype=y.dtype)
                 with fwAD.dual_level():                              # (s, J v) in one forward pass
                     s, jv = fwAD.unpack_dual(score(fwAD.make_dual(y, v.reshape(y.shape))))
                 vjv = (v * jv).sum(1)
-                p = (v * s).sum(1)
-            jac = jac + vjv / self.n_proj
-            proj_sq = proj_sq + p.pow(2) / self.n_proj
+                p = (v * s).sum(1) if not self.vr else None
+            jac = vjv if jac is None else jac + vjv
+            if not self.vr:
+                proj_sq = p.pow(2) if proj_sq is None else proj_sq + p.pow(2)
+        if self.n_proj > 1:
+            jac = jac / self.n_proj
+            proj_sq = None if proj_sq is None else proj_sq / self.n_proj
         half_sq = 0.5 * (s.pow(2).sum(1) if self.vr else proj_sq)
         return sigma.pow(2) * (jac + half_sq)
 
 
 def make_loss(variant: str, ssm_vr: bool = True, ssm_kind: str = "rademacher", ssm_proj: int = 1,
-              ssm_jvp: str = "backward"):
+              ssm_jvp: str = "auto"):
     """The objective that trains ``variant``."""
     if variant == "denoiser":
         return ReconstructionLoss()
