@@ -149,27 +149,39 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
     """Train one model and write a run directory (options.json, stats.jsonl, model.pt).
 
     Interrupted runs resume: running the same command again continues from the last saved state.
+    Under torchrun (torchrun --nproc-per-node K cli.py train ...) K processes train the same model
+    on shares of each batch; process 0 writes the run.
     """
     from tinyscore.datasets import load_dataset
+    from tinyscore.distributed import PeerFailed, env_world_size
     from tinyscore.training import train as train_run
     from tinyscore.files import check_destination
     if out is None:
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(data.split(":", 1)[-1]).stem)
         out = Path("runs") / f"{variant}-{stem}-{half}{n}-s{seed}"
-    check_destination(out, force, folder=True)
+    if env_world_size() == 1:          # under torchrun process 0 checks it, and tells the others
+        check_destination(out, force, folder=True)
     dataset = load_dataset(data, data_seed=data_seed, resolution=resolution)
-    summary = train_run(dataset, out, progress=progress, force=force, fresh=fresh, save_every=save_every,
-                        variant=variant, data=data,
-                        data_seed=data_seed, resolution=resolution, n=n, half=half, steps=steps,
-                        batch_size=batch_size, lr=lr, seed=seed, sigma_min=sigma_min, sigma_max=sigma_max,
-                        sigma_levels=sigma_levels, conditional=conditional, width=width,
-                        ssm_vr=ssm_objective == "vr", ssm_kind=ssm_projection, ssm_proj=ssm_projections,
-                        ssm_jvp=ssm_jvp, device=device, threads=threads)
+    try:
+        summary = train_run(dataset, out, progress=progress, force=force, fresh=fresh, save_every=save_every,
+                            variant=variant, data=data,
+                            data_seed=data_seed, resolution=resolution, n=n, half=half, steps=steps,
+                            batch_size=batch_size, lr=lr, seed=seed, sigma_min=sigma_min, sigma_max=sigma_max,
+                            sigma_levels=sigma_levels, conditional=conditional, width=width,
+                            ssm_vr=ssm_objective == "vr", ssm_kind=ssm_projection, ssm_proj=ssm_projections,
+                            ssm_jvp=ssm_jvp, device=device, threads=threads)
+    except PeerFailed as e:
+        if e.quiet:                    # another process failed, and process 0 reports it
+            raise click.exceptions.Exit(2) from None
+        raise
+    if summary["rank"] != 0:
+        return
     if summary["resumed_from"]:
         click.echo(f"resumed from step {summary['resumed_from']}")
     click.echo(f"trained {variant} on {summary['n']} points of {dataset.name} half {half.upper()}: "
                f"final loss {summary['loss']:.4g}, {summary['steps_per_second']:.1f} steps/s, "
-               f"{summary['seconds']:.1f} s -> {summary['run']}")
+               f"{summary['seconds']:.1f} s -> {summary['run']}"
+               + (f" ({summary['world_size']} processes)" if summary["world_size"] > 1 else ""))
 
 
 # ------------------------------------------------------------------------ trajectories

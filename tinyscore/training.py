@@ -14,9 +14,15 @@ an interrupted run never leaves a half-written RUN behind. Every ``save_every`` 
 run receives ``resume.pt`` (model, optimiser, schedule, generator states, step): running the same
 command again after a crash or ``kill -9`` continues from there, and on CPU the final ``model.pt``
 is byte-identical to that of an uninterrupted run.
+
+Under torchrun (``torchrun --nproc-per-node K cli.py train ...``) K processes train the one model
+of the same command run alone, to float32 round-off: each evaluates the network on its share of
+the global batch and the gradients are all-reduced (tinyscore.distributed). Process 0 alone
+writes the run directory; options.json records ``world_size``.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -26,6 +32,7 @@ from pathlib import Path
 
 import torch
 
+from . import distributed
 from .datasets import Dataset
 from .errors import TinyscoreError
 from .files import (check_destination, destination_lock, publish_folder, remove_stale_temporaries, write_bytes,
@@ -68,7 +75,8 @@ def model_config(dataset: Dataset, opts: dict) -> dict:
 
 
 #: options that do not change the trained model, so a run may be resumed with other values of them
-RESUME_NEUTRAL = ("threads", "save_every")
+#: (world_size: the draws and the gradient of a step do not depend on it, up to float32 round-off)
+RESUME_NEUTRAL = ("threads", "save_every", "world_size")
 PARTIAL_SUFFIX = ".tinyscore-partial"
 RESUME = "resume.pt"
 
@@ -88,7 +96,26 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, fre
     byte-identical ``model.pt`` on CPU. ``fresh`` discards an unfinished run instead. A lock beside
     ``out`` keeps a second writer away; ``out`` is replaced only with ``force``, checked again at
     the final rename. Returns a summary: run directory, effective N, final loss, steps per second.
+
+    Under torchrun every process calls this with the same arguments; they train one model
+    (tinyscore.distributed) and process 0 alone touches ``out``.
     """
+    with distributed.join(options.get("device") or "auto") as world, contextlib.ExitStack() as held:
+        opts, device = world.agree(lambda: _resolve(dataset, world, options))
+        out = Path(out)
+
+        def take_destination():               # process 0 alone: the lock is held until the run is published
+            check_destination(out, force, folder=True)
+            if not out.parent.is_dir():
+                out.parent.mkdir(parents=True, exist_ok=True)
+            held.enter_context(destination_lock(out))
+            remove_stale_temporaries(out)
+        world.on_root(take_destination)
+        return _train_locked(dataset, out, opts, device, progress, force, fresh, world)
+
+
+def _resolve(dataset: Dataset, world, options: dict):
+    """The run's options, checked and completed, and its device."""
     opts = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
     unknown = set(opts) - set(DEFAULTS) - {"device", "resolution"}
     if unknown:
@@ -105,21 +132,21 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, fre
         raise TinyscoreError(f"need 0 < sigma-min < sigma-max, got {opts['sigma_min']} and {opts['sigma_max']}")
     # a batch holds the inputs, the noise and the activations of a few layers: refuse absurd sizes early
     check_fits(16.0 * int(opts["batch_size"]) * dataset.dim * 4, f"a batch of {opts['batch_size']} samples")
-    out = Path(out)
-    check_destination(out, force, folder=True)
-    if not out.parent.is_dir():
-        out.parent.mkdir(parents=True, exist_ok=True)
+    if int(opts["batch_size"]) % world.size:
+        raise TinyscoreError(f"batch-size {opts['batch_size']} is not divisible by the {world.size} training "
+                             "processes; pick a multiple of the process count")
 
-    device = pick_device(opts.get("device", "auto"))
+    device = pick_device(opts.get("device", "auto")) if world.size == 1 else world.device
     opts["n"] = dataset.cap(int(opts["n"]), opts["half"])
-    opts["device"] = str(device)
+    opts["device"] = str(device) if world.size == 1 else device.type
     opts["dataset"] = dataset.name
-    with destination_lock(out):
-        remove_stale_temporaries(out)
-        return _train_locked(dataset, out, opts, device, progress, force, fresh)
+    opts["world_size"] = world.size
+    return opts, device
 
 
-def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force: bool, fresh: bool) -> dict:
+def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force: bool, fresh: bool,
+                  world: distributed.World | None = None) -> dict:
+    world = world or distributed.World()
     x_train = to_tensor(dataset.subset(opts["n"], opts["half"]), device)
     torch.manual_seed(opts["seed"])
     config = model_config(dataset, opts)
@@ -132,7 +159,7 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
     gen = torch.Generator(device=device).manual_seed(opts["seed"])
 
     tmp = partial_path(out)
-    state = _resume_state(tmp, opts, fresh)
+    state = world.on_root(lambda: _open_partial(tmp, out, opts, fresh))   # read by process 0, sent to all
     start, elapsed, running, count, row = 0, 0.0, 0.0, 0, None
     if state is not None:
         model.load_state_dict(state["model"])
@@ -142,13 +169,7 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
         start, elapsed = int(state["step"]), float(state["elapsed"])
         running, count = float(state["running"]), int(state["count"])
         row = json.loads(state["last_row"]) if state["last_row"] else None
-        with open(tmp / "stats.jsonl", "r+b") as f:   # drop lines logged after the saved step
-            f.truncate(int(state["stats_bytes"]))
-        log.info(f"resuming {out} from step {start} of {steps}")
-    else:
-        tmp.mkdir()
-        write_text(tmp / "options.json", json.dumps(opts, indent=2) + "\n", force=True)
-        (tmp / "stats.jsonl").touch()
+    world.broadcast_model(model)
 
     # CPU threads: 1 by default. A small MLP gains nothing from intra-op threads, and on a shared
     # machine OpenMP threads spin-wait each other (measured: a 40x40 conv step took 4x longer with
@@ -157,51 +178,94 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
     if device.type == "cpu" and int(opts["threads"]) > 0:
         torch.set_num_threads(int(opts["threads"]))
     try:
-        bar = _progress(steps, f"train {opts['variant']}", progress)
+        bar = _progress(steps, f"train {opts['variant']}", progress and world.root)
         bar.update(start)
         t0 = time.perf_counter() - elapsed
-        with open(tmp / "stats.jsonl", "a") as stats:
+        # process 0 alone writes (the others' stats are a sink): every process runs the same loop
+        with open(tmp / "stats.jsonl", "a") if world.root else contextlib.nullcontext(_Sink()) as stats:
             for step in range(start + 1, steps + 1):
                 idx = torch.randint(0, x_train.shape[0], (opts["batch_size"],), generator=gen, device=device)
                 sigma = sample_sigma(opts["batch_size"], opts["sigma_min"], opts["sigma_max"], gen,
                                      opts["sigma_levels"], device)
-                loss = loss_fn(model, x_train[idx], sigma, gen).mean()
-                optim.zero_grad()
-                loss.backward()
+                if world.size == 1:
+                    loss = loss_fn(model, x_train[idx], sigma, gen).mean()
+                    optim.zero_grad()
+                    loss.backward()
+                    value = loss.item()
+                else:                   # this process's rows of the same batch; gradients all-reduced
+                    optim.zero_grad()
+                    value = world.backward(loss_fn, model, x_train[idx], sigma, gen)
                 optim.lr = cosine_lr(opts["lr"], step - 1, steps)
                 optim.step()
-                value = loss.item()
                 if not math.isfinite(value):
-                    raise TinyscoreError(f"training diverged at step {step} (loss {value}); try a smaller --lr")
+                    raise world.shared(TinyscoreError(f"training diverged at step {step} (loss {value}); "
+                                                      "try a smaller --lr"))
                 running, count = running + value, count + 1
                 if step % opts["log_every"] == 0 or step == steps:
                     row = {"step": step, "loss": running / count, "lr": cosine_lr(opts["lr"], step, steps),
                            "seconds": round(time.perf_counter() - t0, 3)}
-                    stats.write(json.dumps(row) + "\n")
-                    stats.flush()
+                    world.root_io(lambda: (stats.write(json.dumps(row) + "\n"), stats.flush()))
                     bar.set_postfix(loss=f"{row['loss']:.4g}")
                     running, count = 0.0, 0
                 if step % int(opts["save_every"]) == 0 and step < steps:
-                    stats.flush()
-                    _save_state(tmp, step, model, optim, gen, running, count, row,
-                                time.perf_counter() - t0, stats.tell())
+                    world.root_io(lambda: (stats.flush(), _save_state(
+                        tmp, step, model, optim, gen, running, count, row, time.perf_counter() - t0, stats.tell())))
                 bar.update(1)
         bar.close()
         seconds = time.perf_counter() - t0
-        (tmp / CHECKPOINT).unlink(missing_ok=True)    # of an attempt killed just before publishing
-        save_checkpoint(model.cpu(), tmp / CHECKPOINT)
-        (tmp / RESUME).unlink(missing_ok=True)
-        publish_folder(tmp, out, force)
+
+        def publish():
+            (tmp / CHECKPOINT).unlink(missing_ok=True)    # of an attempt killed just before publishing
+            save_checkpoint(model.cpu(), tmp / CHECKPOINT)
+            (tmp / RESUME).unlink(missing_ok=True)
+            publish_folder(tmp, out, force)
+        world.on_root(publish)
     except BaseException as e:
-        # keep an unfinished run that can be resumed (a kill, Ctrl-C, a full disk); a diverged run,
-        # or one stopped before its first saved state, holds nothing worth keeping
-        if isinstance(e, TinyscoreError) or not (tmp / RESUME).is_file():
+        # keep an unfinished run that can be resumed (a kill, Ctrl-C, a full disk, another process
+        # failing); a diverged run, or one stopped before its first saved state, holds nothing worth keeping
+        if world.root and (isinstance(e, TinyscoreError) and not isinstance(e, distributed.PeerFailed)
+                           or not (tmp / RESUME).is_file()):
             shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         torch.set_num_threads(threads)
     return {"run": str(out), "n": opts["n"], "loss": row["loss"], "steps_per_second": (steps - start) / max(
-        seconds - elapsed, 1e-9), "seconds": seconds, "resumed_from": start}
+        seconds - elapsed, 1e-9), "seconds": seconds, "resumed_from": start, "world_size": world.size,
+        "rank": world.rank}
+
+
+class _Sink:
+    """The stats file of a process other than 0: takes the writes and keeps nothing."""
+
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def tell(self):
+        return 0
+
+
+def _open_partial(tmp: Path, out: Path, opts: dict, fresh: bool):
+    """Process 0: the saved state of the unfinished run (its stats cut back to it), or a new partial run."""
+    state = _resume_state(tmp, opts, fresh)
+    if state is None:
+        tmp.mkdir()
+        write_text(tmp / "options.json", json.dumps(opts, indent=2) + "\n", force=True)
+        (tmp / "stats.jsonl").touch()
+        return None
+    with open(tmp / "stats.jsonl", "r+b") as f:   # drop lines logged after the saved step
+        f.truncate(int(state["stats_bytes"]))
+    saved = json.loads((tmp / "options.json").read_text())
+    note = ""
+    if saved.get("world_size", 1) != opts["world_size"]:
+        note = f" with {opts['world_size']} process(es) (saved by {saved.get('world_size', 1)})"
+    if saved.get("world_size") != opts["world_size"]:      # options.json names the processes of the last attempt
+        write_text(tmp / "options.json", json.dumps({**saved, "world_size": opts["world_size"]}, indent=2) + "\n",
+                   force=True)
+    log.info(f"resuming {out} from step {int(state['step'])} of {int(opts['steps'])}{note}")
+    return state
 
 
 def _save_state(tmp: Path, step, model, optim, gen, running, count, row, elapsed, stats_bytes) -> None:
