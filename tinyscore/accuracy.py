@@ -27,6 +27,7 @@ import torch
 from .datasets import load_dataset
 from .dynamics import parse_sigmas
 from .errors import TinyscoreError
+from .limits import check_fits
 from .metrics import score_errors
 from .models import AnalyticModel, EmpiricalModel, to_tensor
 from .store import open_trajectories
@@ -105,12 +106,14 @@ def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=No
     says otherwise (image files, whose attributes hold only a name). The empirical optimum uses
     the file's training set (n_train, half) unless ``n``/``half`` are given.
     """
-    with open_trajectories(path) as f:
-        attrs = dict(f.attrs)
-        sigmas = f["sigmas"][()]
-        x0 = f["probes/x0"][()]
-        z = f["probes/z"][()]
-        den = f["onestep/denoised"][()]
+    with open_trajectories(path) as f:                  # checked: see tinyscore.store
+        attrs = dict(f.attrs)                           # typed: text is str, integers int
+        sigmas = f.sigmas
+        # everything below lives in memory at once: x0, z, the outputs, and a few float64 rows
+        check_fits(4 * (2 + len(sigmas)) * f.P * f.dim + 4 * 8 * f.P * f.dim, f"{path}: quality's arrays")
+        x0 = f["probes/x0"].read((), finite=True)
+        z = f["probes/z"].read((), finite=True)
+        den = f["onestep/denoised"].read((), finite=True)
     if dataset is None:
         spec = data or str(attrs.get("data") or attrs.get("dataset", ""))
         seed = int(attrs.get("data_seed", 0)) if data_seed is None else int(data_seed)
@@ -118,10 +121,10 @@ def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=No
             resolution = int(attrs.get("resolution", 0)) or None
         try:
             dataset = load_dataset(spec, data_seed=seed, resolution=resolution)
-        except TinyscoreError:
+        except (TinyscoreError, OSError) as e:         # OSError: a name from the file no path can have
             dataset = None
             if data is not None:
-                raise
+                raise e if isinstance(e, TinyscoreError) else TinyscoreError(f"cannot load {data!r}: {e}") from None
     n_train = int(n if n is not None else attrs.get("n_train", 0) or 0)
     half = half or str(attrs.get("half", "")) or "a"
     refs = {}
@@ -132,9 +135,13 @@ def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=No
     P, dim = x0.shape[0], int(np.prod(x0.shape[1:]))
     rows = []
     for i, s in enumerate(sigmas):
-        y = x0 + s * z
-        mse = float(np.mean((den[i].astype(np.float64) - x0) ** 2))
-        row = {"sigma": float(s), "mse": mse, "psnr": psnr(mse), "noisy_mse": float(np.mean((y - x0) ** 2))}
+        with np.errstate(over="ignore", invalid="ignore"):   # a file's extreme values: checked, not warned
+            y = x0 + s * z
+            if not np.isfinite(y).all():
+                raise TinyscoreError(f"{path}: x0 + sigma z overflows at sigma = {s:g}")
+            mse = float(np.mean((den[i].astype(np.float64) - x0) ** 2))
+            noisy = float(np.mean((y - x0) ** 2))
+        row = {"sigma": float(s), "mse": mse, "psnr": psnr(mse), "noisy_mse": noisy}
         for name, ref in refs.items():
             yt = to_tensor(y, device)
             d = np.concatenate([ref.denoise(yt[a:a + batch], float(s)).double().cpu().numpy()

@@ -18,6 +18,10 @@ by the display only, the file is untouched), so rows and columns compare by eye:
 D(y) is a blurry average face; as sigma falls it sharpens towards x0. Two models trained on
 disjoint halves drawn from the same file side by side show where they agree.
 
+The file is opened through :func:`tinyscore.store.open_trajectories`, which refuses crafted or
+damaged files in one line; text taken from it (the labels) is drawn as plain text, never parsed as
+TeX, and at most ``max_sigmas`` sigmas are drawn, so a file cannot ask for a million drawings.
+
 Drawing uses matplotlib's object interface with the Agg renderer (no window, no pyplot state), so
 it works headless; PNGs are written to a temporary name and renamed when complete.
 """
@@ -29,9 +33,11 @@ from pathlib import Path
 import numpy as np
 
 from .errors import TinyscoreError
+from .h5safe import one_line
 from .store import atomic_path, open_trajectories
 
 CELL = 0.85   # inches per image
+MAX_SIGMAS = 16   # one-step columns drawn at most (each sigma is two columns of drawings per probe)
 
 
 def _figure(width: float, height: float):
@@ -41,6 +47,8 @@ def _figure(width: float, height: float):
 
 def _show(ax, img, title=None, ylabel=None):
     """One grayscale image on the [0, 1] scale, framed, without ticks."""
+    with np.errstate(over="ignore", invalid="ignore"):   # huge values are drawn white, as the display clips
+        img = np.clip(np.asarray(img, dtype=np.float64), -1.0, 2.0)
     ax.imshow(img, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -93,24 +101,40 @@ def image_grid(images, out_png, titles=None, ncols: int | None = None, suptitle:
     return _save(fig, out_png)
 
 
-def show_trajectories(h5_path, out_png, max_probes: int = 8, path_steps: int = 6) -> Path:
-    """Draw a trajectory file of images: per probe, one-step denoising at every sigma and the path."""
-    if max_probes < 1 or path_steps < 1:
-        raise TinyscoreError("max_probes and path_steps must be at least 1")
-    with open_trajectories(h5_path) as f:
-        shape = f["probes/x0"].shape[1:]
+def _spread(n: int, k: int) -> np.ndarray:
+    """At most k increasing indices spread evenly over range(n), the first and last included."""
+    return np.unique(np.linspace(0, n - 1, min(k, n)).round().astype(int))
+
+
+def _label(text, limit: int = 60) -> str:
+    """Text from a file, safe to draw: one short line, and no $ (matplotlib would parse it as TeX)."""
+    return one_line(text, limit).replace("$", "\\$")
+
+
+def show_trajectories(h5_path, out_png, max_probes: int = 8, path_steps: int = 6, max_sigmas: int = MAX_SIGMAS) -> Path:
+    """Draw a trajectory file of images: per probe, one-step denoising at every sigma and the path.
+
+    A file with more than ``max_sigmas`` analysis sigmas shows that many, evenly spread from the
+    first to the last (every column is a drawing, and a crafted file may hold thousands)."""
+    if max_probes < 1 or path_steps < 1 or max_sigmas < 1:
+        raise TinyscoreError("max_probes, path_steps and max_sigmas must be at least 1")
+    with open_trajectories(h5_path) as f:              # checked: see tinyscore.store
+        shape = f.shape
         if len(shape) != 3 or shape[0] != 1:
             raise TinyscoreError(f"{h5_path} holds points of shape {tuple(shape)}, not grayscale images "
                                  "(1, H, W): there is nothing to draw")
-        P = min(f["probes/x0"].shape[0], max_probes)
-        sigmas = f["sigmas"][()]
-        x0, z = f["probes/x0"][:P, 0], f["probes/z"][:P, 0]
-        onestep = f["onestep/denoised"][:, :P, 0]
-        path_sigmas = f["path/sigmas"][()]
-        steps = np.unique(np.linspace(0, len(path_sigmas) - 1, min(path_steps, len(path_sigmas))).round().astype(int))
-        states = f["path/states"][steps, :P, 0] if len(steps) else np.zeros((0, P) + shape[1:], np.float32)
-        landing = f["path/denoised"][len(path_sigmas) - 1, :P, 0] if len(steps) else None
-        a = dict(f.attrs)
+        P = min(f.P, max_probes)
+        S_all = len(f.sigmas)
+        chosen = _spread(S_all, max_sigmas)
+        sigmas = f.sigmas[chosen]
+        x0 = f["probes/x0"].read((slice(0, P), 0), finite=True)
+        z = f["probes/z"].read((slice(0, P), 0), finite=True)
+        onestep = f["onestep/denoised"].read((chosen, slice(0, P), 0), finite=True)
+        path_sigmas = f.path_sigmas
+        steps = _spread(len(path_sigmas), path_steps)
+        states = f["path/states"].read((steps, slice(0, P), 0), finite=True)
+        landing = f["path/denoised"].read((len(path_sigmas) - 1, slice(0, P), 0), finite=True)
+        a = f.attrs
     S, K = len(sigmas), len(steps)
     ncols = 1 + 2 * S + (2 + K if K else 0)            # clean, (y, D) per sigma, a gap, path steps, D(last)
     widths = [1.0] * (1 + 2 * S) + ([0.25] + [1.0] * (K + 1) if K else [])
@@ -121,14 +145,17 @@ def show_trajectories(h5_path, out_png, max_probes: int = 8, path_steps: int = 6
         top = p == 0
         _show(fig.add_subplot(grid[p, 0]), x0[p], "clean $x_0$" if top else None, f"probe {p}")
         for s, sigma in enumerate(sigmas):
-            _show(fig.add_subplot(grid[p, 1 + 2 * s]), x0[p] + sigma * z[p], f"y, σ={sigma:.3g}" if top else None)
+            with np.errstate(over="ignore", invalid="ignore"):
+                y = x0[p] + sigma * z[p]
+            _show(fig.add_subplot(grid[p, 1 + 2 * s]), y, f"y, σ={sigma:.3g}" if top else None)
             _show(fig.add_subplot(grid[p, 2 + 2 * s]), onestep[s, p], f"D(y), σ={sigma:.3g}" if top else None)
         for k, t in enumerate(steps):
             _show(fig.add_subplot(grid[p, 2 + 2 * S + k]), states[k, p],
                   f"path t={t}\nσ={path_sigmas[t]:.3g}" if top else None)
         if K:
             _show(fig.add_subplot(grid[p, 2 + 2 * S + K]), landing[p], "D at the\nlast step" if top else None)
-    label = ", ".join(f"{k}={a[k]}" for k in ("variant", "dataset", "n_train", "half") if str(a.get(k, "")) != "")
-    fig.suptitle(f"{label}\none-step denoising D(x0 + σz) (left)" + (", reverse path states (right)" if K else ""),
+    label = ", ".join(f"{k}={_label(a[k])}" for k in ("variant", "dataset", "n_train", "half") if str(a.get(k, "")) != "")
+    more = f" ({S} of {S_all} sigmas)" if S < S_all else ""
+    fig.suptitle(f"{label}\none-step denoising D(x0 + σz) (left){more}" + (", reverse path states (right)" if K else ""),
                  fontsize=9)
     return _save(fig, out_png)

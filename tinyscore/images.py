@@ -621,23 +621,38 @@ def _as_pool(a: np.ndarray, where: str, chunk: int = 1024) -> np.ndarray:
 
 
 def _load_h5(path: Path, resolution):
-    try:
-        f = h5py.File(path, "r")
-    except OSError:
-        raise TinyscoreError(f"{path} is not an HDF5 file") from None
-    with f:
-        fmt = f.attrs.get("format", "")
-        if fmt != FORMAT or "images" not in f:
-            raise TinyscoreError(f"{path} is not a tinyscore image file (format {fmt!r}); "
-                                 "make one with tinyscore.images.prepare_celeba")
-        if int(f.attrs.get("version", 0)) > VERSION:
-            raise TinyscoreError(f"{path} has image format version {f.attrs['version']}, newer than this tinyscore")
-        ds = f["images"]
-        if ds.ndim != 3 or ds.dtype != np.uint8:
-            raise TinyscoreError(f"{path}: /images must be (N, H, W) uint8, got {ds.dtype} {ds.shape}")
-        pool = resize_pool(ds, resolution) if resolution else ds[...]
-        ids = f["identities"][...] if "identities" in f else None
-        names = [n.decode() if isinstance(n, bytes) else n for n in f["names"][...]] if "names" in f else None
+    """Read a file made by :func:`prepare_celeba`. It is opened through :mod:`tinyscore.h5safe`, so a
+    crafted one (data kept in other files, links out of the file, 10^9 declared images stored in a
+    few bytes, text where pixels belong, damage) is refused in one line before anything is used."""
+    from .h5safe import open_h5, one_line
+    with open_h5(path, "a tinyscore image file (.h5)") as h:
+        fmt = h.attr("format")
+        if isinstance(fmt, (str, np.str_, bytes, np.bytes_)):
+            fmt = h.attr_str("format")
+        if fmt != FORMAT or not h.exists("images"):
+            raise h.error(f"is not a tinyscore image file (format {one_line(fmt, 40)!r}); "
+                          "make one with tinyscore.images.prepare_celeba")
+        version = h.attr_int("version", 0)
+        if version > VERSION:
+            raise h.error(f"has image format version {version}, newer than this tinyscore")
+        ds = h.dataset("images", "u", ndim=3)
+        if ds.dtype != np.uint8 or min(ds.shape) < 1:
+            raise h.error(f"/images must be (N, H, W) uint8 with N, H, W >= 1, got {ds.dtype} {ds.shape}")
+        N, H, W = ds.shape
+        r = int(resolution) if resolution and 4 <= int(resolution) <= min(H, W) else 0
+        check_fits(N * H * W + N * r * r + (4 * min(N, 4096) * H * W if r else 0), f"{path}: {N} images of {H}x{W}")
+        pool = resize_pool(ds, resolution) if resolution else ds[()]
+        ids = names = None
+        if h.exists("identities"):
+            ids = h.dataset("identities", "iu", ndim=1)
+            if ids.shape != (N,):
+                raise h.error(f"/identities has shape {ids.shape}, expected ({N},), one per image")
+            ids = ids[()]
+        if h.exists("names"):
+            names = h.dataset("names", "S", ndim=1)
+            if names.shape != (N,):
+                raise h.error(f"/names has shape {names.shape}, expected ({N},), one per image")
+            names = [str(n) for n in names[()]]
     return pool, ids, names
 
 

@@ -41,7 +41,7 @@ def plot_divergence(results: dict, path, title: str = "Divergence between two mo
         for kind, style in (("onestep", "-o"), ("path", "--")):
             rows = res[kind]
             s = [r["sigma"] for r in rows]
-            axes[0].plot(s, [r["rms"] for r in rows], style, ms=4, label=f"{label} ({kind})")
+            axes[0].plot(s, [max(r["rms"], 1e-12) for r in rows], style, ms=4, label=f"{label} ({kind})")
             axes[1].plot(s, [r["cosine_mean"] for r in rows], style, ms=4, label=f"{label} ({kind})")
     _divergence_axes(axes, fontsize=7)
     fig.suptitle(title)

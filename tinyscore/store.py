@@ -15,8 +15,14 @@ Schema version 1, readable with plain h5py::
     /path/denoised    (T, P, *shape) float32   D(state, sigma) at each step
 
 ``probes_digest`` is a SHA-256 over x0, z and sigmas: two files can be compared only when they
-share it. Files are written under a temporary name in the destination folder and renamed when
-complete, so a crash never leaves a half-written file under the real name.
+share it, and a reader recomputes it, so a damaged or edited probe is caught. Files are written
+under a temporary name in the destination folder and renamed when complete, so a crash never
+leaves a half-written file under the real name.
+
+Reading trusts nothing in the file (it may have been crafted): :func:`open_trajectories` opens it
+through :mod:`tinyscore.h5safe` and checks every dataset's links, storage, dtype and shape, the
+shapes against each other, the sigmas (finite, positive, strictly descending) and the types of
+the attributes readers use; later reads are checked the same way.
 """
 from __future__ import annotations
 
@@ -24,11 +30,12 @@ import contextlib
 import datetime
 import hashlib
 import os
-from pathlib import Path
+import re
 
 import h5py
 import numpy as np
 
+from . import h5safe
 from .errors import TinyscoreError
 from .files import atomic_path  # noqa: F401  (re-exported: plots, gallery, attractors use it)
 
@@ -76,44 +83,137 @@ def write_trajectories(path, attrs: dict, sigmas, x0, z, onestep, path_sigmas, s
             f["path/denoised"] = np.asarray(denoised, dtype=np.float32)
 
 
+# ------------------------------------------------------------------------------ reading
+# A trajectory file may come from anyone: it is opened through tinyscore.h5safe (plain links only,
+# no data from other files, declared sizes backed by stored bytes, every read checked against
+# memory and any h5py failure turned into one line), and then checked against the schema above.
+
+#: Root attributes a reader uses, with their type: text, an integer (with bounds), or one of a few values.
+ATTR_TEXT = ("variant", "dataset", "data", "checkpoint_sha256")
+ATTR_INT = {"n_train": (0, None), "data_seed": (0, None), "resolution": (0, None)}
+HALF_VALUES = ("a", "b", "")
+_DIGEST_CHUNK = 1 << 22          # bytes read at a time when checking probes_digest
+
+
+class Trajectories:
+    """A checked trajectory file, as :func:`open_trajectories` yields it.
+
+    ``f[name]`` is a :class:`tinyscore.h5safe.SafeDataset` (``f["probes/x0"][a:b]`` reads float32,
+    ``f["sigmas"][()]`` float64); ``f.attrs`` holds the attributes readers use, already typed
+    (text as ``str``, integers as ``int``); ``f.sigmas`` and ``f.path_sigmas`` are read and checked
+    (finite, positive, strictly descending); ``f.P`` probes of shape ``f.shape`` (``f.dim`` numbers).
+    """
+
+    def __init__(self, h5, datasets: dict, attrs: dict, sigmas, path_sigmas):
+        self.h5, self.path, self._ds, self.attrs = h5, h5.path, datasets, attrs
+        self.sigmas, self.path_sigmas = sigmas, path_sigmas
+        x0 = datasets["probes/x0"]
+        self.P, self.shape = x0.shape[0], tuple(x0.shape[1:])
+        self.dim = int(np.prod(self.shape))
+
+    def __getitem__(self, name: str):
+        return self._ds[name.strip("/")]
+
+    def __contains__(self, name: str) -> bool:
+        return name.strip("/") in self._ds
+
+    def error(self, msg: str) -> TinyscoreError:
+        return self.h5.error(msg)
+
+
+def _attrs(h) -> dict:
+    """The root attributes readers use, typed; a wrong type is refused in one line."""
+    a = {"format": h.attr_str("format"), "version": h.attr_int("version")}
+    for k in ATTR_TEXT:
+        a[k] = h.attr_str(k)
+    for k, (lo, hi) in ATTR_INT.items():
+        a[k] = h.attr_int(k, lo=lo, hi=hi)
+    a["half"] = h.attr_str("half")
+    if a["half"] is not None and a["half"] not in HALF_VALUES:
+        raise h.error(f"attribute 'half' is {a['half']!r}, expected 'a', 'b' or ''")
+    a["probes_digest"] = h.attr_str("probes_digest")
+    if a["probes_digest"] is not None and not re.fullmatch(r"[0-9a-f]{64}", a["probes_digest"]):
+        raise h.error("attribute 'probes_digest' is not a SHA-256 in hex")
+    return {k: v for k, v in a.items() if v is not None}
+
+
+def _sigma_ladder(h, ds, what: str) -> np.ndarray:
+    """Read a 1-D sigma dataset: at least one value, finite, positive, strictly descending."""
+    s = ds.read((), finite=True)
+    if len(s) < 1:
+        raise h.error(f"{ds.name} is empty")
+    if not (s > 0).all():
+        raise h.error(f"{ds.name} holds a {what} that is not positive")
+    if len(s) > 1 and not (np.diff(s) < 0).all():
+        raise h.error(f"{ds.name} is not strictly descending")
+    return s
+
+
+def _check_digest(h, x0, z, sigmas, digest: str) -> None:
+    """Recompute probes_digest from the stored probes (chunk by chunk, checking they are finite)."""
+    d = hashlib.sha256()
+    for ds in (x0, z):
+        d.update(repr(ds.shape).encode())
+        rows = max(1, _DIGEST_CHUNK // max(1, int(np.prod(ds.shape[1:])) * 4))
+        for a in range(0, ds.shape[0], rows):
+            d.update(np.ascontiguousarray(ds.read(slice(a, a + rows), finite=True), dtype=np.float32).tobytes())
+    s = np.ascontiguousarray(sigmas, dtype=np.float64)
+    d.update(repr(s.shape).encode())
+    d.update(s.tobytes())
+    if d.hexdigest() != digest:
+        raise h.error("probes_digest does not match its probes and sigmas (damaged or edited file)")
+
+
 @contextlib.contextmanager
 def open_trajectories(path):
-    """Open a trajectory file read-only, checking that it is ours and consistent."""
-    path = Path(path)
-    if not path.is_file():
-        raise TinyscoreError(f"{path} does not exist")
-    try:
-        f = h5py.File(path, "r")
-    except OSError:
-        raise TinyscoreError(f"{path} is not an HDF5 file") from None
-    with f:
-        if f.attrs.get("format") != FORMAT:
-            raise TinyscoreError(f"{path} is not a tinyscore trajectory file")
-        if int(f.attrs.get("version", -1)) != VERSION:
-            raise TinyscoreError(f"{path} has trajectory schema version {f.attrs.get('version')}, expected {VERSION}")
-        missing = [d for d in DATASETS if d not in f]
+    """Open a trajectory file read-only, checking that it is ours, consistent and whole.
+
+    Yields a :class:`Trajectories`; anything wrong with the file is one :class:`TinyscoreError`
+    naming the file and the field, here or on any later read.
+    """
+    with h5safe.open_h5(path, "a tinyscore trajectory file (.h5)") as h:
+        fmt = h.attr("format")
+        if not isinstance(fmt, (str, np.str_, bytes, np.bytes_)) or h.attr_str("format") != FORMAT:
+            raise h.error(f"is not a tinyscore trajectory file (attribute format is not {FORMAT!r})")
+        attrs = _attrs(h)
+        if attrs.get("version") != VERSION:
+            raise h.error(f"has trajectory schema version {attrs.get('version', 'none')}, expected {VERSION}")
+        missing = [d for d in DATASETS if not h.exists(d)]
         if missing:
-            raise TinyscoreError(f"{path} is incomplete: missing {', '.join(missing)}")
-        S, P = f["sigmas"].shape[0], f["probes/x0"].shape[0]
-        shape = f["probes/x0"].shape[1:]
-        T = f["path/sigmas"].shape[0]
+            raise h.error(f"is incomplete: missing {', '.join(missing)}")
+        ds = {name: h.dataset(name, "f", ndim=1 if name.endswith("sigmas") else None,
+                              min_ndim=1 if name.endswith("sigmas") else 2,
+                              as_dtype=np.float64 if name.endswith("sigmas") else np.float32)
+              for name in DATASETS}
+        S, T = ds["sigmas"].shape[0], ds["path/sigmas"].shape[0]
+        P, shape = ds["probes/x0"].shape[0], ds["probes/x0"].shape[1:]
+        if P < 1 or min(shape) < 1:
+            raise h.error(f"/probes/x0 has shape {ds['probes/x0'].shape}: no probes to read")
         expect = {"probes/z": (P, *shape), "onestep/denoised": (S, P, *shape),
                   "path/states": (T, P, *shape), "path/denoised": (T, P, *shape)}
         for name, shp in expect.items():
-            if f[name].shape != shp:
-                raise TinyscoreError(f"{path}: {name} has shape {f[name].shape}, expected {shp}")
-        yield f
+            if ds[name].shape != shp:
+                raise h.error(f"/{name} has shape {ds[name].shape}, expected {shp}")
+        sigmas = _sigma_ladder(h, ds["sigmas"], "sigma")
+        path_sigmas = _sigma_ladder(h, ds["path/sigmas"], "path sigma")
+        if "probes_digest" in attrs:
+            _check_digest(h, ds["probes/x0"], ds["probes/z"], sigmas, attrs["probes_digest"])
+        yield Trajectories(h, ds, attrs, sigmas, path_sigmas)
 
 
-def check_comparable(fa, fb, name_a, name_b) -> None:
+def check_comparable(fa: Trajectories, fb: Trajectories, name_a, name_b) -> None:
     """Refuse two trajectory files that do not share probes, sigmas and shapes."""
-    if fa["probes/x0"].shape != fb["probes/x0"].shape:
-        raise TinyscoreError(f"{name_a} and {name_b} hold probes of different shapes "
-                             f"{fa['probes/x0'].shape} and {fb['probes/x0'].shape}")
-    if not np.array_equal(fa["sigmas"][()], fb["sigmas"][()]):
-        raise TinyscoreError(f"{name_a} and {name_b} were written at different sigmas")
-    if not np.array_equal(fa["path/sigmas"][()], fb["path/sigmas"][()]):
-        raise TinyscoreError(f"{name_a} and {name_b} have different path sigma ladders")
+    if fa.shape != fb.shape or fa.P != fb.P:
+        raise TinyscoreError(h5safe.one_line(f"{name_a} and {name_b} hold probes of different shapes "
+                                             f"{(fa.P, *fa.shape)} and {(fb.P, *fb.shape)}", 400))
+    if not np.array_equal(fa.sigmas, fb.sigmas):
+        raise TinyscoreError(h5safe.one_line(f"{name_a} and {name_b} were written at different sigmas", 400))
+    if not np.array_equal(fa.path_sigmas, fb.path_sigmas):
+        raise TinyscoreError(h5safe.one_line(f"{name_a} and {name_b} have different path sigma ladders", 400))
+    for f in (fa, fb):
+        if "probes_digest" not in f.attrs:
+            raise f.error("has no probes_digest, so nothing says its probes are those of the other file")
     if fa.attrs["probes_digest"] != fb.attrs["probes_digest"]:
-        raise TinyscoreError(f"{name_a} and {name_b} do not share their probes (probes_digest differs): "
-                             "write both with the same data, --probes and --probe-seed")
+        raise TinyscoreError(h5safe.one_line(
+            f"{name_a} and {name_b} do not share their probes (probes_digest differs): "
+            "write both with the same data, --probes and --probe-seed", 400))
