@@ -175,3 +175,15 @@ def test_halves_are_disjoint_nested_and_reproducible(caplog):
     assert "using N=50" in caplog.text
     with pytest.raises(TinyscoreError, match="at least 1"):
         ds.subset(0)
+
+
+def test_sampling_memory_grows_with_n_d_not_n_d_squared():
+    """A user's 200-D single Gaussian: 2,000 samples once took n x D x D floats (640 MB)."""
+    import tracemalloc
+    mix = GaussianMixture([1.0], [[0.0] * 200], [np.eye(200) * 0.5])
+    tracemalloc.start()
+    x = mix.sample(2000, seed=1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 40e6, peak                      # about 3 x n x D x 8 bytes = 10 MB
+    np.testing.assert_allclose(x.var(0).mean(), 0.5, rtol=0.05)

@@ -148,8 +148,12 @@ class GaussianMixture:
         rng = np.random.default_rng(seed)
         comp = rng.choice(self.K, size=n, p=self.weights)
         z = rng.standard_normal((n, self.D))
-        scaled = self.eigvecs[comp] * np.sqrt(self.eigvals[comp])[:, None, :]  # U diag(sqrt lambda)
-        return self.means[comp] + np.einsum("nde,ne->nd", scaled, z)
+        out = np.empty((n, self.D))
+        for k in np.unique(comp):                 # one component at a time: memory O(n D + D^2), not O(n D^2)
+            rows = comp == k
+            scaled = self.eigvecs[k] * np.sqrt(self.eigvals[k])[None, :]       # U diag(sqrt lambda)
+            out[rows] = self.means[k] + np.einsum("de,ne->nd", scaled, z[rows])
+        return out
 
     def spread(self) -> float:
         """Root-mean-square per-coordinate standard deviation of the mixture (for sigma_max)."""
