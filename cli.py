@@ -194,7 +194,8 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @click.option("--probe-seed", type=SEED, default=0, show_default=True, help="Chooses the probes and their noise.")
 @click.option("--path-substeps", type=click.IntRange(min=1), default=8, show_default=True,
               help="Heun steps of the reverse path between consecutive analysis sigmas.")
-@click.option("--data", default=None, help="For analytic/empirical: the dataset (as in train) [default: uniform].")
+@click.option("--data", default=None, help="For analytic, empirical and models made elsewhere: the dataset (as in train) "
+                   "[default: uniform; kadkhodaie: and diffusers: need it].")
 @_data_options
 @click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True,
               help="For empirical: the training set is the first N points of the half.")
@@ -209,6 +210,11 @@ def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, da
 
     MODEL is a run directory, `analytic` (the exact mixture denoiser) or `empirical`
     (the optimal denoiser of the training set chosen by --data/--n/--half).
+
+    MODEL may also be a model made elsewhere (README, "Your own models"): kadkhodaie:PATH (a published
+    bias-free UNet), diffusers:PATH (a UNet2DModel with its scheduler), or your own code,
+    python:MODULE:CALLABLE or FILE.py:CALLABLE, which runs your code with your permissions: name only
+    code you trust. Their probes come from --data.
     """
     from tinyscore.trajectories import write_model_trajectories
     info = write_model_trajectories(model, out, sigmas=sigmas, probes=probes, probe_seed=probe_seed,
@@ -334,7 +340,8 @@ def bench(quick, device, threads, json_path):
 @click.option("--test-starts", type=click.IntRange(min=1), default=256, show_default=True,
               help="Held-out test points perturbed, to measure capture.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Chooses the starts and their noise.")
-@click.option("--data", default=None, help="For analytic/empirical: the dataset (as in train) [default: uniform].")
+@click.option("--data", default=None, help="For analytic, empirical and models made elsewhere: the dataset (as in train) "
+                   "[default: uniform; kadkhodaie: and diffusers: need it].")
 @_data_options
 @click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True,
               help="For analytic/empirical: the training set is the first N points of the half.")
@@ -353,6 +360,11 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
 
     Reports per eps the fraction returning to their own sample (d1/d2 < 1/3), landing on any
     training sample, and held-out points captured, beside the empirical optimal denoiser.
+
+    MODEL may also be a model made elsewhere (README, "Your own models"): kadkhodaie:PATH (a published
+    bias-free UNet), diffusers:PATH (a UNet2DModel with its scheduler), or your own code,
+    python:MODULE:CALLABLE or FILE.py:CALLABLE, which runs your code with your permissions: name only
+    code you trust. Their training set is --n/--half of --data.
     """
     from tinyscore import attractors as att
     from tinyscore.trajectories import resolve_model
@@ -389,7 +401,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
 @click.option("--points", type=click.IntRange(min=1), default=2000, show_default=True,
               help="Held-out points noised at each sigma.")
 @click.option("--seed", type=SEED, default=0, show_default=True)
-@click.option("--data", default=None, help="For analytic/empirical: the mixture [default: uniform].")
+@click.option("--data", default=None, help="For analytic, empirical and python: models: the mixture [default: uniform].")
 @_data_options
 @click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True, help="For empirical: N.")
 @click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
@@ -400,7 +412,13 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
 @_writes("json_path", "plot_path")
 @_threads
 def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, n, half, json_path, plot_path, device):
-    """Score error of MODEL against the analytic mixture score, per sigma and per density bin."""
+    """Score error of MODEL against the analytic mixture score, per sigma and per density bin.
+
+    MODEL may also be a model made elsewhere (README, "Your own models"): kadkhodaie:PATH (a published
+    bias-free UNet), diffusers:PATH (a UNet2DModel with its scheduler), or your own code,
+    python:MODULE:CALLABLE or FILE.py:CALLABLE, which runs your code with your permissions: name only
+    code you trust. The mixture is --data.
+    """
     from tinyscore import accuracy
     from tinyscore.trajectories import resolve_model
     from tinyscore.training import pick_device

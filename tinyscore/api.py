@@ -30,12 +30,17 @@ __all__ = ["load_model", "load_dataset", "load_mixture", "train", "denoise", "sc
 
 
 def load_model(spec, device="cpu", data=None, n: int = 1000, half: str = "a"):
-    """A model from a run directory written by ``train``, or ``"analytic"`` / ``"empirical"``.
+    """A model from a run directory written by ``train``, ``"analytic"`` / ``"empirical"``, or a model
+    made elsewhere: ``kadkhodaie:PATH``, ``diffusers:PATH``, ``python:MODULE:CALLABLE``, ``FILE.py:CALLABLE``
+    (tinyscore.external; these need no ``data``).
 
     For the pseudo-models, ``data`` names the dataset (default ``uniform``), and ``n`` / ``half``
     the training set of the empirical denoiser. The model is in evaluation mode on ``device``."""
+    from .external import claims, load_external
     from .trajectories import resolve_model
     from .training import pick_device
+    if data is None and claims(str(spec)):       # kadkhodaie:, diffusers:, python: (tinyscore.external)
+        return load_external(str(spec), pick_device(str(device)))
     model, _, _ = resolve_model(str(spec), data, 0, None, n, half, pick_device(str(device)))
     return model
 
@@ -68,7 +73,7 @@ def _inference(method, y, sigma):
     params = getattr(method.__self__, "parameters", None)
     device = next(params(), torch.empty(0)).device if callable(params) else torch.device("cpu")
     yt = torch.as_tensor(y, dtype=torch.float32, device=device) if as_numpy else y
-    squeeze = yt.ndim == len(getattr(method.__self__, "shape", yt.shape[1:]))
+    squeeze = yt.ndim == len(getattr(method.__self__, "shape", None) or yt.shape[1:])
     if squeeze:
         yt = yt.unsqueeze(0)
     with torch.inference_mode():

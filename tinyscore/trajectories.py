@@ -45,6 +45,9 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
     loaded, and only when the checkpoint's declared shape is the dataset's is its network built."""
     if not isinstance(spec, str) or not spec:
         raise TinyscoreError(f"no MODEL given: a run directory written by train, or one of {', '.join(PSEUDO)}")
+    from . import external
+    if external.claims(spec):          # kadkhodaie:PATH, diffusers:PATH, python:MODULE:CALLABLE, FILE.py:CALLABLE
+        return external.resolve_external(spec, data, data_seed, resolution, n, half, device)
     if spec in PSEUDO:
         check_seed(data_seed, "--data-seed")
         dataset = load_dataset(data or "uniform", data_seed=data_seed, resolution=resolution)
@@ -52,12 +55,13 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
             if dataset.mixture is None:
                 raise TinyscoreError(f"the analytic model needs a mixture dataset; {dataset.name} has no known density")
             attrs = dict(variant="analytic", n_train=0, half="", seed=-1, checkpoint_sha256="",
-                         data=data or "uniform", resolution=resolution or 0)
+                         data=data or "uniform", resolution=resolution or 0, model_kind="analytic", model_sha256="")
             return AnalyticModel(dataset.mixture), dataset, attrs
         n = dataset.cap(n, half)
         model = EmpiricalModel(to_tensor(dataset.subset(n, half), device))
         return model, dataset, dict(variant="empirical", n_train=n, half=half, seed=-1, checkpoint_sha256="",
-                                    data=data or "uniform", resolution=resolution or 0)
+                                    data=data or "uniform", resolution=resolution or 0, model_kind="empirical",
+                                    model_sha256="")
     hint = f"give a run directory written by train (it holds options.json and {CHECKPOINT}), or one of " \
            f"{', '.join(PSEUDO)}"
     try:
@@ -80,7 +84,8 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
         raise TinyscoreError(f"{opts_path}: field 'data' {brief(opts['data'])} does not load: {shown(e)}") from None
     model, sha = files.build(device, shape=dataset.shape), files.sha256
     attrs = dict(variant=opts["variant"], n_train=int(opts["n"]), half=opts["half"], seed=int(opts["seed"]),
-                 checkpoint_sha256=sha, data=opts["data"], resolution=opts.get("resolution") or 0)
+                 checkpoint_sha256=sha, data=opts["data"], resolution=opts.get("resolution") or 0,
+                 model_kind="run", model_sha256=sha)
     return model, dataset, attrs
 
 
