@@ -212,6 +212,14 @@ def set_attr(key, value):
     return mutate
 
 
+def vlen_attr(f, d):
+    """An attribute nobody asks for, of a type that crashes a reader who converts it to text."""
+    del f.attrs["tinyscore_version"]
+    value = np.empty(1, dtype=object)
+    value[0] = np.arange(3.0)
+    f.attrs.create("tinyscore_version", value, dtype=h5py.vlen_dtype("f8"))
+
+
 def delete(name):
     def mutate(f, d):
         del f[name]
@@ -308,6 +316,9 @@ CASES = {
     "resolution as float": ("t.h5", set_attr("resolution", 0.5), "quality", "'resolution' must be an integer"),
     "dataset name not UTF-8": ("img.h5", set_attr("dataset", np.bytes_(b"\xff\xfe")), "show", "UTF-8"),
     "empty attribute": ("t.h5", set_attr("variant", h5py.Empty("f4")), "quality", "'variant' is empty"),
+    "attribute of a sequence type": ("t.h5", vlen_attr, "diverge", "'tinyscore_version' has a damaged or foreign"),
+    "attribute holding a reference": ("img.h5", lambda f, d: f.attrs.__setitem__("created", f.ref) or None, "show",
+                                      "'created' has a damaged or foreign"),
 }
 
 

@@ -73,6 +73,9 @@ from .limits import check_fits
 SAFE_FILTERS = {h5z.FILTER_DEFLATE: 1032, h5z.FILTER_SHUFFLE: 1, h5z.FILTER_FLETCHER32: 1,
                 h5z.FILTER_SZIP: 1032, h5z.FILTER_NBIT: 64, h5z.FILTER_SCALEOFFSET: 64, h5z.FILTER_LZF: 1032}
 LAYOUTS = {h5d.COMPACT: "compact", h5d.CONTIGUOUS: "contiguous", h5d.CHUNKED: "chunked"}
+# The HDF5 type classes read here, with the numpy kinds they become: everything else is refused
+# before a value is converted (a damaged type message can make the conversion crash the process).
+TYPE_CLASSES = {h5t.STRING: "S", h5t.INTEGER: "iu", h5t.FLOAT: "f"}
 MAX_TEXT = 4096          # longest attribute text accepted
 MAX_ATTR_BYTES = 1 << 16 # largest attribute value read (an attribute is one short value)
 SMALL_READ = 1 << 24     # reads below 16 MiB skip the memory check (it reads /proc/meminfo)
@@ -185,6 +188,7 @@ class H5File:
                 ratio *= SAFE_FILTERS[code]
             shape = obj.shape
             dtype = obj.dtype
+            cls = obj.id.get_type().get_class()
         if shape is None:
             raise self.error(f"{label} has no dataspace (it holds nothing)")
         text = h5py.check_string_dtype(dtype) is not None
@@ -195,6 +199,8 @@ class H5File:
             want = {"f": "floats", "u": "unsigned integers", "i": "integers", "S": "text"}
             raise self.error(f"{label} holds {_dtype_name(dtype)}, expected "
                              + " or ".join(want.get(k, k) for k in kinds))
+        if kind not in TYPE_CLASSES.get(cls, ""):       # the file's own type disagrees with h5py's reading
+            raise self.error(f"{label} has a damaged type (HDF5 class {cls} read as {dtype})")
         if ndim is not None and len(shape) != ndim:
             raise self.error(f"{label} has {len(shape)} dimensions {tuple(shape)}, expected {ndim}")
         if len(shape) < min_ndim:
@@ -230,6 +236,9 @@ class H5File:
             aid = h5a.open(self.f.id, key)
             if aid.shape is None:
                 raise self.error(f"attribute {name!r} is empty")
+            cls = aid.get_type().get_class()    # the file's own type: h5py's mapping can hide a damaged
+            if cls not in TYPE_CLASSES:         # one, and converting it can crash the process
+                raise self.error(f"attribute {name!r} is neither text nor a number (HDF5 type class {cls})")
             dtype = aid.dtype                   # its declared size first: reading allocates all of it
             if math.prod(aid.shape) != 1 or dtype.subdtype is not None:
                 shape = aid.shape + (dtype.subdtype[1] if dtype.subdtype is not None else ())
@@ -239,6 +248,23 @@ class H5File:
             value = np.zeros(aid.shape, dtype=dtype)
             aid.read(value, mtype=h5t.py_create(dtype))
             return value.reshape(())[()]     # text comes as bytes (variable-length) or numpy bytes
+
+    def check_attributes(self) -> None:
+        """Refuse root attributes whose type or size is damaged, read or not.
+
+        Only the attributes a reader asks for are read (:meth:`attr`), but other code, and the
+        user's tools, may list them all; a damaged type message (text turned into a sequence of
+        bytes by one flipped bit) can crash the process that converts it, so every root attribute
+        must be text, a number or an enumeration (h5py's booleans) of modest size."""
+        with self.reading("the root attributes"):
+            for i in range(h5a.get_num_attrs(self.f.id)):
+                aid = h5a.open(self.f.id, index=i)
+                name = _text(aid.name, 60)
+                cls = aid.get_type().get_class()
+                if cls not in TYPE_CLASSES and cls != h5t.ENUM:
+                    raise self.error(f"attribute {name!r} has a damaged or foreign type (HDF5 class {cls})")
+                if aid.shape is not None and math.prod(aid.shape) * aid.get_type().get_size() > MAX_ATTR_BYTES:
+                    raise self.error(f"attribute {name!r} declares {aid.shape} values: more than an attribute holds")
 
     def attr_str(self, name: str, default=None) -> str | None:
         """Root attribute ``name`` as text (UTF-8 bytes are decoded); ``default`` when absent."""

@@ -626,6 +626,7 @@ def _load_h5(path: Path, resolution):
     few bytes, text where pixels belong, damage) is refused in one line before anything is used."""
     from .h5safe import open_h5, one_line
     with open_h5(path, "a tinyscore image file (.h5)") as h:
+        h.check_attributes()
         fmt = h.attr("format")
         if isinstance(fmt, (str, np.str_, bytes, np.bytes_)):
             fmt = h.attr_str("format")

@@ -172,6 +172,7 @@ def open_trajectories(path):
     naming the file and the field, here or on any later read.
     """
     with h5safe.open_h5(path, "a tinyscore trajectory file (.h5)") as h:
+        h.check_attributes()
         fmt = h.attr("format")
         if not isinstance(fmt, (str, np.str_, bytes, np.bytes_)) or h.attr_str("format") != FORMAT:
             raise h.error(f"is not a tinyscore trajectory file (attribute format is not {FORMAT!r})")
