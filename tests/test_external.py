@@ -27,6 +27,15 @@ FIXTURES = ROOT.parent / "shared" / "fixtures" / "kadkhodaie"
 NAMES = ("unet-k8-rf90", "unet-k8-rf45")
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One torch thread, as the commands use by default: small convolutions only lose by more."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def need_fixture(name):
     folder = FIXTURES / name
     if not (folder / "model.pt").is_file() or not (folder / "io.npz").is_file():
@@ -463,3 +472,43 @@ def test_readme_own_code_example_runs(tmp_path, monkeypatch, capsys):
     assert all(row["l2_mean"] == 0 for row in json.loads(Path("same.json").read_text())["onestep"])
     code_, out, err = run_cli(["diverge", "shrink.h5", "truth.h5"], capsys)
     assert code_ == 0, err
+
+
+# ------------------------------------------------------------- published pairs (tinyscore.published)
+def test_published_pairs_are_found_traced_and_compared(tmp_path):
+    from click.testing import CliRunner
+    from tinyscore.published import find_pairs, published_command, study_published
+    torch.manual_seed(3)
+    models = tmp_path / "denoisers" / "UNet" / "celeba_16x16"
+    for name, ref in (("0to255_RF_set_size_1", Reference(2, 4)), ("0to255_RF_set_size_1_swapped", Reference(2, 4)),
+                      ("0to255_RF_set_size_10", Reference(1, 4)), ("0to255_RF_set_size_10_swapped", None),
+                      ("0to255_RF_set_size_100", Reference(1, 4))):
+        (models / name).mkdir(parents=True)
+        if ref is None:                       # the same model on both halves: they must agree exactly
+            (models / name / "model.pt").write_bytes((models / "0to255_RF_set_size_10" / "model.pt").read_bytes())
+        else:
+            torch.save(ref.state_dict(), models / name / "model.pt")
+    pairs = find_pairs(tmp_path)
+    assert [p["n"] for p in pairs] == [1, 10]                       # N = 100 has no swapped half
+    faces = save_images(tmp_path / "faces.npy", size=16)
+    out = tmp_path / "out"
+    options = dict(probes=3, sigmas="0.5,0.1", path_substeps=1, progress=False, echo=lambda *a: None)
+    summary = study_published(tmp_path / "denoisers", out, str(faces), **options)
+    same = summary["pairs"][1]["diverge"]
+    assert all(r["l2_mean"] == 0 and r["cosine_mean"] == 1 for r in same["onestep"] + same["path"])
+    first = summary["pairs"][0]
+    assert first["diverge"] == ts.diverge(first["trajectories_a"], first["trajectories_b"])
+    assert first["diverge"]["onestep"][0]["l2_mean"] > 0
+    assert json.loads((out / "published.json").read_text())["pairs"][0]["sha256_a"] == sha256(pairs[0]["a"])
+    assert (out / "published.png").is_file()
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "trajectories").iterdir()}
+    result = CliRunner().invoke(published_command, [str(tmp_path / "denoisers"), "--data", str(faces), "--out",
+                                                    str(out), "--probes", "3", "--sigmas", "0.5,0.1",
+                                                    "--path-substeps", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "cos@0.1" in result.output and "wrote 2 pairs" in result.output
+    assert {p: p.stat().st_mtime_ns for p in (out / "trajectories").iterdir()} == stamps     # resumed, not redone
+    with pytest.raises(TinyscoreError, match="another model, data or probes"):
+        study_published(tmp_path / "denoisers", out, str(faces), **{**options, "probes": 2})
+    with pytest.raises(TinyscoreError, match="no pair"):
+        find_pairs(models / "0to255_RF_set_size_100")
