@@ -85,7 +85,11 @@ def image_grid(images, out_png, titles=None, ncols: int | None = None, suptitle:
         raise TinyscoreError(f"image_grid: {len(titles)} titles for {n} images")
     ncols = max(1, min(n, ncols or 8))
     nrows = math.ceil(n / ncols)
-    head, per_title = (0.45 if suptitle else 0.1), (0.2 if titles is not None else 0.0)
+    if titles is not None:          # wrap to the cell's width, so neighbouring titles never run together
+        import textwrap
+        titles = ["\n".join(textwrap.wrap(str(t), width=max(6, int(CELL * 13)))) for t in titles]
+    lines = max((t.count("\n") + 1 for t in titles if t), default=1) if titles is not None else 0
+    head, per_title = (0.45 if suptitle else 0.1), 0.05 + 0.13 * lines
     height = nrows * (CELL + per_title) + head + 0.1
     axes = _figure(ncols * CELL + 0.3, height).subplots(
         nrows, ncols, squeeze=False, gridspec_kw=dict(wspace=0.06, hspace=0.06 + per_title / CELL, left=0.02,

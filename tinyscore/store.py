@@ -37,7 +37,7 @@ import numpy as np
 
 from . import h5safe
 from .errors import TinyscoreError
-from .files import atomic_path  # noqa: F401  (re-exported: plots, gallery, attractors use it)
+from .files import atomic_h5, atomic_path  # noqa: F401  (atomic_path re-exported: plots, gallery use it)
 
 FORMAT = "tinyscore.trajectories"
 VERSION = 1
@@ -70,17 +70,17 @@ def write_trajectories(path, attrs: dict, sigmas, x0, z, onestep, path_sigmas, s
     root_attrs = {"format": FORMAT, "version": VERSION, "probes_digest": probes_digest(x0, z, sigmas),
                   "created": _created(),
                   "tinyscore_version": __version__}
-    with atomic_path(path) as tmp:
-        with h5py.File(tmp, "w") as f:
-            for k, v in {**attrs, **root_attrs}.items():
-                f.attrs[k] = "" if v is None else v
-            f["sigmas"] = sigmas
-            f["probes/x0"] = np.asarray(x0, dtype=np.float32)
-            f["probes/z"] = np.asarray(z, dtype=np.float32)
-            f["onestep/denoised"] = np.asarray(onestep, dtype=np.float32)
-            f["path/sigmas"] = np.asarray(path_sigmas, dtype=np.float64)
-            f["path/states"] = np.asarray(states, dtype=np.float32)
-            f["path/denoised"] = np.asarray(denoised, dtype=np.float32)
+    arrays = (x0, z, onestep, states, denoised)
+    with atomic_h5(path, sum(np.asarray(a).size * 4 for a in arrays)) as f:
+        for k, v in {**attrs, **root_attrs}.items():
+            f.attrs[k] = "" if v is None else v
+        f["sigmas"] = sigmas
+        f["probes/x0"] = np.asarray(x0, dtype=np.float32)
+        f["probes/z"] = np.asarray(z, dtype=np.float32)
+        f["onestep/denoised"] = np.asarray(onestep, dtype=np.float32)
+        f["path/sigmas"] = np.asarray(path_sigmas, dtype=np.float64)
+        f["path/states"] = np.asarray(states, dtype=np.float32)
+        f["path/denoised"] = np.asarray(denoised, dtype=np.float32)
 
 
 # ------------------------------------------------------------------------------ reading
