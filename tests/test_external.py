@@ -512,3 +512,7 @@ def test_published_pairs_are_found_traced_and_compared(tmp_path):
         study_published(tmp_path / "denoisers", out, str(faces), **{**options, "probes": 2})
     with pytest.raises(TinyscoreError, match="no pair"):
         find_pairs(models / "0to255_RF_set_size_100")
+    torch.save({"conv.weight": torch.zeros(1)}, models / "0to255_RF_set_size_10_swapped" / "model.pt")
+    with pytest.raises(TinyscoreError, match="conv.weight"):            # refused before anything is written
+        study_published(tmp_path / "denoisers", tmp_path / "out2", str(faces), **options)
+    assert not (tmp_path / "out2").exists()

@@ -108,7 +108,13 @@ def study_published(folder, out, data: str, data_seed: int = 0, resolution=None,
     if not out.parent.is_dir():
         raise TinyscoreError(f"folder {shown(out.parent)} of {shown(out)} does not exist")
     from .datasets import load_dataset
-    load_dataset(data, data_seed=data_seed, resolution=resolution)          # refuse bad --data before any output
+    from .external import open_kadkhodaie
+    dataset = load_dataset(data, data_seed=data_seed, resolution=resolution)
+    for pair in pairs:                     # every model read and checked against the data before any output
+        for half in ("a", "b"):
+            spec = f"kadkhodaie:{pair[half]}"
+            _, info = open_kadkhodaie(spec, str(pair[half]), None)
+            info["fit"](dataset, "cpu")
     want = {"probes": int(probes), "sigmas": [round(float(s), 12) for s in sig], "data": data,
             "data_seed": int(data_seed), "resolution": int(resolution or 0), "probe_seed": int(probe_seed)}
     (out / "trajectories").mkdir(parents=True, exist_ok=True)
