@@ -167,7 +167,7 @@ def test_chunking_bounds_the_score_block(monkeypatch, augmented):
 def test_default_cpu_chunk_is_cache_sized_and_independent_of_n():
     from kernels.empirical import cache_chunk
 
-    assert cache_chunk(256, 100) * 256 * 4 <= 2**20
+    assert cache_chunk(256, 100) * 256 * 4 <= 2 * 2**20
     assert cache_chunk(64, 6400) * 6400 * 4 <= 8 * 2**20
     assert cache_chunk(1, 1) >= 128 and cache_chunk(100_000, 100_000) == 128
 
@@ -427,12 +427,57 @@ def test_divergence_reference():
 def test_bench_rows_have_the_documented_fields():
     from kernels import bench
 
-    rows = bench.bench_empirical("cpu", shapes=[(4, 50, 3), (1000, 1000, 600)], repeats=1)
+    rows = bench.bench_empirical("cpu", shapes=[(4, 50, 3), (1000, 1000, 600)], repeats=1, regimes=["near"])
     rows += bench.bench_divergence("cpu", shapes=[(3, 20)], repeats=1)
-    keys = {"name", "shape", "ours_s", "baseline", "baseline_s", "ratio", "peak_mem", "note"}
-    assert all(set(r) == keys for r in rows)
+    assert all(set(r) == set(bench.ROW_KEYS) for r in rows)
     assert any(r["note"].startswith("skipped: would allocate") for r in rows)
-    assert "ours_s" in bench.format_table(rows)
+    emp = [r for r in rows if r["case"] == "B=4 N=50 D=3, near"]
+    assert {r["baseline"].split(" (")[0] for r in emp} == {
+        "floor: two GEMMs", "floor: one GEMM", "cdist + softmax + matmul", "naive broadcast"}
+    assert all(r["name"] == "empirical denoiser" and r["ratio"] == r["baseline_s"] / r["time_s"] for r in emp)
+    assert "baseline time" in bench.format_table(rows)
+
+
+def test_measure_interleaves_and_takes_medians(monkeypatch):
+    """Each repeat calls every function once, starting from a different one; the reported time is
+    the median per call, on the clock chosen for the device."""
+    from kernels import bench
+
+    clock = [0.0]
+    order = []
+    costs = {"a": [5, 1, 1, 9, 1], "b": [2, 2, 7, 2, 2], "c": [3, 3, 3, 3, 3]}
+
+    def make(name):
+        def fn():
+            order.append(name)
+            clock[0] += costs[name][(len([o for o in order if o == name]) - 2) % 5]
+        return fn
+
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(bench.time, "process_time", lambda: clock[0])
+    monkeypatch.setattr(bench, "MIN_SAMPLE_S", 0.0)
+    t = bench.measure({n: make(n) for n in "abc"}, "cpu", repeats=5, warmup=1)
+    assert order[:3] == ["a", "b", "c"]  # warm-up
+    rounds = [order[3 + 3 * r: 6 + 3 * r] for r in range(5)]
+    assert [r[0] for r in rounds] == ["a", "b", "c", "a", "b"]
+    assert all(sorted(r) == ["a", "b", "c"] for r in rounds)
+    assert (t["a"]["time_s"], t["b"]["time_s"], t["c"]["time_s"]) == (1, 2, 3)
+    assert all(len(v["samples"]) == 5 and v["wall_s"] == v["cpu_time_s"] == v["time_s"] for v in t.values())
+
+
+def test_timing_clock():
+    from kernels import bench
+
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        assert bench.timing_clock("cpu") == "cpu"
+        assert bench.timing_clock("cuda") == "wall"
+        if os.cpu_count() and os.cpu_count() > 1:
+            torch.set_num_threads(2)
+            assert bench.timing_clock("cpu") == "wall"
+    finally:
+        torch.set_num_threads(before)
 
 
 # ----------------------------------------------------------------------------- ahead-of-time compile

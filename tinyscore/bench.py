@@ -1,32 +1,38 @@
-"""``python cli.py bench``: our paths against their baselines, side by side, in one process.
+"""``python cli.py bench``: our paths against their floors and baselines, side by side, in one process.
 
-Rows (each: our time, the baseline's time, ratio = baseline / ours, so > 1 means we are faster):
+Rows (``kernels.bench.ROW_KEYS``; ``ratio = baseline_s / time_s``, above 1 faster than the
+baseline; against a floor, the fraction of the floor reached):
 
-* the empirical denoiser (kernels.bench): fused/chunked against naive broadcast and against
-  cdist + softmax + matmul, with the GEMM-bound floor measured in the same run;
+* the empirical denoiser (``kernels.bench``) against its one- and two-GEMM floors, cdist +
+  softmax + matmul and the naive broadcast, for queries spread around the data and near it;
 * the divergence reduction against plain PyTorch;
-* the SSM training step: projections by the Philox kernel with double backward (ours, default),
-  and forward-mode AD, against the double-backward reference of Song et al. (2019) with an
-  explicit Rademacher tensor v; and the SSM step against a DSM step on the same network (the
-  extra cost of one directional derivative);
-* steps per second of each variant with the default settings on the default data.
+* the SSM training step (default: the faster Jacobian-vector product on the device,
+  ``objectives.default_jvp``) against its floor, a DSM step on the same network, and against
+  forward mode and the explicit-v double backward of Song et al. (2019); the seeded Philox
+  directions against an SSM step (the part of the step they cost);
+* steps per second of each variant with the default settings.
 
-Timings are medians of a few repeats after a warm-up; numbers of record go into README with the
-machine they came from.
+Every group of compared functions is timed interleaved in one process (``kernels.bench.measure``):
+at least 5 repeats, medians, the load average recorded with each row.  ``run_bench`` returns a
+report ``{"machine": ..., "rows": [...]}`` (what ``--json`` writes); ``markdown(report)`` (or
+``python -m tinyscore.bench REPORT.json``) renders the performance table of the README from it.
 """
 from __future__ import annotations
 
-import statistics
-import time
+import datetime
+import json
+import os
+import platform
+import sys
 
 import torch
 
 from .models import ScoreModel, bcast_sigma
-from .objectives import DSMLoss, ReconstructionLoss, SSMLoss, sample_sigma
+from .objectives import DSMLoss, ReconstructionLoss, SSMLoss, default_jvp, sample_sigma
 
 
 def _reference_ssm(model, x, sigma, gen):
-    """Song et al. (2019): an explicit v tensor, p = v^T s, g = grad_y p, v^T g (double backward)."""
+    """Song et al. (2019): an explicit v tensor, p = v^T s, g = grad_y p (double backward)."""
     y = (x + bcast_sigma(sigma, x) * torch.randn(x.shape, generator=gen)).requires_grad_(True)
     v = torch.randint(0, 2, x.shape, generator=gen).to(x.dtype) * 2 - 1
     s = model.score(y, sigma)
@@ -34,80 +40,184 @@ def _reference_ssm(model, x, sigma, gen):
     return sigma ** 2 * ((v * g).flatten(1).sum(1) + 0.5 * s.flatten(1).pow(2).sum(1))
 
 
-def _step_time(model, loss_fn, x, steps: int, repeats: int = 3) -> float:
-    """Median seconds per optimiser step (forward, backward, Adam)."""
+def make_step(model, loss_fn, x):
+    """One optimiser step (forward, backward, Adam) of ``loss_fn`` on a fixed batch, as a closure."""
     opt = torch.optim.Adam(model.parameters(), lr=1e-4)
     gen = torch.Generator().manual_seed(0)
 
-    def run(n):
-        for _ in range(n):
-            sigma = sample_sigma(x.shape[0], 0.01, 1.0, gen)
-            loss = loss_fn(model, x, sigma, gen).mean()
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-        if x.is_cuda:
-            torch.cuda.synchronize()
+    def step():
+        sigma = sample_sigma(x.shape[0], 0.01, 1.0, gen)
+        loss = loss_fn(model, x, sigma, gen).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return loss
 
-    run(2)
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        run(steps)
-        times.append((time.perf_counter() - t) / steps)
-    return statistics.median(times)
+    return step
 
 
-def bench_training(device, quick: bool = False) -> list[dict]:
-    """SSM step against its references, and steps/s of each variant, for the MLP and a small conv net."""
-    nets = [("mlp 100-D", dict(arch="mlp", shape=[100], net={}), 256),
-            ("mlp 2-D (default data)", dict(arch="mlp", shape=[2], net={}), 256)]
+def training_nets(quick: bool):
+    """(label, model options, batch): the MLP at 100-D (batch 512) and 2-D (batch 256), and a conv UNet."""
+    nets = [("MLP 100-D", dict(arch="mlp", shape=[100], net={}), 512),
+            ("MLP 2-D", dict(arch="mlp", shape=[2], net={}), 256)]
     try:
         from . import unet  # noqa: F401  (the conv backbone comes with image support)
         nets.append(("conv 1x16x16" if quick else "conv 1x40x40",
                      dict(arch="conv", shape=[1, 16, 16] if quick else [1, 40, 40], net={}), 16 if quick else 32))
     except ImportError:
         pass
-    steps = 3 if quick else 10
+    return nets
+
+
+def bench_training(device, quick: bool = False, repeats: int = 5, warmup: int = 1, nets=None) -> list[dict]:
+    """The SSM step against a DSM step (its floor) and its alternatives, and steps/s of each variant."""
+    import kernels
+    from kernels.bench import make_row, measure
+
+    device = torch.device(device)
+    default = default_jvp(device)
+    other = "forward" if default == "backward" else "backward"
+    mode = {"backward": "double backward", "forward": "forward-mode jvp"}
     rows = []
-    for label, cfg, batch in nets:
+    for label, cfg, batch in (nets or training_nets(quick)):
         torch.manual_seed(0)
         x = torch.rand(batch, *cfg["shape"], device=device)
+        D = x[0].numel()
         model = ScoreModel(dict(variant="ssm", sigma_data=0.5, **cfg)).to(device)
-        t_ours = _step_time(model, SSMLoss(jvp="backward"), x, steps)
-        t_fwd = _step_time(model, SSMLoss(jvp="forward"), x, steps)
-        t_ref = _step_time(model, _reference_ssm, x, steps)
-        t_dsm = _step_time(model, DSMLoss(), x, steps)
-        shape = f"B={batch}"
-        rows += [
-            _row(f"SSM step, {label}", shape, t_ours, "double backward, explicit v (Song et al.)", t_ref),
-            _row(f"SSM step (forward-mode jvp), {label}", shape, t_fwd, "double backward, explicit v", t_ref),
-            _row(f"SSM step, {label}", shape, t_ours, "DSM step, same net (extra cost of the jvp)", t_dsm),
-        ]
         blind = ScoreModel(dict(variant="denoiser", sigma_data=0.5, conditional=False, **cfg)).to(device)
-        t_rec = _step_time(blind, ReconstructionLoss(), x, steps)
-        for name, t in (("denoiser", t_rec), ("ncsn", t_dsm), ("ssm", t_ours)):
-            rows.append(_row(f"steps/s {name}, {label}", shape, t, "", None, note=f"{1 / t:.1f} steps/s"))
+        seeds = iter(range(10**9))
+        fns = {
+            "ssm": make_step(model, SSMLoss(jvp=default), x),
+            "ssm_other": make_step(model, SSMLoss(jvp=other), x),
+            "ssm_song": make_step(model, _reference_ssm, x),
+            "dsm": make_step(model, DSMLoss(), x),
+            "denoiser": make_step(blind, ReconstructionLoss(), x),
+            # a fresh seed per call, as in training (the last block is cached)
+            "directions": lambda: kernels.projection_vectors((batch, D), next(seeds), 0, device=device),
+        }
+        t = measure(fns, device, repeats, warmup)
+        case = f"{label}, batch {batch}"
+        ssm, dsm = t["ssm"], t["dsm"]
+        cost = ssm["time_s"] / dsm["time_s"]
+        rows += [
+            make_row(f"SSM step ({mode[default]}, default on {device.type})", case, ssm,
+                     "floor: DSM step, same net", dsm, note=f"SSM costs {cost:.2f}x a DSM step"),
+            make_row(f"SSM step ({mode[other]})", case, t["ssm_other"], "floor: DSM step, same net", dsm,
+                     note=f"costs {t['ssm_other']['time_s'] / dsm['time_s']:.2f}x a DSM step"),
+            make_row(f"SSM step ({mode[default]}, default on {device.type})", case, ssm,
+                     "SSM step, explicit v, double backward (Song et al.)", t["ssm_song"],
+                     note="seeded Philox directions against torch.randint ones"),
+            make_row(f"seeded Philox directions ({batch} x {D})", case, t["directions"], "SSM step", ssm,
+                     note=f"{100 * t['directions']['time_s'] / ssm['time_s']:.1f}% of an SSM step"),
+        ]
+        for name, key in (("denoiser", "denoiser"), ("ncsn", "dsm"), ("ssm", "ssm")):
+            tt = t[key]
+            rows.append(make_row(f"training steps/s, {name}", case, tt, note=f"{1 / tt['time_s']:.1f} steps/s"))
     return rows
 
 
-def _row(name, shape, ours_s, baseline, baseline_s, note=""):
-    ratio = baseline_s / ours_s if baseline_s else None
-    return {"name": name, "shape": shape, "ours_s": ours_s, "baseline": baseline, "baseline_s": baseline_s,
-            "ratio": ratio, "peak_mem": "", "note": note}
+def machine_info(device) -> dict:
+    """Where the numbers come from: the machine, the software, the load."""
+    from kernels.bench import device_description, load_average
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), cpu)
+    except OSError:
+        pass
+    device = torch.device(device)
+    return {
+        "device": device_description(device),
+        "cpu": cpu,
+        "cpu_cores": os.cpu_count(),
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "cpu_capability": getattr(torch.backends.cpu, "get_cpu_capability", lambda: None)(),
+        "python": platform.python_version(),
+        "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        "load_avg_start": load_average(),
+    }
 
 
-def run_bench(device="auto", quick: bool = False, echo=print, threads: int = 1) -> list[dict]:
-    """Run every benchmark, print one table, and return the rows (``threads`` CPU threads; 0: torch's default)."""
+def run_bench(device="auto", quick: bool = False, echo=print, threads: int = 1, repeats: int = 5) -> dict:
+    """Run every benchmark, print one table, and return the report ``{"machine", "rows"}``.
+
+    ``threads`` CPU threads (0: torch's default); ``repeats`` per compared function (at least 5
+    for numbers of record).
+    """
     from kernels import bench as kbench
 
     from .training import pick_device
     dev = pick_device(device)
     if threads > 0:
         torch.set_num_threads(threads)
-    echo(f"device: {kbench.device_description(dev)}")
+    info = machine_info(dev)
+    echo(f"device: {info['device']}; {info['cpu']}, {info['cpu_cores']} cores; load {info['load_avg_start']}")
     rows = []
     for part in (kbench.bench_empirical, kbench.bench_divergence, bench_training):
-        rows += part(dev, quick=quick)
+        rows += part(dev, quick=quick, repeats=repeats)
+    info["load_avg_end"] = kbench.load_average()
     echo(kbench.format_table(rows))
-    return rows
+    echo(f"load average {info['load_avg_start']} at the start, {info['load_avg_end']} at the end")
+    return {"machine": info, "rows": rows}
+
+
+def _ms(v) -> str:
+    if v is None:
+        return "-"
+    return f"{v * 1e3:.3g} ms" if v < 10 else f"{v:.3g} s"
+
+
+def markdown(report: dict) -> str:
+    """The README's performance table from a ``run_bench`` report (or its JSON)."""
+    m, rows = report["machine"], report["rows"]
+    out = [f"**{m['cpu']} ({m['cpu_cores']} cores), {m['device']}, torch {m['torch']}, {m['threads']} thread(s), "
+           f"{m['date_utc']} UTC, load average {m['load_avg_start']} -> {m.get('load_avg_end')}:**", ""]
+    emp = [r for r in rows if r["name"] == "empirical denoiser"]
+    if emp:
+        out += ["| empirical denoiser | time | two-GEMM floor | fraction of floor | one-GEMM floor | "
+                "cdist + softmax + matmul | naive broadcast | peak memory |",
+                "|---|---|---|---|---|---|---|---|"]
+        for case in dict.fromkeys(r["case"] for r in emp):
+            by = {r["baseline"].split(" (")[0]: r for r in emp if r["case"] == case}
+            two, one = by.get("floor: two GEMMs"), by.get("floor: one GEMM")
+            cd, nv = by.get("cdist + softmax + matmul"), by.get("naive broadcast")
+
+            def vs(r):
+                if r is None or r["baseline_s"] is None:
+                    return "-" if r is None else r["note"].replace("skipped: ", "")
+                return f"{_ms(r['baseline_s'])} ({r['ratio']:.1f}x)"
+            out.append(f"| {case} | {_ms(two['time_s'])} | {_ms(two['baseline_s'])} | {two['ratio']:.2f} | "
+                       f"{_ms(one['baseline_s'])} ({one['ratio']:.2f}) | {vs(cd)} | {vs(nv)} | "
+                       f"{two['peak_mem']} |")
+        out.append("")
+    steps = [r for r in rows if r["name"].startswith(("SSM step", "seeded Philox"))]
+    if steps:
+        out += ["| training step | case | time | compared with | its time | note |", "|---|---|---|---|---|---|"]
+        for r in steps:
+            out.append(f"| {r['name']} | {r['case']} | {_ms(r['time_s'])} | {r['baseline']} | "
+                       f"{_ms(r['baseline_s'])} | {r['note']} |")
+        out.append("")
+    rates = [r for r in rows if r["name"].startswith("training steps/s")]
+    if rates:
+        out += ["| steps per second | " + " | ".join(dict.fromkeys(r["case"] for r in rates)) + " |",
+                "|---|" + "---|" * len(dict.fromkeys(r["case"] for r in rates))]
+        for variant in dict.fromkeys(r["name"].split(", ")[-1] for r in rates):
+            cells = [f"{1 / r['time_s']:.1f}" for r in rates if r["name"].endswith(", " + variant)]
+            out.append(f"| {variant} | " + " | ".join(cells) + " |")
+        out.append("")
+    div = [r for r in rows if r["name"].startswith("divergence")]
+    if div:
+        out += ["| divergence | case | time | plain PyTorch | ratio |", "|---|---|---|---|---|"]
+        out += [f"| {r['name']} | {r['case']} | {_ms(r['time_s'])} | {_ms(r['baseline_s'])} | {r['ratio']:.2f} |"
+                for r in div]
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # python -m tinyscore.bench REPORT.json: the README table from a --json report
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m tinyscore.bench REPORT.json")
+    with open(sys.argv[1]) as fh:
+        print(markdown(json.load(fh)))
