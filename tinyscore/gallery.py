@@ -34,7 +34,8 @@ import numpy as np
 
 from .errors import TinyscoreError
 from .h5safe import one_line
-from .store import atomic_path, open_trajectories
+from .files import atomic_path
+from .store import open_trajectories
 
 CELL = 0.85   # inches per image
 MAX_SIGMAS = 16   # one-step columns drawn at most (each sigma is two columns of drawings per probe)

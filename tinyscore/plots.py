@@ -13,7 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .store import atomic_path  # noqa: E402
+from .files import atomic_path  # noqa: E402
 
 
 def save(fig, path) -> None:

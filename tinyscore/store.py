@@ -32,12 +32,11 @@ import hashlib
 import os
 import re
 
-import h5py
 import numpy as np
 
 from . import h5safe
 from .errors import TinyscoreError
-from .files import atomic_h5, atomic_path  # noqa: F401  (atomic_path re-exported: plots, gallery use it)
+from .files import atomic_h5
 
 FORMAT = "tinyscore.trajectories"
 VERSION = 1
