@@ -266,6 +266,12 @@ def _trajectory_attrs(path) -> dict:
         return {}
 
 
+# --------------------------------------------------------------------------- published
+from tinyscore.published import published_command  # noqa: E402  (imports no torch until it runs)
+
+cli.add_command(published_command)
+
+
 # -------------------------------------------------------------------------------- data
 @cli.group()
 def data():
@@ -492,9 +498,40 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
 @click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
               help="torch CPU threads (0: torch's default); small models run best on one.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
-def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, progress):
-    """Run the whole low-noise study and write OUT/REPORT.md; resumes where it stopped."""
-    from tinyscore.reproduce import reproduce as run
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local worker processes sharing the grid (one torch thread each with --threads 1).")
+@click.option("--executor", type=click.Choice(["local", "slurm", "submitit-local"]), default="local",
+              show_default=True, help="local: --jobs processes here; slurm: a Slurm job array through submitit "
+              "(pip install -e \".[slurm]\"); submitit-local: the same path with submitit's local executor.")
+@click.option("--array-size", type=click.IntRange(min=1), default=None,
+              help="Slurm: workers in the job array [default: one per cell not yet done].")
+@click.option("--partition", default=None, help="Slurm: the partition.")
+@click.option("--gpus-per-task", type=click.IntRange(min=0), default=None, help="Slurm: GPUs per worker [default: 1].")
+@click.option("--cpus-per-task", type=click.IntRange(min=1), default=None, help="Slurm: CPUs per worker.")
+@click.option("--time", "time_limit", default=None,
+              help="Slurm: time limit per worker, minutes or [DAYS-]HH:MM:SS [default: 24:00:00].")
+@click.option("--wait/--no-wait", default=False, show_default=True,
+              help="Slurm: wait for the array to finish (the last worker writes the report either way).")
+@click.option("--lease", type=click.FloatRange(min=1), default=300, show_default=True,
+              help="Seconds a worker's claim on a cell lasts without renewal; a worker on another machine takes "
+                   "the cell over after this (on the same machine, as soon as the holder's process is gone).")
+@click.option("--report-only", is_flag=True, help="Write REPORT.md from a finished grid; run nothing.")
+@click.option("--dry-run", is_flag=True, help="Print the grid and an estimate of device-hours and disk; run nothing.")
+@click.option("--step-times", type=click.Path(dir_okay=False), default=None,
+              help="With --dry-run: seconds per step from a JSON file (a --json plan, or {KEY: seconds}) instead "
+                   "of timing them here.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="With --dry-run: also write the plan (cells, sizes, step times) to this JSON file.")
+def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, progress, jobs, executor, array_size,
+              partition, gpus_per_task, cpus_per_task, time_limit, wait, lease, report_only, dry_run, step_times,
+              json_path):
+    """Run the whole low-noise study and write OUT/REPORT.md; resumes where it stopped.
+
+    Several workers can share one study: --jobs N local processes, a Slurm job array
+    (--executor slurm), or reproduce started again on any machine that sees OUT. Each claims one
+    cell (dataset, N, variant) at a time; the last to finish writes the report.
+    """
+    from tinyscore import reproduce as rp
 
     def split(text):
         return [t.strip() for t in text.split(",") if t.strip()] if text else None
@@ -502,8 +539,35 @@ def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, pr
         n_list = [int(t) for t in split(ns)] if ns else None
     except ValueError:
         raise TinyscoreError(f"--ns must be comma-separated integers, got {ns!r}") from None
-    run(out, scale=scale, datasets=split(datasets), variants=split(variants), ns=n_list, data_root=data_root,
-        device=device, threads=threads or None, progress=progress, echo=click.echo)
+    slurm_given = {"--array-size": array_size, "--partition": partition, "--gpus-per-task": gpus_per_task,
+                   "--cpus-per-task": cpus_per_task, "--time": time_limit, "--wait": wait or None}
+    if executor == "local":
+        stray = [k for k, v in slurm_given.items() if v is not None]
+        if stray:
+            raise TinyscoreError(f"{stray[0]} applies to --executor slurm (or submitit-local)")
+    elif jobs != 1:
+        raise TinyscoreError("--jobs N starts local workers; with --executor slurm the workers are --array-size N")
+    if dry_run and report_only:
+        raise TinyscoreError("--dry-run and --report-only exclude each other")
+    if not dry_run and (step_times or json_path):
+        raise TinyscoreError(f"{'--step-times' if step_times else '--json'} applies to --dry-run")
+    common = dict(scale=scale, datasets=split(datasets), variants=split(variants), ns=n_list, data_root=data_root,
+                  device=device, threads=threads or None)
+    if dry_run:
+        if json_path:
+            _check_outputs(False, {"json_path": json_path})
+        times = rp.read_step_times(step_times) if step_times else None
+        plan = rp.plan_study(out, step_times=times, **common)
+        click.echo(rp.format_plan(plan))
+        if json_path:
+            _json_out(plan, json_path)
+        return
+    from tinyscore.workers import parse_time
+    slurm = {"array_size": array_size, "partition": partition,
+             "gpus_per_task": 1 if gpus_per_task is None else gpus_per_task, "cpus_per_task": cpus_per_task,
+             "time_min": parse_time(time_limit) if time_limit else 24 * 60}
+    rp.reproduce(out, progress=progress, echo=click.echo, jobs=jobs, executor=executor, slurm=slurm,
+                 report_only=report_only, lease=lease, wait=wait, **common)
 
 
 def main(argv=None) -> int:

@@ -114,6 +114,9 @@ CASES = [
     ("reproduce-ns-text", lambda d: ["reproduce", "--ns", "a,b", "--out", d / "r"], "--ns"),
     ("reproduce-empty-grid", lambda d: ["reproduce", "--datasets", "uniform", "--ns", "999", "--out", d / "r"],
      "nothing to run"),
+    ("published-not-a-folder", lambda d: ["published", d / "nope", "--data", "uniform", "--out", d / "p"],
+     "not a folder"),
+    ("published-no-pairs", lambda d: ["published", d, "--data", "uniform", "--out", d / "p"], "no pair"),
     ("unknown-command", lambda d: ["fly"], "fly"),
 ]
 
@@ -203,11 +206,11 @@ def test_file_system_errors_are_one_line(world, tmp_path, monkeypatch, capsys, e
 
 
 def test_ctrl_c_is_interrupted_exit_130(tmp_path, monkeypatch, capsys):
-    from tinyscore import store
+    from tinyscore.mixtures import GaussianMixture
 
     def interrupt(*a, **kw):
         raise KeyboardInterrupt
-    monkeypatch.setattr(store.h5py, "File", interrupt)
+    monkeypatch.setattr(GaussianMixture, "denoise", interrupt)    # Ctrl-C in the middle of the work
     code, _, err = run_cli(["trajectories", "analytic", "--out", tmp_path / "t.h5", "--probes", "4",
                             "--no-progress"], capsys)
     assert code == 130 and err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err
