@@ -1,4 +1,4 @@
-r"""Accuracy: how close a model is to the truth (DESIGN section 5), and where.
+r"""Accuracy: how close a model is to the truth (docs/design.md, section 5), and where.
 
 **Score error by density** (mixtures, whose true score is exact). For each sigma, held-out test
 points x are noised, y = x + sigma z, so y follows p_sigma; at every y

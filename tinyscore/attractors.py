@@ -1,4 +1,4 @@
-r"""Attractors: do training samples pull nearby points back onto themselves? (DESIGN section 4)
+r"""Attractors: do training samples pull nearby points back onto themselves? (docs/design.md, section 4)
 
 A model memorises when its denoiser, applied over and over near a training sample x_i, returns to
 x_i exactly: the training samples are then *attractors* (fixed points with a basin) of the map

@@ -111,7 +111,7 @@ ARRAY_SUFFIXES = (".npy", ".npz", ".h5", ".hdf5")
 def load_dataset(spec: str, data_seed: int = 0, resolution: int | None = None) -> Dataset:
     """A dataset from its command-line spelling.
 
-    ``uniform`` ... ``thinmanifold``   a benchmark mixture (DESIGN section 3)
+    ``uniform`` ... ``thinmanifold``   a benchmark mixture (docs/design.md, section 3)
     ``FILE.json``                      a user's mixture in the same JSON format
     ``celeba:FILE.h5``, a folder of images, ``FILE.npy`` / ``FILE.npz``   images (tinyscore.images)
 

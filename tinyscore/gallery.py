@@ -1,6 +1,6 @@
 r"""Pictures of what a model does to images: one-step denoising and the reverse path, side by side.
 
-A trajectory file (DESIGN section 6, :mod:`tinyscore.store`) holds, for P clean probes x0 and one
+A trajectory file (docs/design.md, section 6, :mod:`tinyscore.store`) holds, for P clean probes x0 and one
 fixed unit noise z per probe,
 
     one step:  y = x0 + sigma z   and   D(y, sigma)        for each analysis sigma (high to low)

@@ -1,4 +1,4 @@
-r"""Metrics: how far two models are from each other, and from the truth (DESIGN section 5).
+r"""Metrics: how far two models are from each other, and from the truth (docs/design.md, section 5).
 
 **Divergence between models A and B** on the same probes, per noise level:
 

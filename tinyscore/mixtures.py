@@ -379,7 +379,7 @@ def _spiral_components(normal_var: float):
 
 
 def make_benchmark(name: str, seed: int = BENCHMARK_SEED) -> dict:
-    """The JSON dict of one benchmark mixture of DESIGN section 3, drawn from ``seed``."""
+    """The JSON dict of one benchmark mixture of docs/design.md, section 3, drawn from ``seed``."""
     if name not in BENCHMARKS:
         raise TinyscoreError(f"unknown benchmark mixture {name!r}")
     rng = np.random.default_rng([seed, BENCHMARKS.index(name)])

@@ -1,7 +1,7 @@
 r"""Models: one interface, ``denoise(y, sigma)`` and ``score(y, sigma)``, for every variant.
 
 All analyses (trajectories, divergence, attractors, score error) talk to a model only through
-these two methods, tied together by Tweedie's formula (DESIGN section 2):
+these two methods, tied together by Tweedie's formula (docs/design.md, section 2):
 
     D(y, sigma) = y + sigma^2 s(y, sigma),        d(y, sigma) = D(y, sigma) - y = sigma^2 s(y, sigma)
 
