@@ -404,34 +404,41 @@ def _largest_chunk(obj) -> int:
     return biggest[0]
 
 
-def _superblock_lengths(buf) -> int:
-    """Bytes of a "length" field in this file (8 unless its superblock says otherwise)."""
+def _superblock(buf) -> tuple[int, int, int]:
+    """(where the superblock starts, bytes of an address, bytes of a length): (0, 8, 8) by default."""
     for base in (0, 512, 1024, 2048, 4096, 8192):           # where HDF5 looks for its signature
         if buf[base:base + 8] == b"\x89HDF\r\n\x1a\n" and len(buf) > base + 14:
-            version = buf[base + 8]
-            size = buf[base + 14] if version in (0, 1) else buf[base + 10]
-            return size if size in (2, 4, 8) else 8
-    return 8
+            v0 = buf[base + 8] in (0, 1)
+            offsets, lengths = (buf[base + 13], buf[base + 14]) if v0 else (buf[base + 9], buf[base + 10])
+            return base, offsets if offsets in (2, 4, 8) else 8, lengths if lengths in (2, 4, 8) else 8
+    return 0, 8, 8
 
 
 def check_global_heaps(path, buf) -> None:
-    """Refuse a global heap collection that HDF5 would parse forever (see threat 5 above).
+    """Refuse global heap data that would trap HDF5 (threat 5 above), before HDF5 reads any of it.
 
     A collection is "GCOL", a version byte, 3 reserved bytes and its size (a length); then objects,
     each an index (2 bytes), a reference count (2), 4 reserved bytes, a size (a length) and its
     data padded to 8 bytes. Index 0 is the free space, whose size covers its own header. HDF5
     steps from object to object by these sizes, so a step of 0 never ends; in a sound collection
-    the steps tile it exactly. ``buf`` is the file's bytes (a memory map).
+    the steps tile it exactly.
+
+    A variable-length value (a string attribute, a name) is stored elsewhere as a heap ID: its
+    length (4 bytes), the collection's address and the object's index (4 bytes). HDF5 allocates and
+    clears the length's worth of memory before it looks at the object, so one flipped bit there
+    costs up to 4 GiB; every heap ID found in the file must claim no more than its object holds.
+    ``buf`` is the file's bytes (a memory map).
     """
-    L = _superblock_lengths(buf)
-    head, obj_head = 8 + L, 8 + L
+    base, O, L = _superblock(buf)
+    head = obj_head = 8 + L
+    objects = {}                                               # collection address -> {index: size}
     at = buf.find(b"GCOL")
     while at >= 0:
         if buf[at + 4:at + 5] == b"\x01" and at + head <= len(buf):
             size = int.from_bytes(buf[at + 8:at + 8 + L], "little")
             end = at + size
             if head <= size and end <= len(buf):              # otherwise HDF5 refuses it by itself
-                p = at + head
+                sizes, p = {}, at + head
                 while p < end:
                     if p + obj_head > end:                     # a tail too small for a header: free
                         p = end
@@ -439,13 +446,27 @@ def check_global_heaps(path, buf) -> None:
                     idx = int.from_bytes(buf[p:p + 2], "little")
                     n = int.from_bytes(buf[p + 8:p + 8 + L], "little")
                     step = obj_head + (n + 7) // 8 * 8 if idx > 0 else n
-                    if step <= 0 or p + step > end:
+                    if step <= 0 or p + step > end or (idx > 0 and idx in sizes):
                         break
+                    if idx > 0:
+                        sizes[idx] = n
                     p += step
                 if p != end:
                     raise TinyscoreError(one_line(f"{path}: the global heap at byte {at} is damaged (its "
                                                   "objects do not tile it); refused before HDF5 reads it", 400))
+                objects[at - base] = sizes
         at = buf.find(b"GCOL", at + 1)
+    for address, sizes in objects.items():                     # the heap IDs that point into each one
+        key = address.to_bytes(O, "little")
+        q = buf.find(key, 4)
+        while q >= 0:
+            idx = int.from_bytes(buf[q + O:q + O + 4], "little")
+            claimed = int.from_bytes(buf[q - 4:q], "little")
+            if idx in sizes and claimed > sizes[idx]:
+                raise TinyscoreError(one_line(
+                    f"{path}: a variable-length value at byte {q - 4} claims {claimed} bytes but its heap "
+                    f"object holds {sizes[idx]} (damaged file); refused before HDF5 allocates them", 400))
+            q = buf.find(key, q + 1)
 
 
 @contextlib.contextmanager
