@@ -214,6 +214,16 @@ def check_comparable(fa: Trajectories, fb: Trajectories, name_a, name_b) -> None
         if "probes_digest" not in f.attrs:
             raise f.error("has no probes_digest, so nothing says its probes are those of the other file")
     if fa.attrs["probes_digest"] != fb.attrs["probes_digest"]:
+        def origin(f):
+            a = dict(f.attrs)
+            try:
+                seed = f.h5.attr_int("probe_seed", lo=0, hi=None)
+            except TinyscoreError:
+                seed = None
+            if seed is not None:
+                a["probe_seed"] = seed
+            return ", ".join(f"{k} {a[k]}" for k in ("data", "data_seed", "probe_seed") if k in a
+                             and a[k] != "") or "no record of its data"
         raise TinyscoreError(h5safe.one_line(
-            f"{name_a} and {name_b} do not share their probes (probes_digest differs): "
-            "write both with the same data, --probes and --probe-seed", 400))
+            f"{name_a} and {name_b} do not share their probes (probes_digest differs; {name_a}: {origin(fa)}; "
+            f"{name_b}: {origin(fb)}): write both with the same data, --probes and --probe-seed", 600))
