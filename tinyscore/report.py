@@ -230,6 +230,14 @@ def findings(cells, sigmas) -> list:
     return lines, claims
 
 
+def _workers_phrase(w) -> str:
+    """' (2 worker processes on 1 host)' when the cells were run by more than one worker, else ''."""
+    if not w or w.get("processes", 0) < 2:
+        return ""
+    hosts = w.get("hosts", 1)
+    return f" (run by {w['processes']} worker processes on {hosts} host{'s' if hosts != 1 else ''})"
+
+
 # ------------------------------------------------------------------------------ writer
 def write_report(out, cells, meta) -> Path:
     """Write OUT/REPORT.md and its figures (OUT/figures/*.png); returns the report's path."""
@@ -245,6 +253,7 @@ def write_report(out, cells, meta) -> Path:
     L += [(f"The first step started at {span['started']} and the last finished at {span['finished']} (UTC), "
            f"{span['minutes']:.1f} minutes end to end; " if span else f"Finished {meta.get('finished', '?')}; ")
           + f"the steps themselves took {meta.get('step_seconds', 0) / 60:.1f} minutes"
+          + _workers_phrase(meta.get("workers"))
           + f" on {m.get('processor', '?')} ({m.get('cpu_count', '?')} CPUs, {m.get('torch_threads', '?')} "
           f"torch thread(s), device {m.get('device', '?')}{', ' + m['gpu'] if m.get('gpu') else ''}). Datasets: "
           f"{', '.join(datasets) or 'none'}. Every number below comes from the runs in this folder; the findings are "
