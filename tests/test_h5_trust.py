@@ -14,6 +14,7 @@ the borrowed bytes being garbage.
 """
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 from pathlib import Path
@@ -487,5 +488,69 @@ def test_crafted_prepared_images_are_refused(case, good, tmp_path, capsys, outsi
     assert outside_reads == []
 
 
+# ------------------------------------------------------------- traps inside the HDF5 library
+def heap_objects(data: bytes):
+    """(position, index, size) of each object of the file's first global heap collection."""
+    at = data.find(b"GCOL")
+    end, p, out = at + int.from_bytes(data[at + 8:at + 16], "little"), at + 16, []
+    while p + 16 <= end:
+        idx, size = int.from_bytes(data[p:p + 2], "little"), int.from_bytes(data[p + 8:p + 16], "little")
+        out.append((p, idx, size))
+        if idx == 0:
+            break
+        p += 16 + (size + 7) // 8 * 8
+    return at, out
+
+
+def free_space_of_zero(data: bytearray):
+    """HDF5 steps through a collection by its objects' sizes: a free space of 0 bytes never ends."""
+    at, objects = heap_objects(data)
+    p = objects[-1][0]
+    data[p + 8:p + 16] = (0).to_bytes(8, "little")
+
+
+def object_size_off(data: bytearray):
+    at, objects = heap_objects(data)
+    p, idx, size = objects[0]
+    data[p + 8:p + 16] = (size + 64).to_bytes(8, "little")
+
+
+def string_length_of_64_mib(data: bytearray):
+    """A string attribute's heap ID claiming 64 MiB: HDF5 would allocate and clear them first."""
+    at, objects = heap_objects(data)
+    p, idx, size = next(o for o in objects if o[1] > 0 and o[2] > 0)
+    key = at.to_bytes(8, "little") + idx.to_bytes(4, "little")
+    q = data.find(key)
+    assert q >= 4 and int.from_bytes(data[q - 4:q], "little") == size
+    data[q - 4:q] = (1 << 26).to_bytes(4, "little")
+
+
+PATCHES = {
+    "global heap with a free space of 0 bytes": (free_space_of_zero, "global heap"),
+    "global heap object of the wrong size": (object_size_off, "global heap"),
+    "string claiming 64 MiB": (string_length_of_64_mib, "claims 67108864 bytes"),
+}
+
+
+@pytest.mark.parametrize("kind", ["diverge", "quality", "show"])
+@pytest.mark.parametrize("case", list(PATCHES))
+def test_library_traps_are_refused_first(case, kind, good, tmp_path, tmp_path_factory, capsys):
+    """Damage HDF5 itself handles badly (an endless loop, gigabytes cleared) is refused before it reads."""
+    patch, contains = PATCHES[case]
+    src = good / ("img.h5" if kind == "show" else "t.h5")
+    data = bytearray(src.read_bytes())
+    patch(data)
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(bytes(data))
+    hang = open(tmp_path_factory.mktemp("watchdog") / "hang.txt", "w")
+    faulthandler.dump_traceback_later(120, exit=True, file=hang)   # a regression loops inside HDF5 forever
+    try:
+        line = assert_refused(command(kind, bad, src, tmp_path), capsys, watch=[tmp_path, good], contains=contains)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        hang.close()
+    assert "bad.h5" in line
+
+
 def test_catalogue_is_large_enough():
-    assert len(CASES) + len(RAW) * 3 + len(IMAGE_CASES) >= 30
+    assert len(CASES) + len(RAW) * 3 + len(IMAGE_CASES) + len(PATCHES) * 3 >= 30

@@ -462,7 +462,8 @@ def check_global_heaps(path, buf) -> None:
         while q >= 0:
             idx = int.from_bytes(buf[q + O:q + O + 4], "little")
             claimed = int.from_bytes(buf[q - 4:q], "little")
-            if idx in sizes and claimed > sizes[idx]:
+            vds = buf[q - 2:q] == b"\x04\x03"            # a virtual layout's heap ID has no length
+            if idx in sizes and claimed > sizes[idx] and not vds:
                 raise TinyscoreError(one_line(
                     f"{path}: a variable-length value at byte {q - 4} claims {claimed} bytes but its heap "
                     f"object holds {sizes[idx]} (damaged file); refused before HDF5 allocates them", 400))
