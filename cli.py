@@ -414,10 +414,11 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="2-D data: quiver plot of learned and true score fields; otherwise error by density (PNG).")
+@click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--device", default="auto", show_default=True)
 @_writes("json_path", "plot_path")
 @_threads
-def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, n, half, json_path, plot_path, device):
+def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, n, half, json_path, plot_path, device, progress):
     """Score error of MODEL against the analytic mixture score, per sigma and per density bin.
 
     MODEL may also be a model made elsewhere (README, "Your own models"): kadkhodaie:PATH (a published
@@ -430,7 +431,7 @@ def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, 
     from tinyscore.training import pick_device
     dev = pick_device(device)
     m, dataset, attrs = resolve_model(model, data, data_seed, resolution, n, half, dev)
-    res = accuracy.score_error_by_density(m, dataset, sigmas, points, bins, seed, dev)
+    res = accuracy.score_error_by_density(m, dataset, sigmas, points, bins, seed, dev, progress=progress)
     click.echo(f"{attrs['variant']} on {dataset.name}: score error against the analytic score")
     click.echo(accuracy.format_score_table(res))
     if json_path:

@@ -49,7 +49,8 @@ def density_bins(logp: np.ndarray, bins: int):
 
 @torch.no_grad()
 def score_error_by_density(model, dataset, sigmas="1,0.5,0.25,0.1,0.05", points: int = 2000, bins: int = 5,
-                           seed: int = 0, device="cpu", keep: bool = False, batch: int = 4096) -> dict:
+                           seed: int = 0, device="cpu", keep: bool = False, batch: int = 4096,
+                           progress: bool = False) -> dict:
     """Score error of ``model`` against the analytic score of a mixture dataset, per sigma and density bin."""
     mixture = getattr(dataset, "mixture", None)
     if mixture is None:
@@ -59,7 +60,9 @@ def score_error_by_density(model, dataset, sigmas="1,0.5,0.25,0.1,0.05", points:
     x = dataset.test(points).astype(np.float64)
     rng = np.random.default_rng([int(seed), 11])
     rows, kept = [], {}
-    for sigma in sigmas:
+    from tqdm.auto import tqdm
+    for sigma in tqdm(sigmas, desc="score error", unit="sigma", leave=False, disable=not progress,
+                      dynamic_ncols=True):
         y = x + sigma * rng.standard_normal(x.shape)
         yt = to_tensor(y, device)
         s_model = np.concatenate([model.score(yt[a:a + batch], sigma).double().cpu().numpy()

@@ -740,7 +740,9 @@ def _load_folder(path: Path, resolution, notes: list):
     if not files:
         raise TinyscoreError(f"no image files in {path} (looked for {', '.join(IMAGE_SUFFIXES)})")
     pool, names, unreadable, deep = [], [], [], False
-    for p in files:
+    from tqdm.auto import tqdm                       # a large folder takes seconds: say so while it loads
+    for p in tqdm(files, desc=f"loading {path.name}", unit="img", leave=False, disable=len(files) < 500,
+                  dynamic_ncols=True):
         im = read_image(p)
         if im is None:
             unreadable.append(p.name)
