@@ -172,8 +172,12 @@ def _ms(v) -> str:
 def markdown(report: dict) -> str:
     """The README's performance table from a ``run_bench`` report (or its JSON)."""
     m, rows = report["machine"], report["rows"]
-    out = [f"**{m['cpu']} ({m['cpu_cores']} cores), {m['device']}, torch {m['torch']}, {m['threads']} thread(s), "
-           f"{m['date_utc']} UTC, load average {m['load_avg_start']} -> {m.get('load_avg_end')}:**", ""]
+    clocks = sorted({r.get("clock") or "wall" for r in rows})
+    repeats = min((r.get("repeats") or 0 for r in rows), default=0)
+    device = m["device"] if not m["device"].startswith("cpu") else "no GPU"
+    out = [f"**{m['cpu']}, {m['cpu_cores']} cores, {device}, torch {m['torch']}, {m['threads']} thread(s), "
+           f"{m['date_utc']} UTC; load average {m['load_avg_start']} at the start, {m.get('load_avg_end')} at the end; "
+           f"medians of {repeats} interleaved repeats, {' and '.join(clocks)} clock:**", ""]
     emp = [r for r in rows if r["name"] == "empirical denoiser"]
     if emp:
         out += ["| empirical denoiser | time | two-GEMM floor | fraction of floor | one-GEMM floor | "
