@@ -99,6 +99,8 @@ class H5File:
     def __init__(self, path, f: h5py.File, size: int):
         self.path, self.f, self.size = Path(path), f, size
         self._objects = {}               # name -> object reached through hard links (or None)
+        self._attr_ids = None            # name -> (attribute id, type class), once checked
+        self._values = {}                # name -> value of the attributes read
 
     # -------------------------------------------------------------------------- errors
     def error(self, msg: str) -> TinyscoreError:
@@ -229,15 +231,27 @@ class H5File:
     # ---------------------------------------------------------------------- attributes
     def attr(self, name: str):
         """The raw value of root attribute ``name`` (None when absent), read alone and safely."""
+        if name not in self._values:
+            self._values[name] = self._read_attr(name)
+        return self._values[name]
+
+    def _read_attr(self, name: str):
         with self.reading(f"attribute {name!r}"):
             key = name.encode()
-            if not h5a.exists(self.f.id, key):
-                return None
-            aid = h5a.open(self.f.id, key)
+            if self._attr_ids is not None:      # listed by check_attributes already
+                if key not in self._attr_ids:
+                    return None
+                aid, cls = self._attr_ids[key]
+            else:
+                if not h5a.exists(self.f.id, key):
+                    return None
+                aid = h5a.open(self.f.id, key)
+                cls = aid.get_type().get_class()
             if aid.shape is None:
                 raise self.error(f"attribute {name!r} is empty")
-            cls = aid.get_type().get_class()    # the file's own type: h5py's mapping can hide a damaged
-            if cls not in TYPE_CLASSES:         # one, and converting it can crash the process
+            # the file's own type class, not h5py's mapping of it: that can hide a damaged type,
+            # and converting one can crash the process
+            if cls not in TYPE_CLASSES:
                 raise self.error(f"attribute {name!r} is neither text nor a number (HDF5 type class {cls})")
             dtype = aid.dtype                   # its declared size first: reading allocates all of it
             if math.prod(aid.shape) != 1 or dtype.subdtype is not None:
@@ -256,15 +270,18 @@ class H5File:
         user's tools, may list them all; a damaged type message (text turned into a sequence of
         bytes by one flipped bit) can crash the process that converts it, so every root attribute
         must be text, a number or an enumeration (h5py's booleans) of modest size."""
+        ids = {}
         with self.reading("the root attributes"):
             for i in range(h5a.get_num_attrs(self.f.id)):
                 aid = h5a.open(self.f.id, index=i)
-                name = _text(aid.name, 60)
-                cls = aid.get_type().get_class()
+                name, tid = _text(aid.name, 60), aid.get_type()
+                cls = tid.get_class()
                 if cls not in TYPE_CLASSES and cls != h5t.ENUM:
                     raise self.error(f"attribute {name!r} has a damaged or foreign type (HDF5 class {cls})")
-                if aid.shape is not None and math.prod(aid.shape) * aid.get_type().get_size() > MAX_ATTR_BYTES:
+                if aid.shape is not None and math.prod(aid.shape) * tid.get_size() > MAX_ATTR_BYTES:
                     raise self.error(f"attribute {name!r} declares {aid.shape} values: more than an attribute holds")
+                ids[aid.name] = (aid, cls)
+        self._attr_ids = ids
 
     def attr_str(self, name: str, default=None) -> str | None:
         """Root attribute ``name`` as text (UTF-8 bytes are decoded); ``default`` when absent."""
