@@ -120,7 +120,7 @@ def m_retype(rng, f, ctx):
     if choice == 0:
         new = data.astype("i4")
     elif choice == 1:
-        new = (data * 100).astype("u1")
+        new = np.nan_to_num(data * 100).clip(0, 255).astype("u1")
     elif choice == 2:
         new = data.astype("f2")
     elif choice == 3:
