@@ -349,7 +349,7 @@ def outside_reads(monkeypatch):
     return seen
 
 
-def run(args, capfd):
+def run_in_process(args, capfd):
     """Run the command line in-process; returns (code, stdout, stderr, warnings)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -396,7 +396,7 @@ def test_fuzzed_trajectory_files(pristine, tmp_path, capfd, monkeypatch, outside
             for args in commands:
                 where = f"case {i} ({kind}: {desc}), {args[0]}"
                 try:
-                    code, out, err, warned = run(args, capfd)
+                    code, out, err, warned = run_in_process(args, capfd)
                 except Exception as e:  # noqa: BLE001 - the point: nothing may escape
                     pytest.fail(f"{where}: uncaught {type(e).__name__}: {e}")
                 lines = [line for line in err.splitlines() if line.strip()]
