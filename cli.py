@@ -256,14 +256,10 @@ def diverge(file_a, file_b, json_path, plot_path):
 
 
 def _trajectory_attrs(path) -> dict:
-    """The root attributes of a trajectory file that has been validated already (strings decoded)."""
-    import h5py
-    try:
-        with h5py.File(path, "r") as f:
-            return {k: (v.decode(errors="replace") if isinstance(v, bytes) else v) for k, v in f.attrs.items()
-                    if k in ("variant", "dataset", "n_train", "half", "checkpoint_sha256")}
-    except Exception:       # the attributes only label the output; the numbers were read already
-        return {}
+    """The typed root attributes of a trajectory file, read through its checked reader."""
+    from tinyscore.store import open_trajectories
+    with open_trajectories(path) as f:
+        return dict(f.attrs)
 
 
 # --------------------------------------------------------------------------- published
