@@ -468,7 +468,10 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
     res = accuracy.quality(file, data=data, data_seed=data_seed if data else None, resolution=resolution, n=n,
                            half=half, device=pick_device(device))
     click.echo(accuracy.format_quality_table(res))
-    if not res["settings"]["references"]:
+    if res["settings"].get("data_not_followed"):
+        click.echo(f"(no optimum: the file names its data as {res['settings']['data_not_followed']!r}, which is "
+                   "not opened on the file's word; pass --data to use it)")
+    elif not res["settings"]["references"]:
         click.echo("(no optimum: the file's dataset did not load; pass --data)")
     if json_path:
         _json_out(res, json_path)

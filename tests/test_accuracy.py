@@ -77,3 +77,22 @@ def test_cli_score_error_and_quality(tmp_path):
     assert main(["quality", str(f), "--json", str(qj), "--plot", str(qp), "--device", "cpu"]) == 0
     assert json.loads(qj.read_text())["rows"][0]["optimum"] == "analytic" and qp.is_file()
     assert main(["quality", str(tmp_path / "missing.h5")]) == 2
+
+
+def test_quality_does_not_open_data_a_file_merely_names(tmp_path, capsys):
+    """A trajectory file may come from anyone: its 'data' path is followed only when --data says so."""
+    import h5py
+    from cli import main
+    mix = tmp_path / "secret.json"
+    mix.write_text('{"weights": [1], "means": [[0, 0]], "covs": [0.5]}')
+    out = tmp_path / "t.h5"
+    assert main(["trajectories", "analytic", "--data", str(mix), "--probes", "8", "--out", str(out),
+                 "--no-progress"]) == 0
+    with h5py.File(out, "r") as f:
+        assert f.attrs["data"] == str(mix)
+    capsys.readouterr()
+    assert main(["quality", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "not opened on the file's word" in text and "analytic MSE" not in text
+    assert main(["quality", str(out), "--data", str(mix)]) == 0
+    assert "analytic MSE" in capsys.readouterr().out

@@ -28,6 +28,7 @@ from .datasets import load_dataset
 from .dynamics import parse_sigmas
 from .errors import TinyscoreError
 from .limits import check_fits
+from .mixtures import BENCHMARKS
 from .metrics import score_errors
 from .models import AnalyticModel, EmpiricalModel, to_tensor
 from .store import open_trajectories
@@ -117,12 +118,19 @@ def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=No
         x0 = f["probes/x0"].read((), finite=True)
         z = f["probes/z"].read((), finite=True)
         den = f["onestep/denoised"].read((), finite=True)
+    followed = None
     if dataset is None:
         spec = data or str(attrs.get("data") or attrs.get("dataset", ""))
+        if data is None and spec not in BENCHMARKS:
+            # A trajectory file may come from anyone: a file or folder it names is not opened on its
+            # word (it could name anything this user can read). Benchmark names are safe to follow.
+            followed, spec = spec, ""
         seed = int(attrs.get("data_seed", 0)) if data_seed is None else int(data_seed)
         if resolution is None and data is None:
             resolution = int(attrs.get("resolution", 0)) or None
         try:
+            if not spec:
+                raise TinyscoreError("no dataset to load")
             dataset = load_dataset(spec, data_seed=seed, resolution=resolution)
         except (TinyscoreError, OSError) as e:         # OSError: a name from the file no path can have
             dataset = None
@@ -158,18 +166,19 @@ def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=No
         rows.append(row)
     return {"settings": {"file_variant": str(attrs.get("variant", "")), "dataset": str(attrs.get("dataset", "")),
                          "n_train": n_train, "half": half, "probes": int(P), "dim": dim,
-                         "references": list(refs), "psnr_peak": 1.0}, "rows": rows}
+                         "references": list(refs), "psnr_peak": 1.0, "data_not_followed": followed},
+            "rows": rows}
 
 
 def format_quality_table(result: dict) -> str:
     refs = result["settings"]["references"]
     head = f"{'sigma':>7}{'MSE':>12}{'PSNR dB':>9}{'noisy MSE':>12}"
     for r in refs:
-        head += f"{r + ' MSE':>16}{'PSNR':>7}"
+        head += f"{r + ' MSE':>15}{r + ' PSNR':>16}"
     lines = [head]
     for row in result["rows"]:
         line = f"{row['sigma']:>7.3g}{row['mse']:>12.4g}{row['psnr']:>9.2f}{row['noisy_mse']:>12.4g}"
         for r in refs:
-            line += f"{row[r + '_mse']:>16.4g}{row[r + '_psnr']:>7.2f}"
+            line += f"{row[r + '_mse']:>15.4g}{row[r + '_psnr']:>16.2f}"
         lines.append(line)
     return "\n".join(lines)
