@@ -1,6 +1,6 @@
 """Side-by-side timings of the kernels against their floors and plain PyTorch baselines.
 
-    python -m kernels.bench [--quick] [--device cpu|cuda] [--repeats 5]
+    python -m kernels.bench [--quick] [--device cpu|cuda] [--repeats 5] [--threads 1]
 
 How a row is measured (``measure``): every function compared in a row group runs in the same
 process, on the same inputs, interleaved -- each repeat calls each function once, starting
@@ -324,8 +324,11 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="smaller problem sizes")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads (0: torch's default)")
     args = parser.parse_args(argv)
     device = torch.device(args.device)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     print(f"device: {device_description(device)}")
     rows = (bench_empirical(device, quick=args.quick, repeats=args.repeats)
             + bench_divergence(device, quick=args.quick, repeats=args.repeats))
