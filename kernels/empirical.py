@@ -265,7 +265,7 @@ def empirical_denoise_reference(
         # stays out of the score block and goes into lse at the end (one pass less per chunk)
         E = D
         q = yw * (2.0 * a)[:, None]
-        uniform = bool((a == a[0]).all())  # one sigma for all queries: the key term is one row
+        uniform = B > 0 and bool((a == a[0]).all())  # one sigma for all queries: the key term is one row
         l = torch.zeros(B, device=dev, dtype=dtype)
     s_buf = torch.empty(B * chunk, device=dev, dtype=dtype)
     m = torch.full((B,), -math.inf, device=dev, dtype=dtype)
