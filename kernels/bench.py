@@ -249,9 +249,9 @@ def bench_empirical(device, quick: bool = False, shapes=None, repeats: int = 5, 
                 best = min(whole["time_s"], chunked["time_s"])
                 which = "whole" if whole["time_s"] <= chunked["time_s"] else f"chunks of {min(chunk, N)}"
                 gflops = flops * B * N * D / best / 1e9
+                note = f"{path}; ratio = fraction of the floor; floor {gflops:.0f} GFLOP/s ({which})"
                 rows.append(make_row(name, case, ours, f"floor: {floor} ({flops}BND flops)", baseline_s=best,
-                                     peak_mem=ours_mem,
-                                     note=f"{path}; ratio = fraction of the floor; floor {gflops:.0f} GFLOP/s ({which})"))
+                                     peak_mem=ours_mem, note=note))
             rows.append(make_row(name, case, ours, "cdist + softmax + matmul", t["cdist"],
                                  f"{ours_mem} vs {_mem(fns['cdist'], device, 3 * f * B * N)}", path))
             if "naive" in fns:
