@@ -131,8 +131,9 @@ def cli():
               show_default=True)
 @click.option("--ssm-projections", type=click.IntRange(min=1), default=1, show_default=True,
               help="Number M of projections per sample.")
-@click.option("--ssm-jvp", type=click.Choice(["backward", "forward"]), default="backward", show_default=True,
-              help="How v^T J v is computed: double backward, or forward-mode AD.")
+@click.option("--ssm-jvp", type=click.Choice(["auto", "backward", "forward"]), default="auto", show_default=True,
+              help="How v^T J v is computed: double backward, forward-mode AD, or auto (the faster on this "
+                   "device: double backward on CPU, measured).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:K.")
 @click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
               help="CPU threads for training (0: torch's default, all cores).")
@@ -318,12 +319,14 @@ def show(file, out, probes, path_steps):
 @click.option("--device", default="auto", show_default=True)
 @click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
               help="CPU threads (0: torch's default, all cores).")
+@click.option("--repeats", type=click.IntRange(min=5), default=5, show_default=True,
+              help="Timed repeats of each compared function (medians are reported).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None)
 @_writes("json_path")
-def bench(quick, device, threads, json_path):
-    """Time our paths against their baselines side by side, in one process."""
+def bench(quick, device, threads, repeats, json_path):
+    """Time our paths against their baselines side by side, in one process (interleaved, medians)."""
     from tinyscore.bench import run_bench
-    rows = run_bench(device=device, quick=quick, echo=click.echo, threads=threads)
+    rows = run_bench(device=device, quick=quick, echo=click.echo, threads=threads, repeats=repeats)
     if json_path:
         _json_out(rows, json_path)
 
