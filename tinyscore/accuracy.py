@@ -68,8 +68,10 @@ def score_error_by_density(model, dataset, sigmas="1,0.5,0.25,0.1,0.05", points:
         yt = to_tensor(y, device)
         s_model = np.concatenate([model.score(yt[a:a + batch], sigma).double().cpu().numpy()
                                   for a in range(0, points, batch)])
-        s_true = mixture.score(y, sigma)
-        logp = mixture.log_prob(y, sigma)
+        # the exact score and density in batches too: they hold B x K x D temporaries (row by row, so
+        # the numbers are those of one call)
+        s_true = np.concatenate([mixture.score(y[a:a + batch], sigma) for a in range(0, points, batch)])
+        logp = np.concatenate([mixture.log_prob(y[a:a + batch], sigma) for a in range(0, points, batch)])
         idx, edges = density_bins(logp, bins)
         row = {"sigma": float(sigma), **score_errors(s_model, s_true, sigma), "bins": []}
         for b in range(bins):

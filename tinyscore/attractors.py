@@ -138,8 +138,9 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
     train_n = dataset.cap(int(train_n), half)
     dtype = torch.float64 if len(dataset.shape) == 1 else torch.float32
 
-    def as_tensor(a):
-        return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float64)).to(device=device, dtype=dtype)
+    def as_tensor(a):                  # straight to the working precision: no float64 copy of an image set
+        a = np.ascontiguousarray(a, dtype=np.float64 if dtype == torch.float64 else np.float32)
+        return torch.from_numpy(a).to(device=device, dtype=dtype)
     train = as_tensor(dataset.subset(train_n, half))
     n_starts = min(int(starts), train_n)
     n_test = min(int(test_starts), dataset.test_size)

@@ -14,7 +14,9 @@ and D(x_t, sigma_t) are recorded. The ODE is deterministic, so two models starte
 y_0 can be compared step by step.
 
 Models are any object with ``denoise(y, sigma)`` (tinyscore.models); probes are processed in
-batches so memory stays bounded for images.
+batches so memory stays bounded for images. :func:`pf_ode_steps` yields the path of one batch
+rung by rung, so a writer can store each rung as it comes (tinyscore.trajectories does: memory
+then does not grow with the number of probes or rungs); :func:`pf_ode_path` collects them.
 """
 from __future__ import annotations
 
@@ -74,6 +76,28 @@ def one_step(model, x0: torch.Tensor, z: torch.Tensor, sigmas, batch: int = 512)
     return out
 
 
+@torch.no_grad()
+def pf_ode_steps(model, y0: torch.Tensor, ladder):
+    """Heun integration of dx/dsigma = -d(x, sigma)/sigma along ``ladder`` (descending), one batch.
+
+    Yields ``(t, state, denoised)`` at every rung t = 0 .. T-1: float32 arrays of y0's shape, the
+    iterate and D(iterate, sigma_t), possibly views of the tensors in use (a model may reuse its
+    output buffer): store or copy them before asking for the next rung.
+    """
+    T = len(ladder)
+    x = y0.clone()
+    for t, s in enumerate(ladder):
+        den = _denoise(model, x, float(s))
+        yield t, x.cpu().numpy(), den.cpu().numpy()
+        if t == T - 1:
+            break
+        s_next = float(ladder[t + 1])
+        f = -(den - x) / s                              # dx/dsigma at (x, s)
+        x_pred = x + (s_next - s) * f                   # Euler predictor
+        f_next = -(_denoise(model, x_pred, s_next) - x_pred) / s_next
+        x = x + (s_next - s) * 0.5 * (f + f_next)       # Heun corrector
+
+
 def pf_ode_path(model, y0: torch.Tensor, ladder, batch: int = 512, progress=None):
     """Heun integration of dx/dsigma = -d(x, sigma)/sigma along ``ladder`` (descending).
 
@@ -83,19 +107,10 @@ def pf_ode_path(model, y0: torch.Tensor, ladder, batch: int = 512, progress=None
     states = np.empty((T, *y0.shape), dtype=np.float32)
     denoised = np.empty_like(states)
     for a in range(0, y0.shape[0], batch):
-        x = y0[a:a + batch].clone()
-        for t, s in enumerate(ladder):
-            den = _denoise(model, x, float(s))
-            states[t, a:a + batch] = x.cpu().numpy()
-            denoised[t, a:a + batch] = den.cpu().numpy()
-            if t == T - 1:
-                break
-            s_next = float(ladder[t + 1])
-            f = -(den - x) / s                              # dx/dsigma at (x, s)
-            x_pred = x + (s_next - s) * f                   # Euler predictor
-            f_next = -(_denoise(model, x_pred, s_next) - x_pred) / s_next
-            x = x + (s_next - s) * 0.5 * (f + f_next)       # Heun corrector
-            if progress is not None:
+        for t, state, den in pf_ode_steps(model, y0[a:a + batch], ladder):
+            states[t, a:a + batch] = state
+            denoised[t, a:a + batch] = den
+            if progress is not None and t < T - 1:
                 progress.update(1)
     return states, denoised
 

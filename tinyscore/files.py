@@ -244,13 +244,21 @@ def atomic_path(path, make_parents: bool = False, force: bool | None = None, loc
 
 #: HDF5 files up to this size are built in memory and then written like any other bytes: HDF5
 #: itself meets a full disk badly (errors while closing, then a crash); our own write turns it
-#: into one OSError. Larger files are written in place after a check of the free space.
-H5_IN_MEMORY = 1 << 30
+#: into one OSError. Larger files are written in place after a check of the free space, through
+#: a Python file object as well, so a failed write is a Python OSError there too, and the bytes
+#: are those the file would have had in memory. Kept small, so that a writer that streams its
+#: data (tinyscore.store.trajectory_writer) holds little of it.
+H5_IN_MEMORY = 64 << 20
 
 
 @contextlib.contextmanager
 def atomic_h5(path, expected_bytes: int = 0, force: bool | None = None):
-    """Yield a writable ``h5py.File`` that becomes ``path`` atomically when the block succeeds."""
+    """Yield a writable ``h5py.File`` that becomes ``path`` atomically when the block succeeds.
+
+    HDF5 writes through h5py's file-object driver in both cases: into memory up to
+    :data:`H5_IN_MEMORY` bytes (``expected_bytes``), into the owned temporary beyond (after a
+    check of the free space), so the same content gives the same bytes whatever its size.
+    """
     import io
 
     import h5py
@@ -260,12 +268,16 @@ def atomic_h5(path, expected_bytes: int = 0, force: bool | None = None):
         buf = io.BytesIO()
         with h5py.File(buf, "w", track_order=False) as f:
             yield f
-        write_bytes(path, buf.getvalue(), force=force)
+        with buf.getbuffer() as view:          # the bytes without a copy of them
+            write_bytes(path, view, force=force)
         return
     with atomic_path(path, force=force) as tmp:
         check_free_space(path.parent, expected_bytes)
-        with h5py.File(tmp, "w") as f:
-            yield f
+        with open(tmp, "r+b") as fo:
+            with h5py.File(fo, "w", track_order=False) as f:
+                yield f
+            fo.flush()
+            os.fsync(fo.fileno())
 
 
 def check_free_space(folder, nbytes: int) -> None:

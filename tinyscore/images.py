@@ -481,8 +481,10 @@ class ImageDataset(Dataset):
         self.sigma_max = 1.0
 
     def _take(self, stream: int, n: int) -> np.ndarray:
-        x = self.pool[self.order[stream][:n]]
-        x = x.astype(np.float32) / 255 if x.dtype == np.uint8 else x.astype(np.float32, copy=True)
+        x = self.pool[self.order[stream][:n]]             # a copy already (fancy indexing)
+        x = x.astype(np.float32, copy=False)
+        if self.pool.dtype == np.uint8:
+            x /= 255                                      # in place: one float copy of the points, not two
         return x[:, None]
 
     def __repr__(self) -> str:

@@ -49,7 +49,7 @@ def probes_digest(x0: np.ndarray, z: np.ndarray, sigmas: np.ndarray) -> str:
     for a, dtype in ((x0, np.float32), (z, np.float32), (sigmas, np.float64)):
         a = np.ascontiguousarray(a, dtype=dtype)
         h.update(repr(a.shape).encode())
-        h.update(a.tobytes())
+        h.update(a.reshape(-1).view(np.uint8))        # the raw bytes, without a copy
     return h.hexdigest()
 
 
@@ -62,24 +62,110 @@ def _created() -> str:
     return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def write_trajectories(path, attrs: dict, sigmas, x0, z, onestep, path_sigmas, states, denoised) -> None:
-    """Write one complete trajectory file atomically."""
+def trajectory_bytes(P: int, dim: int, S: int, T: int) -> int:
+    """Bytes of the float32 arrays of a trajectory file of P probes of ``dim`` numbers, S sigmas
+    and T path rungs: x0, z, the one-step outputs and the path's states and outputs."""
+    return 4 * int(P) * int(dim) * (2 + int(S) + 2 * int(T))
+
+
+class TrajectoryWriter:
+    """A trajectory file being filled batch by batch of probes (see :func:`trajectory_writer`).
+
+    ``onestep(a, out)`` stores the one-step outputs of probes a .. a+b-1 at every sigma (``out``:
+    (S, b, *shape)); ``path(t, a, states, denoised)`` stores rung t of the path of probes a .. a+b-1
+    (each (b, *shape)). Each is written into the file at once, so nothing of the outputs is kept
+    here. The datasets are created at their first write, in the order of the schema, so the file
+    has the same bytes as one written whole (the same layout: contiguous, allocated in that order).
+    """
+
+    def __init__(self, f, P: int, shape, S: int, path_sigmas):
+        self._f, self.P, self.shape, self.S = f, int(P), tuple(shape), int(S)
+        self.path_sigmas = np.asarray(path_sigmas, dtype=np.float64)
+        self.T = len(self.path_sigmas)
+        self._ds: dict = {}
+        self._done = {"onestep": np.zeros(self.P, bool), "path": np.zeros((self.T, self.P), bool)}
+
+    def _rows(self, a: int, block: np.ndarray, lead: tuple, what: str) -> slice:
+        b = block.shape[len(lead)] if block.ndim > len(lead) else -1
+        if block.shape != (*lead, b, *self.shape) or not 0 <= a <= a + b <= self.P or b < 1:
+            raise ValueError(f"{what}: a block of shape {block.shape} at probe {a} does not fit "
+                             f"{(*lead, self.P, *self.shape)}")
+        return slice(a, a + b)
+
+    def _write(self, name: str, lead: int, where: tuple, block: np.ndarray) -> None:
+        """Write ``block`` at ``where`` of dataset ``name``. A dataset is made on its first write
+        the way h5py makes ``f[name] = array``: created unnamed, written, then linked as ``name``
+        (with its group), which fixes where HDF5 puts it and so the bytes of the file."""
+        ds = self._ds.get(name)
+        if ds is None:
+            ds = self._f.create_dataset(None, (lead, self.P, *self.shape), np.float32)
+        ds[where] = block
+        if name not in self._ds:
+            self._f[name] = self._ds[name] = ds
+
+    def onestep(self, a: int, out) -> None:
+        out = np.asarray(out, dtype=np.float32)
+        rows = self._rows(a, out, (self.S,), "one-step outputs")
+        self._write("onestep/denoised", self.S, (slice(None), rows), out)
+        self._done["onestep"][rows] = True
+
+    def path(self, t: int, a: int, states, denoised) -> None:
+        states, denoised = np.asarray(states, dtype=np.float32), np.asarray(denoised, dtype=np.float32)
+        rows = self._rows(a, states, (), "path states")
+        self._rows(a, denoised, (), "path outputs")
+        if not 0 <= t < self.T:
+            raise ValueError(f"path rung {t} is not one of the {self.T} rungs")
+        if "path/states" not in self._ds:
+            self._f["path/sigmas"] = self.path_sigmas
+        self._write("path/states", self.T, (t, rows), states)
+        self._write("path/denoised", self.T, (t, rows), denoised)
+        self._done["path"][t, rows] = True
+
+    def check_complete(self) -> None:
+        for what, done in self._done.items():
+            if not done.all():
+                raise ValueError(f"the trajectory file lacks {what} outputs of {int((~done).sum())} probe-rungs")
+
+
+@contextlib.contextmanager
+def trajectory_writer(path, attrs: dict, sigmas, x0, z, path_sigmas):
+    """Yield a :class:`TrajectoryWriter` for a new trajectory file; the file appears at ``path``
+    (atomically) when the block ends with every output written, and not at all otherwise.
+
+    x0 and z (P probes each) are written at once; the outputs, the bulk of the file, come batch by
+    batch. Up to ``tinyscore.files.H5_IN_MEMORY`` bytes the file is built in memory, beyond that in
+    an owned temporary beside ``path`` after a check of the free space (tinyscore.files.atomic_h5);
+    the bytes are the same either way, and the same as :func:`write_trajectories` writes.
+    """
     from . import __version__
     sigmas = np.asarray(sigmas, dtype=np.float64)
+    x0, z = np.asarray(x0, dtype=np.float32), np.asarray(z, dtype=np.float32)
+    if x0.shape != z.shape or x0.ndim < 2:
+        raise ValueError(f"x0 {x0.shape} and z {z.shape} must be (P, *shape) alike")
+    P, shape = x0.shape[0], x0.shape[1:]
     root_attrs = {"format": FORMAT, "version": VERSION, "probes_digest": probes_digest(x0, z, sigmas),
                   "created": _created(),
                   "tinyscore_version": __version__}
-    arrays = (x0, z, onestep, states, denoised)
-    with atomic_h5(path, sum(np.asarray(a).size * 4 for a in arrays)) as f:
+    nbytes = trajectory_bytes(P, int(np.prod(shape)), len(sigmas), len(np.atleast_1d(path_sigmas)))
+    with atomic_h5(path, nbytes) as f:
         for k, v in {**attrs, **root_attrs}.items():
             f.attrs[k] = "" if v is None else v
         f["sigmas"] = sigmas
-        f["probes/x0"] = np.asarray(x0, dtype=np.float32)
-        f["probes/z"] = np.asarray(z, dtype=np.float32)
-        f["onestep/denoised"] = np.asarray(onestep, dtype=np.float32)
-        f["path/sigmas"] = np.asarray(path_sigmas, dtype=np.float64)
-        f["path/states"] = np.asarray(states, dtype=np.float32)
-        f["path/denoised"] = np.asarray(denoised, dtype=np.float32)
+        f["probes/x0"] = x0
+        f["probes/z"] = z
+        w = TrajectoryWriter(f, P, shape, len(sigmas), path_sigmas)
+        yield w
+        w.check_complete()
+
+
+def write_trajectories(path, attrs: dict, sigmas, x0, z, onestep, path_sigmas, states, denoised) -> None:
+    """Write one complete trajectory file atomically, from whole arrays (see :func:`trajectory_writer`
+    to write one batch of probes at a time)."""
+    onestep, states, denoised = (np.asarray(a, dtype=np.float32) for a in (onestep, states, denoised))
+    with trajectory_writer(path, attrs, sigmas, x0, z, path_sigmas) as w:
+        w.onestep(0, onestep)
+        for t in range(len(states)):
+            w.path(t, 0, states[t], denoised[t])
 
 
 # ------------------------------------------------------------------------------ reading

@@ -19,14 +19,16 @@ from pathlib import Path
 import numpy as np
 
 from .datasets import load_dataset
-from .dynamics import check_finite, one_step, parse_sigmas, path_ladder, pf_ode_path
+from .dynamics import check_finite, one_step, parse_sigmas, path_ladder, pf_ode_steps
 from .errors import TinyscoreError
 from .models import (CHECKPOINT, DATA_SEED_RANGE, AnalyticModel, EmpiricalModel, brief, is_int, read_run, shown,
                      to_tensor)
-from .store import write_trajectories
+from .store import trajectory_writer
 from .training import pick_device
 
 PSEUDO = ("analytic", "empirical")
+#: probes per batch through the model (and per write): memory holds one batch of outputs
+BATCH = 512
 
 
 def check_seed(value, option: str) -> int:
@@ -97,30 +99,49 @@ def choose_probes(dataset, probes: int, probe_seed: int):
     idx = np.sort(rng.choice(dataset.test_size, size=probes, replace=False))
     x0 = dataset.test(dataset.test_size)[idx]
     z = rng.standard_normal((probes, *dataset.shape)).astype(np.float32)
-    return x0.astype(np.float32), z
+    return x0.astype(np.float32, copy=False), z
 
 
 def write_model_trajectories(spec, out, sigmas="1,0.5,0.25,0.1,0.05", probes=256, probe_seed=0, path_substeps=8,
                              data=None, data_seed=0, resolution=None, n=1000, half="a", device="auto",
-                             progress=True) -> dict:
-    """Run the one-step and path dynamics of a model on its probes and write the HDF5 file."""
+                             progress=True, batch: int = BATCH) -> dict:
+    """Run the one-step and path dynamics of a model on its probes and write the HDF5 file.
+
+    Probes go through the model ``batch`` at a time and every output is written to the file as it
+    comes (tinyscore.store.trajectory_writer): one-step outputs batch by batch, then the path
+    batch by batch, rung by rung. Memory holds the probes (x0 and z) and one batch, whatever the
+    number of probes or rungs. The default batch is the one the model always saw, so the numbers
+    and the file's bytes are those of the unbatched writer. At another batch a model computed
+    point by point (the analytic one) gives the same file; a network or the empirical denoiser may
+    differ in the last bit, as CPU float32 matrix products round by how many rows they hold.
+    """
     sigmas = parse_sigmas(sigmas)
     check_seed(probe_seed, "--probe-seed")
+    if not is_int(batch) or batch < 1:
+        raise TinyscoreError(f"the probe batch must be a whole number of at least 1, got {brief(batch)}")
     if not Path(out).resolve().parent.is_dir():
         raise TinyscoreError(f"folder {Path(out).parent} does not exist")
     dev = pick_device(device)
     model, dataset, attrs = resolve_model(spec, data, data_seed, resolution, n, half, dev)
     x0, z = choose_probes(dataset, probes, probe_seed)
     ladder = path_ladder(sigmas, path_substeps)
-    x0_t, z_t = to_tensor(x0, dev), to_tensor(z, dev)
-    from tqdm.auto import tqdm
-    with tqdm(total=len(ladder) - 1, desc="path", disable=not progress, leave=False) as bar:
-        onestep = one_step(model, x0_t, z_t, sigmas)
-        states, denoised = pf_ode_path(model, x0_t + float(ladder[0]) * z_t, ladder, progress=bar)
-    for arr, what in ((onestep, "one-step outputs"), (denoised, "path outputs")):
-        check_finite(arr, f"the model's {what}")
     attrs = {**attrs, "dataset": dataset.name, "data_seed": int(getattr(dataset, "data_seed", data_seed)),
              "probe_seed": int(probe_seed)}
-    write_trajectories(out, attrs, np.asarray(sigmas), x0, z, onestep, ladder, states, denoised)
+    del dataset                      # its pool is not needed from here on (a model keeps what it uses)
+    x0_t, z_t = to_tensor(x0, dev), to_tensor(z, dev)
+    starts = range(0, probes, batch)
+    from tqdm.auto import tqdm
+    with trajectory_writer(out, attrs, np.asarray(sigmas), x0, z, ladder) as w, \
+            tqdm(total=len(starts) * len(ladder), desc="path", disable=not progress, leave=False) as bar:
+        for a in starts:
+            onestep = one_step(model, x0_t[a:a + batch], z_t[a:a + batch], sigmas, batch)
+            check_finite(onestep, "the model's one-step outputs")
+            w.onestep(a, onestep)
+        for a in starts:
+            y0 = x0_t[a:a + batch] + float(ladder[0]) * z_t[a:a + batch]
+            for t, state, den in pf_ode_steps(model, y0, ladder):
+                check_finite(den, "the model's path outputs")
+                w.path(t, a, state, den)
+                bar.update(1)
     return {"probes": probes, "sigmas": len(sigmas), "steps": len(ladder), "variant": attrs["variant"],
-            "dataset": dataset.name}
+            "dataset": attrs["dataset"]}
