@@ -48,7 +48,7 @@ log = logging.getLogger("tinyscore")
 #: defaults for every option of a run (the CLI shows the same ones)
 DEFAULTS = dict(variant="ssm", data="uniform", data_seed=0, n=1000, half="a", steps=1500, batch_size=None,
                 lr=2e-3, seed=0, sigma_min=0.01, sigma_max=None, sigma_levels=0, conditional=None,
-                width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="backward", log_every=50,
+                width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="auto", log_every=50,
                 threads=1, save_every=200)
 
 
@@ -139,6 +139,9 @@ def _resolve(dataset: Dataset, world, options: dict):
     device = pick_device(opts.get("device", "auto")) if world.size == 1 else world.device
     opts["n"] = dataset.cap(int(opts["n"]), opts["half"])
     opts["device"] = str(device) if world.size == 1 else device.type
+    if opts["ssm_jvp"] == "auto":        # recorded resolved, so a run keeps its mode on every device
+        from .objectives import default_jvp
+        opts["ssm_jvp"] = default_jvp(device)
     opts["dataset"] = dataset.name
     opts["world_size"] = world.size
     return opts, device
