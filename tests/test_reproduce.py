@@ -32,8 +32,10 @@ def _cell(dataset, n, variant, k):
     se_rows = [{"sigma": s, "relative": 0.2 + k, "relative_median": 0.2, "weighted_sq": 0.01, "count": 100,
                 "bins": [{"bin": b, "logp_lo": b, "logp_hi": b + 1, "count": 20, "relative": (0.5 + k) / (1 + b),
                           "relative_median": 0.1, "weighted_sq": 0.01} for b in range(5)]} for s in SIGMAS]
+    done = {"measure": "heldout", "window": 0.5, "tolerance": 0.01, "change": -0.001, "converged": True, "end": 1.0,
+            "excess_end": 0.01, "points": 20}
     return {"dataset": dataset, "n": n, "n_requested": n, "variant": variant, "dim": 2, "is_image": False,
-            "train_a": {"seconds": 1.0}, "train_b": {"seconds": 1.0},
+            "train_a": {"seconds": 1.0}, "train_b": {"seconds": 1.0}, "convergence": {"a": done, "b": done},
             "diverge": {"onestep": div_rows, "path": div_rows}, "quality": {"rows": q_rows},
             "attractors": {"rows": at_rows}, "score_error": {"settings": {"bins": 5}, "rows": se_rows}}
 
@@ -57,7 +59,7 @@ def test_report_generator_fills_every_section(tmp_path):
         assert "![" in body
     for img in re.findall(r"!\[[^]]*\]\(([^)]+)\)", text):
         assert (tmp_path / img).is_file(), img
-    assert "celeba skipped" in text and "supported" in text
+    assert "celeba skipped" in text and "| supported |" in text and "12 of 12 cells converged" in text
     assert (tmp_path / "commands.sh").is_file()
     # missing pieces are said, not invented
     bare = write_report(tmp_path / "bare", [{k: v for k, v in cells[0].items() if k != "score_error"}], meta)
@@ -76,6 +78,13 @@ def test_micro_grid_resumes(tmp_path, monkeypatch):
     assert n_steps == 2 * 8 and first["skipped"] == 0                 # 2 cells x 8 steps
     report = (out / "REPORT.md").read_text()
     assert "## 4. How accurate" in report and "uniform" in report
+    # every model's convergence is recorded, from its held-out loss, and shown per cell
+    for h in "ab":
+        rec = json.loads((out / ".steps" / f"uniform__n10__ncsn__train_{h}.json").read_text())["result"]
+        assert rec["convergence"]["converged"] in (True, False) and rec["convergence"]["points"] >= 3
+    table = report.split("## Training convergence")[1].split("\n## ")[0]
+    rows = [r for r in table.splitlines() if r.startswith("| uniform | ncsn |")]
+    assert len(rows) == 2 and all(re.search(r"\| [+-]\d+\.\d% \|", r) for r in rows), rows
     again = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     assert again["ran"] == 0 and again["skipped"] == n_steps and not again["regenerated"]
 
@@ -115,3 +124,22 @@ def test_missing_image_data_is_a_note(tmp_path, monkeypatch):
                        echo=lambda *a: None)
     assert res["ran"] == 8
     assert "celeba skipped" in (tmp_path / "r" / "REPORT.md").read_text()
+
+
+def test_medium_scale_is_the_small_grid_trained_longer(tmp_path, capsys):
+    _, medium, _ = rp.make_spec(tmp_path / "m", scale="medium", need_data=False)
+    _, small, _ = rp.make_spec(tmp_path / "s", scale="small", need_data=False)
+    assert [c["key"] for c in medium] == [c["key"] for c in small] and len(medium) == 78
+    for m, s in zip(medium, small):
+        assert m["settings"]["steps"] >= 10 * s["settings"]["steps"]
+        assert m["settings"]["batch_size"] == s["settings"]["batch_size"]
+        assert m["shape"] == s["shape"] and m["n"] <= 1000
+    assert {c["shape"] for c in medium if c["dataset"] == "celeba"} == {(1, 40, 40)}
+    # the command knows the scale; the plan comes from the given step times, so nothing is timed here
+    times = {rp.train_key(c): 0.01 for c in medium} | {rp.forward_key(c): 1e-5 for c in medium}
+    (tmp_path / "times.json").write_text(json.dumps({**times, "matmul-flops": 1e11}))
+    assert main(["reproduce", "--scale", "medium", "--dry-run", "--step-times", str(tmp_path / "times.json"),
+                 "--out", str(tmp_path / "m")]) == 0
+    out = capsys.readouterr().out
+    assert "reproduce --scale medium" in out and "78 cells (dataset, N, variant), 156 models" in out
+    assert not (tmp_path / "m").exists()
