@@ -1,4 +1,4 @@
-r"""Dynamics: what a model does to noisy probes, in one step and along a reverse path (DESIGN section 4).
+r"""Dynamics: what a model does to noisy probes, in one step and along a reverse path (docs/design.md, section 4).
 
 **One step.** For each analysis sigma and each probe x0 with its fixed unit noise z,
 

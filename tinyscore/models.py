@@ -82,9 +82,13 @@ class ScoreModel(nn.Module):
         return bcast_sigma(s, y) * self.net(y * c_in, s.log())
 
     def denoise(self, y: torch.Tensor, sigma) -> torch.Tensor:
+        """D(y, sigma): the clean estimate of noisy points ``y`` (B, *shape) at noise level ``sigma``
+        (a number or a (B,) tensor), same shape and dtype as ``y``. Keeps autograd (the objectives
+        differentiate through it); ``tinyscore.denoise`` is the gradient-free helper."""
         return y + self.direction(y, sigma)
 
     def score(self, y: torch.Tensor, sigma) -> torch.Tensor:
+        """s(y, sigma) = grad_y log p_sigma(y) = (D(y, sigma) - y) / sigma^2 (Tweedie), same shape as ``y``."""
         return self.direction(y, sigma) / bcast_sigma(as_sigma(sigma, y), y) ** 2
 
     forward = denoise
@@ -105,9 +109,11 @@ class AnalyticModel:
         return torch.from_numpy(out).to(device=y.device, dtype=y.dtype)
 
     def denoise(self, y, sigma):
+        """The optimal denoiser E[x | y] of the mixture at ``sigma`` (computed in float64)."""
         return self._apply(self.mixture.denoise, y, sigma)
 
     def score(self, y, sigma):
+        """The exact score grad_y log p_sigma(y) of the mixture (computed in float64)."""
         return self._apply(self.mixture.score, y, sigma)
 
 
@@ -121,6 +127,7 @@ class EmpiricalModel:
         self.shape = tuple(train.shape[1:])
 
     def denoise(self, y, sigma):
+        """D_emp(y, sigma) = sum_i softmax_i(-||y - x_i||^2 / 2 sigma^2) x_i over the training set."""
         import kernels
         flat = y.reshape(y.shape[0], -1)
         x = self.train.reshape(self.train.shape[0], -1).to(device=y.device, dtype=y.dtype)
@@ -128,6 +135,7 @@ class EmpiricalModel:
         return den.reshape(y.shape)
 
     def score(self, y, sigma):
+        """The score of the training set's noisy density, (D_emp(y, sigma) - y) / sigma^2."""
         return (self.denoise(y, sigma) - y) / bcast_sigma(as_sigma(sigma, y), y) ** 2
 
 

@@ -1,4 +1,4 @@
-r"""The three training objectives of the study, as small callables (DESIGN section 2).
+r"""The three training objectives of the study, as small callables (docs/design.md, section 2).
 
 Every loss takes (model, x, sigma, generator) with clean data x (B, ...), per-sample noise levels
 sigma (B,), and returns the per-sample loss (B,). With y = x + sigma z, z ~ N(0, I):
@@ -21,7 +21,7 @@ The projection term needs one Jacobian-vector product per projection:
 * ``jvp="forward"`` forward-mode AD: (s, J v) in one forward pass with a tangent, then v^T (J v);
 * ``jvp="auto"`` (default): the faster of the two on the tensor's device, ``JVP_DEFAULT``.
 
-The v are generated from a seed by Philox (kernel 2 of DESIGN section 7): the same seed gives the
+The v are generated from a seed by Philox (kernel 2 of docs/design.md, section 7): the same seed gives the
 same v everywhere (CPU, GPU, kernels).  On a GPU ``kernels.project`` regenerates them inside its
 kernels, so no M x B x D tensor of projections is ever stored.  On the reference (CPU) path one
 (B, D) block of directions is generated per projection (``kernels.projection_vectors``, ~1 ms for

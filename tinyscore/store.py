@@ -1,4 +1,4 @@
-"""Trajectory files: the HDF5 contract between ``trajectories`` and ``diverge`` (DESIGN section 6).
+"""Trajectory files: the HDF5 contract between ``trajectories`` and ``diverge`` (docs/design.md, section 6).
 
 Schema version 1, readable with plain h5py::
 
