@@ -488,7 +488,7 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
 # --------------------------------------------------------------------------- reproduce
 @cli.command()
 @click.option("--scale", type=click.Choice(["smoke", "small", "medium", "paper"]), default="smoke", show_default=True,
-              help="smoke: a CI check in minutes; small: six mixtures and CelebA 40x40, N <= 1000, briefly trained, "
+              help="smoke: the pipeline end to end, ~15 s; small: six mixtures and CelebA 40x40, N <= 1000, briefly trained, "
                    "~30 min on 2 CPU cores; medium: the same grid trained to convergence (4,000 steps on the "
                    "mixtures, 10,000 on faces), ~2 h with --jobs 2 on 2 CPU cores (1.7 to 2.9 h measured); paper: the full grid, for a GPU.")
 @click.option("--datasets", default=None, help="Comma-separated subset of the scale's datasets "
