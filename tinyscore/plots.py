@@ -196,7 +196,7 @@ def plot_score_field(model, mixture, sigmas, path, bounds, grid: int = 15, point
         ax.set_xlim(x0 - cell, x1 + cell)
         ax.set_ylim(y0 - cell, y1 + cell)
     axes[0, 0].set_ylabel("x2")
-    axes[0, 0].legend(fontsize=7, loc="lower left")
+    axes[0, -1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)  # covers no arrow
     fig.suptitle(title)
     save(fig, path)
 
