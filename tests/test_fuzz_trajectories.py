@@ -35,14 +35,14 @@ import pytest
 
 import cli
 from tinyscore import gallery
-from tinyscore.store import DATASETS, probes_digest
+from h5craft import SENTINEL, replace, spy_outside_reads, write_image_trajectories
+from tinyscore.store import DATASETS
 
 SEED = 20250609
 CASES = 2000
 IMAGE_SHARE = 0.3         # fraction of mutants made from the image file (the ones show draws)
 DRAW_EVERY = 10           # show renders a real PNG for every 10th image mutant it draws; the others
                           # draw on a stand-in figure (the file is read and checked all the same)
-SENTINEL = 0.3125
 WATCHDOG_S = 600          # 50 cases running this long is a hang, not slowness: stacks go to hang.txt
 WATCHDOG_EVERY = 50
 
@@ -51,30 +51,12 @@ ATTRS = ("format", "version", "variant", "dataset", "data", "n_train", "half", "
 
 
 # ------------------------------------------------------------------------------ pristine files
-def write_image_trajectories(path, P=2, S=2, T=2, H=8, W=8, seed=0):
-    """A tiny trajectory file of (1, H, W) images, written by hand to the schema."""
-    rng = np.random.default_rng(seed)
-    sigmas, path_sigmas = np.geomspace(0.5, 0.1, S), np.geomspace(0.5, 0.05, T)
-    x0 = rng.random((P, 1, H, W), dtype=np.float32)
-    z = rng.standard_normal((P, 1, H, W)).astype(np.float32)
-    with h5py.File(path, "w") as f:
-        f.attrs.update(format="tinyscore.trajectories", version=1, variant="denoiser", dataset="faces",
-                       n_train=10, half="a", probes_digest=probes_digest(x0, z, sigmas))
-        f["sigmas"] = sigmas
-        f["probes/x0"], f["probes/z"] = x0, z
-        f["onestep/denoised"] = rng.random((S, P, 1, H, W), dtype=np.float32)
-        f["path/sigmas"] = path_sigmas
-        f["path/states"] = rng.random((T, P, 1, H, W), dtype=np.float32)
-        f["path/denoised"] = rng.random((T, P, 1, H, W), dtype=np.float32)
-    return path
-
-
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):
     d = tmp_path_factory.mktemp("pristine")
     assert cli.main(["trajectories", "analytic", "--out", str(d / "vec.h5"), "--probes", "4", "--sigmas", "1,0.1",
                      "--path-substeps", "1", "--no-progress"]) == 0
-    write_image_trajectories(d / "img.h5")
+    write_image_trajectories(d / "img.h5", P=2, T=2)
     for name in ("vec.h5", "img.h5"):             # targets of planted links: valid files a follower would accept
         shutil.copy(d / name, d / f"copy-{name}")
     (d / "sentinel.bin").write_bytes(np.full(1 << 16, SENTINEL, "<f4").tobytes())
@@ -84,14 +66,6 @@ def pristine(tmp_path_factory):
 # ---------------------------------------------------------------------------------- mutations
 def _datasets(f):
     return [n for n in DATASETS if n in f and isinstance(f.get(n, getlink=False), h5py.Dataset)]
-
-
-def _replace(f, name, **kw):
-    old = f[name]
-    kw.setdefault("shape", old.shape)
-    kw.setdefault("dtype", old.dtype)
-    del f[name]
-    return f.create_dataset(name, **kw)
 
 
 def m_delete(rng, f, ctx):
@@ -236,7 +210,7 @@ def m_compress(rng, f, ctx):
 # planted objects whose bytes would come from outside the file: every command must refuse these
 def p_external_storage(rng, f, ctx):
     name = rng.choice(_datasets(f))
-    _replace(f, name, external=[(str(ctx["dir"] / "sentinel.bin"), 0, h5py.h5f.UNLIMITED)])
+    replace(f, name, external=[(str(ctx["dir"] / "sentinel.bin"), 0, h5py.h5f.UNLIMITED)])
     return f"plant external storage {name}"
 
 
@@ -330,23 +304,7 @@ def make_mutant(i, pristine: Path, out: Path):
 @pytest.fixture
 def outside_reads(monkeypatch):
     """h5py dataset reads whose bytes would come from outside the file (must stay empty)."""
-    seen = []
-
-    def spy(name):
-        original = getattr(h5py.Dataset, name)
-
-        def wrapper(self, *args, **kwargs):
-            try:
-                if self.id.get_create_plist().get_external_count() > 0 or self.is_virtual:
-                    seen.append((self.name, name))
-            except Exception:  # noqa: BLE001 - a damaged dataset: the real read will say so
-                pass
-            return original(self, *args, **kwargs)
-        monkeypatch.setattr(h5py.Dataset, name, wrapper)
-
-    for name in ("__getitem__", "read_direct", "__array__"):
-        spy(name)
-    return seen
+    return spy_outside_reads(monkeypatch)
 
 
 def run_in_process(args, capfd):

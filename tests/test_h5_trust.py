@@ -23,30 +23,9 @@ import h5py
 import numpy as np
 import pytest
 from clihelp import assert_refused, run_cli
+from h5craft import SENTINEL, replace, spy_outside_reads, write_image_trajectories
 
 import cli
-from tinyscore.store import probes_digest
-
-SENTINEL = 0.3125          # the float the sentinel file repeats: exact in float32
-
-
-def write_image_trajectories(path, P=3, S=2, T=3, H=8, W=8, seed=0):
-    """A small trajectory file of (1, H, W) images, written by hand to the schema (as gallery's)."""
-    rng = np.random.default_rng(seed)
-    sigmas, path_sigmas = np.geomspace(0.5, 0.1, S), np.geomspace(0.5, 0.05, T)
-    x0 = rng.random((P, 1, H, W), dtype=np.float32)
-    z = rng.standard_normal((P, 1, H, W)).astype(np.float32)
-    with h5py.File(path, "w") as f:
-        f.attrs.update(format="tinyscore.trajectories", version=1, variant="denoiser", dataset="faces",
-                       n_train=10, half="a", probes_digest=probes_digest(x0, z, sigmas))
-        f["sigmas"] = sigmas
-        f["probes/x0"], f["probes/z"] = x0, z
-        f["onestep/denoised"] = rng.random((S, P, 1, H, W), dtype=np.float32)
-        f["path/sigmas"] = path_sigmas
-        f["path/states"] = rng.random((T, P, 1, H, W), dtype=np.float32)
-        f["path/denoised"] = rng.random((T, P, 1, H, W), dtype=np.float32)
-    return path
-
 
 def write_prepared_images(path, N=30, size=8, seed=0):
     """A prepared-images file as tinyscore.images.prepare_celeba writes it."""
@@ -74,23 +53,7 @@ def good(tmp_path_factory):
 @pytest.fixture
 def outside_reads(monkeypatch):
     """Every h5py dataset read whose bytes would come from outside its file (should stay empty)."""
-    seen = []
-
-    def spy(name):
-        original = getattr(h5py.Dataset, name)
-
-        def wrapper(self, *args, **kwargs):
-            try:
-                if self.id.get_create_plist().get_external_count() > 0 or self.is_virtual:
-                    seen.append((self.file.filename, self.name, name))
-            except Exception:  # noqa: BLE001 - a damaged dataset: the real read will say so
-                pass
-            return original(self, *args, **kwargs)
-        monkeypatch.setattr(h5py.Dataset, name, wrapper)
-
-    for name in ("__getitem__", "read_direct", "__array__"):
-        spy(name)
-    return seen
+    return spy_outside_reads(monkeypatch)
 
 
 def system_file() -> str:
@@ -99,16 +62,6 @@ def system_file() -> str:
 
 
 # ------------------------------------------------------------------------------ mutations
-def replace(f, name, **kwargs):
-    """Replace dataset ``name`` by a new one made by create_dataset(**kwargs)."""
-    old = f[name]
-    shape, dtype = old.shape, old.dtype
-    del f[name]
-    kwargs.setdefault("shape", shape)
-    kwargs.setdefault("dtype", dtype)
-    return f.create_dataset(name, **kwargs)
-
-
 def external_storage(target_of):
     def mutate(f, d):
         replace(f, "probes/z", external=[(str(target_of(d)), 0, h5py.h5f.UNLIMITED)])
