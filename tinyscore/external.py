@@ -131,6 +131,7 @@ import torch
 import torch.nn.functional as F
 
 from .errors import TinyscoreError
+from .files import file_sha256
 from .limits import check_fits
 from .models import as_sigma, bcast_sigma, brief, kind_of, read_file_bytes, regular_file, shown
 
@@ -543,7 +544,6 @@ def diffusers_files(spec: str, rest: str) -> dict:
 def folder_digest(files) -> str:
     """SHA-256 over the files of a diffusers model: 'NAME SHA256\\n' per file, in the order given
     (config.json, the weights, scheduler_config.json)."""
-    from .models import file_sha256
     h = hashlib.sha256()
     for f in files:
         h.update(f"{Path(f).name} {file_sha256(f)}\n".encode())
@@ -947,7 +947,6 @@ def open_python(spec: str, rest: str, device):
 
 
 def _sha_or_empty(path: Path) -> str:
-    from .models import file_sha256
     try:
         return file_sha256(path) if path.is_file() else ""
     except OSError:

@@ -289,6 +289,16 @@ def check_free_space(folder, nbytes: int) -> None:
                              f"{human_bytes(free)} free on its disk")
 
 
+def file_sha256(path) -> str:
+    """SHA-256 of a file's bytes, read a MiB at a time."""
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def write_bytes(path, data: bytes, make_parents: bool = False, force: bool | None = None) -> None:
     """Write a file atomically (flushed to disk before it is published)."""
     with atomic_path(path, make_parents, force) as tmp:

@@ -40,7 +40,7 @@ import torch
 from torch import nn
 
 from .errors import TinyscoreError
-from .files import write_bytes
+from .files import file_sha256, write_bytes  # noqa: F401  (file_sha256 is part of this module's API)
 from .limits import check_fits
 from .nets import build_backbone
 
@@ -365,14 +365,6 @@ def load_checkpoint(path, device="cpu") -> ScoreModel:
     """Load a checkpoint safely (weights_only): a corrupt or foreign file is a one-line error."""
     config, state, _ = read_checkpoint(path)
     return build_model(config, state, shown(path), device)
-
-
-def file_sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_options(options, where) -> dict:

@@ -21,7 +21,6 @@ It resumes: a trajectory file already in OUT is kept when it was written from th
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -30,6 +29,7 @@ from pathlib import Path
 import click
 
 from .errors import TinyscoreError
+from .files import file_sha256
 
 def shown(path) -> str:
     from .models import shown as escaped          # imported late: wiring this command costs cli.py no torch import
@@ -68,14 +68,6 @@ def find_pairs(folder) -> list[dict]:
     return pairs
 
 
-def _sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _reusable(path: Path, model_file: Path, want: dict) -> bool:
     """Is the trajectory file at ``path`` one this study wrote for this model and these probes?"""
     if not path.exists():
@@ -84,7 +76,7 @@ def _reusable(path: Path, model_file: Path, want: dict) -> bool:
     with open_trajectories(path) as f:
         attrs = {**{k: f.h5.attr_str(k) for k in ("model_sha256", "data")},
                  **{k: f.h5.attr_int(k) for k in ("data_seed", "resolution", "probe_seed")}}
-        same = (attrs["model_sha256"] == _sha256(model_file) and f.P == want["probes"]
+        same = (attrs["model_sha256"] == file_sha256(model_file) and f.P == want["probes"]
                 and [round(float(s), 12) for s in f.sigmas] == want["sigmas"]
                 and all(str(attrs[k]) == str(want[k]) for k in ("data", "data_seed", "resolution", "probe_seed")))
     if not same:
@@ -136,7 +128,7 @@ def study_published(folder, out, data: str, data_seed: int = 0, resolution=None,
         with allow_replace(True):             # the pair's numbers are recomputed from its files each time
             write_text(out / "diverge" / f"{pair['label']}.json", json.dumps(result, indent=2) + "\n")
         rows.append({"label": pair["label"], "n": pair["n"], "model_a": str(pair["a"]), "model_b": str(pair["b"]),
-                     "sha256_a": _sha256(pair["a"]), "sha256_b": _sha256(pair["b"]),
+                     "sha256_a": file_sha256(pair["a"]), "sha256_b": file_sha256(pair["b"]),
                      "trajectories_a": str(files["a"]), "trajectories_b": str(files["b"]), "diverge": result})
     summary = {"settings": {**want, "sigmas": list(sig), "path_substeps": int(path_substeps),
                             "folder": str(folder)}, "pairs": rows}
