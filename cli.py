@@ -239,8 +239,10 @@ def diverge(file_a, file_b, json_path, plot_path):
     """How two models diverge as sigma -> 0: L2 and cosine per sigma, one-step and path."""
     from tinyscore import metrics
     from tinyscore.plots import describe_trajectory_file
-    result = metrics.diverge(file_a, file_b)          # validates both files completely
-    attrs_a, attrs_b = _trajectory_attrs(file_a), _trajectory_attrs(file_b)
+    from tinyscore.store import open_trajectories
+    with open_trajectories(file_a) as fa, open_trajectories(file_b) as fb:   # each opened and checked once
+        result = metrics.diverge_open(fa, fb, str(file_a), str(file_b))
+        attrs_a, attrs_b = dict(fa.attrs), dict(fb.attrs)
     click.echo(f"A: {Path(file_a).name} ({describe_trajectory_file(attrs_a)})")
     click.echo(f"B: {Path(file_b).name} ({describe_trajectory_file(attrs_b)})")
     click.echo(metrics.format_table(result, [r["sigma"] for r in result["onestep"]]))

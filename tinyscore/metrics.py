@@ -74,38 +74,44 @@ def diverge(path_a, path_b, chunk: int = 1024) -> dict:
     Both files are checked as they are opened (tinyscore.store.open_trajectories) and every chunk
     as it is read (finite values), so a crafted or damaged file ends in one TinyscoreError."""
     with open_trajectories(path_a) as fa, open_trajectories(path_b) as fb:
-        check_comparable(fa, fb, str(path_a), str(path_b))
-        P, dim = fa.P, fa.dim
-        rows = _rows(dim, chunk)
-        result = {"onestep": [], "path": []}
+        return diverge_open(fa, fb, str(path_a), str(path_b), chunk)
 
-        def read(f, name, sel):
-            return _flat(f[name].read(sel, finite=True))
 
-        with np.errstate(all="ignore"):                 # overflow is checked below, not warned about
-            for i, sigma in enumerate(fa.sigmas):
-                l2, cos = _Moments(), _Moments()
-                for a in range(0, P, rows):
-                    sl = slice(a, a + rows)
-                    y = _flat(fa["probes/x0"].read(sl, finite=True) + sigma * fa["probes/z"].read(sl, finite=True))
-                    if not torch.isfinite(y).all():
-                        raise fa.error(f"x0 + sigma z overflows at sigma = {sigma:g}")
-                    d, c = kernels.divergence(read(fa, "onestep/denoised", (i, sl)),
-                                              read(fb, "onestep/denoised", (i, sl)), y)
-                    l2.add(d)
-                    cos.add(c)
-                result["onestep"].append(_row(sigma, l2, cos, dim))
-            for t, sigma in enumerate(fa.path_sigmas):
-                l2, cos = _Moments(), _Moments()
-                for a in range(0, P, rows):
-                    sl = slice(a, a + rows)
-                    den_a, den_b = read(fa, "path/denoised", (t, sl)), read(fb, "path/denoised", (t, sl))
-                    dir_a = den_a - read(fa, "path/states", (t, sl))
-                    dir_b = den_b - read(fb, "path/states", (t, sl))
-                    _, c = kernels.divergence(dir_a, dir_b, torch.zeros_like(dir_a))
-                    l2.add(torch.linalg.vector_norm((den_a - den_b).double(), dim=1))
-                    cos.add(c)
-                result["path"].append(_row(sigma, l2, cos, dim))
+def diverge_open(fa, fb, name_a: str, name_b: str, chunk: int = 1024) -> dict:
+    """:func:`diverge` on two files already opened by ``open_trajectories`` (whose typed
+    attributes a caller may want too, without opening and checking the files a second time)."""
+    check_comparable(fa, fb, name_a, name_b)
+    P, dim = fa.P, fa.dim
+    rows = _rows(dim, chunk)
+    result = {"onestep": [], "path": []}
+
+    def read(f, name, sel):
+        return _flat(f[name].read(sel, finite=True))
+
+    with np.errstate(all="ignore"):                 # overflow is checked below, not warned about
+        for i, sigma in enumerate(fa.sigmas):
+            l2, cos = _Moments(), _Moments()
+            for a in range(0, P, rows):
+                sl = slice(a, a + rows)
+                y = _flat(fa["probes/x0"].read(sl, finite=True) + sigma * fa["probes/z"].read(sl, finite=True))
+                if not torch.isfinite(y).all():
+                    raise fa.error(f"x0 + sigma z overflows at sigma = {sigma:g}")
+                d, c = kernels.divergence(read(fa, "onestep/denoised", (i, sl)),
+                                          read(fb, "onestep/denoised", (i, sl)), y)
+                l2.add(d)
+                cos.add(c)
+            result["onestep"].append(_row(sigma, l2, cos, dim))
+        for t, sigma in enumerate(fa.path_sigmas):
+            l2, cos = _Moments(), _Moments()
+            for a in range(0, P, rows):
+                sl = slice(a, a + rows)
+                den_a, den_b = read(fa, "path/denoised", (t, sl)), read(fb, "path/denoised", (t, sl))
+                dir_a = den_a - read(fa, "path/states", (t, sl))
+                dir_b = den_b - read(fb, "path/states", (t, sl))
+                _, c = kernels.divergence(dir_a, dir_b, torch.zeros_like(dir_a))
+                l2.add(torch.linalg.vector_norm((den_a - den_b).double(), dim=1))
+                cos.add(c)
+            result["path"].append(_row(sigma, l2, cos, dim))
     return result
 
 
