@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from tinyscore import __version__
+from tinyscore.defaults import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT
 from tinyscore.errors import TinyscoreError
 
 VARIANTS = ("denoiser", "ncsn", "ssm")
@@ -189,7 +190,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @cli.command()
 @click.argument("model")
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="Trajectory file to write (HDF5).")
-@click.option("--sigmas", default="1,0.5,0.25,0.1,0.05", show_default=True, help="Analysis noise levels.")
+@click.option("--sigmas", default=ANALYSIS_SIGMAS, show_default=True, help="Analysis noise levels.")
 @click.option("--probes", type=click.IntRange(min=1), default=256, show_default=True,
               help="Number of held-out test points to probe.")
 @click.option("--probe-seed", type=SEED, default=0, show_default=True, help="Chooses the probes and their noise.")
@@ -336,7 +337,7 @@ def bench(quick, device, threads, repeats, json_path):
 # -------------------------------------------------------------------------- attractors
 @cli.command()
 @click.argument("model")
-@click.option("--eps", default="0.05,0.1,0.25", show_default=True, help="Perturbation sizes, comma-separated.")
+@click.option("--eps", default=ATTRACTOR_EPS_TEXT, show_default=True, help="Perturbation sizes, comma-separated.")
 @click.option("--iters", type=click.IntRange(min=1), default=10, show_default=True,
               help="Denoiser iterations from each perturbed start.")
 @click.option("--schedule", type=click.Choice(["anneal", "fixed"]), default="anneal", show_default=True,
@@ -402,7 +403,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
 # ------------------------------------------------------------------------- score-error
 @cli.command("score-error")
 @click.argument("model")
-@click.option("--sigmas", default="1,0.5,0.25,0.1,0.05", show_default=True)
+@click.option("--sigmas", default=ANALYSIS_SIGMAS, show_default=True)
 @click.option("--bins", type=click.IntRange(min=1), default=5, show_default=True,
               help="Equal-count bins of the true log-density (bin 0 = lowest).")
 @click.option("--points", type=click.IntRange(min=1), default=2000, show_default=True,

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from .datasets import load_dataset
+from .defaults import ANALYSIS_SIGMAS
 from .dynamics import parse_sigmas
 from .errors import TinyscoreError
 from .limits import check_fits
@@ -49,7 +50,7 @@ def density_bins(logp: np.ndarray, bins: int):
 
 
 @torch.no_grad()
-def score_error_by_density(model, dataset, sigmas="1,0.5,0.25,0.1,0.05", points: int = 2000, bins: int = 5,
+def score_error_by_density(model, dataset, sigmas=ANALYSIS_SIGMAS, points: int = 2000, bins: int = 5,
                            seed: int = 0, device="cpu", keep: bool = False, batch: int = 4096,
                            progress: bool = False) -> dict:
     """Score error of ``model`` against the analytic score of a mixture dataset, per sigma and density bin."""

@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .defaults import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT
+
 __all__ = ["load_model", "load_dataset", "load_mixture", "train", "denoise", "score", "write_trajectories",
            "diverge", "score_error", "run_attractors"]
 
@@ -106,7 +108,7 @@ def diverge(file_a, file_b) -> dict:
     return run(file_a, file_b)
 
 
-def score_error(model_spec, sigmas="1,0.5,0.25,0.1,0.05", points: int = 2000, bins: int = 5, seed: int = 0,
+def score_error(model_spec, sigmas=ANALYSIS_SIGMAS, points: int = 2000, bins: int = 5, seed: int = 0,
                 device="cpu") -> dict:
     """Error of a model's score against the analytic score of its mixture, per sigma and density bin."""
     from .accuracy import score_error_by_density
@@ -117,7 +119,7 @@ def score_error(model_spec, sigmas="1,0.5,0.25,0.1,0.05", points: int = 2000, bi
     return score_error_by_density(model, dataset, sigmas, points, bins, seed, dev)
 
 
-def run_attractors(model_spec, eps="0.05,0.1,0.25", iters: int = 10, starts: int = 256, seed: int = 0,
+def run_attractors(model_spec, eps=ATTRACTOR_EPS_TEXT, iters: int = 10, starts: int = 256, seed: int = 0,
                device="cpu") -> dict:
     """Do perturbed training samples return to themselves (d1/d2 < 1/3) under the model's denoiser?"""
     from .attractors import run_attractors as run

@@ -38,12 +38,13 @@ import math
 import numpy as np
 import torch
 
+from .defaults import ATTRACTOR_EPS
 from .errors import TinyscoreError
 from .models import EmpiricalModel
 from .files import atomic_h5
 
 MEMORISED_RATIO = 1.0 / 3.0
-DEFAULT_EPS = (0.05, 0.1, 0.25)
+DEFAULT_EPS = ATTRACTOR_EPS
 SCHEDULES = ("anneal", "fixed")
 
 

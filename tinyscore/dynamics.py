@@ -25,9 +25,8 @@ import math
 import numpy as np
 import torch
 
+from .defaults import ANALYSIS_SIGMAS
 from .errors import TinyscoreError
-
-DEFAULT_SIGMAS = (1.0, 0.5, 0.25, 0.1, 0.05)
 
 
 def parse_sigmas(text) -> tuple:
@@ -47,6 +46,10 @@ def parse_sigmas(text) -> tuple:
     if len(set(values)) != len(values):
         raise TinyscoreError("sigmas must be distinct")
     return tuple(sorted(values, reverse=True))
+
+
+#: the analysis sigmas of tinyscore.defaults, as numbers
+DEFAULT_SIGMAS = parse_sigmas(ANALYSIS_SIGMAS)
 
 
 def path_ladder(sigmas, substeps: int = 8) -> np.ndarray:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import click
 
+from .defaults import ANALYSIS_SIGMAS
 from .errors import TinyscoreError
 from .files import file_sha256
 
@@ -86,7 +87,7 @@ def _reusable(path: Path, model_file: Path, want: dict) -> bool:
 
 
 def study_published(folder, out, data: str, data_seed: int = 0, resolution=None, probes: int = 64,
-                    probe_seed: int = 0, sigmas="1,0.5,0.25,0.1,0.05", path_substeps: int = 8, device="auto",
+                    probe_seed: int = 0, sigmas=ANALYSIS_SIGMAS, path_substeps: int = 8, device="auto",
                     progress: bool = True, echo=print) -> dict:
     """Trajectories of every published pair under ``folder`` on the same probes, and diverge per pair."""
     from .dynamics import parse_sigmas
@@ -159,7 +160,7 @@ def format_summary(summary: dict) -> str:
 @click.option("--resolution", type=click.IntRange(min=4), default=None,
               help="Downsample the images to this many pixels a side at load.")
 @click.option("--out", type=click.Path(file_okay=False), default="results/published", show_default=True)
-@click.option("--sigmas", default="1,0.5,0.25,0.1,0.05", show_default=True)
+@click.option("--sigmas", default=ANALYSIS_SIGMAS, show_default=True)
 @click.option("--probes", type=click.IntRange(min=1), default=64, show_default=True)
 @click.option("--probe-seed", type=click.IntRange(0, 2 ** 63 - 1), default=0, show_default=True)
 @click.option("--path-substeps", type=click.IntRange(min=1), default=8, show_default=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .datasets import load_dataset
+from .defaults import ANALYSIS_SIGMAS
 from .dynamics import check_finite, one_step, parse_sigmas, path_ladder, pf_ode_steps
 from .errors import TinyscoreError
 from .models import (CHECKPOINT, DATA_SEED_RANGE, AnalyticModel, EmpiricalModel, brief, is_int, read_run, shown,
@@ -102,7 +103,7 @@ def choose_probes(dataset, probes: int, probe_seed: int):
     return x0.astype(np.float32, copy=False), z
 
 
-def write_model_trajectories(spec, out, sigmas="1,0.5,0.25,0.1,0.05", probes=256, probe_seed=0, path_substeps=8,
+def write_model_trajectories(spec, out, sigmas=ANALYSIS_SIGMAS, probes=256, probe_seed=0, path_substeps=8,
                              data=None, data_seed=0, resolution=None, n=1000, half="a", device="auto",
                              progress=True, batch: int = BATCH) -> dict:
     """Run the one-step and path dynamics of a model on its probes and write the HDF5 file.
