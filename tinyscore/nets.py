@@ -1,13 +1,13 @@
-r"""Backbones: a UNet-shaped MLP for vectors, and the log-sigma embedding every backbone shares.
+r"""Backbones: a UNet-shaped MLP for vectors, and the choice of backbone a checkpoint names.
 
 A backbone is a plain function F(x, log_sigma) -> same shape as x. It knows nothing of scores or
 denoisers: :mod:`tinyscore.models` turns its output into D(y, sigma) and s(y, sigma), so the three
 variants of the study share one architecture and differ only in their objective.
 
-The noise level enters through an embedding of log(sigma): random Fourier features
-[cos(2 pi f log sigma), sin(2 pi f log sigma)] followed by a small MLP, added inside every block
-(as in NCSN++ / EDM). A sigma-blind backbone (``conditional=False``, the Kadkhodaie et al.
-denoiser) has no embedding at all and cannot see sigma.
+The noise level enters through an embedding of log(sigma) (:mod:`tinyscore.embedding`: random
+Fourier features followed by a small MLP), added inside every block (as in NCSN++ / EDM). A
+sigma-blind backbone (``conditional=False``, the Kadkhodaie et al. denoiser) has no embedding at
+all and cannot see sigma.
 
 UNet-shaped MLP (for vectors in R^D):
 
@@ -21,30 +21,19 @@ Before :func:`build_backbone` allocates anything it counts the parameters from t
 (:func:`mlp_parameters`, :func:`tinyscore.unet.conv_unet_parameters`; tests hold the counts equal
 to the built networks') and refuses, in one line, a network whose float32 parameters would not fit
 in memory (``--width 100000000``) or an image size the conv UNet cannot halve.
+
+Imports run one way: this module picks the conv UNet (:mod:`tinyscore.unet`, imported when an image
+backbone is asked for), and both build on :mod:`tinyscore.embedding`; neither backbone imports this
+module.
 """
 from __future__ import annotations
-
-import math
 
 import torch
 from torch import nn
 
+from .embedding import SigmaEmbedding  # noqa: F401  (also importable from here, as before)
 from .errors import TinyscoreError
 from .limits import check_fits
-
-
-class SigmaEmbedding(nn.Module):
-    """log(sigma) -> Fourier features -> MLP -> (B, dim)."""
-
-    def __init__(self, dim: int = 64, n_freq: int = 16, scale: float = 1.0):
-        super().__init__()
-        # fixed (not trained) frequencies; a buffer so they travel with the checkpoint
-        self.register_buffer("freqs", torch.randn(n_freq, generator=torch.Generator().manual_seed(0)) * scale)
-        self.mlp = nn.Sequential(nn.Linear(2 * n_freq, dim), nn.SiLU(), nn.Linear(dim, dim))
-
-    def forward(self, log_sigma: torch.Tensor) -> torch.Tensor:
-        angle = 2 * math.pi * log_sigma[:, None].to(self.freqs.dtype) * self.freqs[None]
-        return self.mlp(torch.cat([angle.cos(), angle.sin()], dim=1))
 
 
 class Block(nn.Module):

@@ -52,7 +52,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .errors import TinyscoreError
-from .nets import SigmaEmbedding
+from .embedding import SigmaEmbedding
 
 
 def norm(channels: int, groups: int) -> nn.GroupNorm:
