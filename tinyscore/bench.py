@@ -10,7 +10,8 @@ baseline; against a floor, the fraction of the floor reached):
   ``objectives.default_jvp``) against its floor, a DSM step on the same network, and against
   forward mode and the explicit-v double backward of Song et al. (2019); the seeded Philox
   directions against an SSM step (the part of the step they cost);
-* steps per second of each variant with the default settings.
+* steps per second of each variant with the default settings;
+* the conv UNet's DSM step in bf16 autocast and in channels_last against the plain fp32 step.
 
 Every group of compared functions is timed interleaved in one process (``kernels.bench.measure``):
 at least 5 repeats, medians, the load average recorded with each row.  ``run_bench`` returns a
@@ -33,8 +34,8 @@ from .objectives import DSMLoss, ReconstructionLoss, SSMLoss, default_jvp, sampl
 
 def _reference_ssm(model, x, sigma, gen):
     """Song et al. (2019): an explicit v tensor, p = v^T s, g = grad_y p (double backward)."""
-    y = (x + bcast_sigma(sigma, x) * torch.randn(x.shape, generator=gen)).requires_grad_(True)
-    v = torch.randint(0, 2, x.shape, generator=gen).to(x.dtype) * 2 - 1
+    y = (x + bcast_sigma(sigma, x) * torch.randn(x.shape, generator=gen, device=x.device)).requires_grad_(True)
+    v = torch.randint(0, 2, x.shape, generator=gen, device=x.device).to(x.dtype) * 2 - 1
     s = model.score(y, sigma)
     (g,) = torch.autograd.grad((v * s).sum(), y, create_graph=True)
     return sigma ** 2 * ((v * g).flatten(1).sum(1) + 0.5 * s.flatten(1).pow(2).sum(1))
@@ -43,16 +44,22 @@ def _reference_ssm(model, x, sigma, gen):
 def make_step(model, loss_fn, x):
     """One optimiser step (forward, backward, Adam) of ``loss_fn`` on a fixed batch, as a closure."""
     opt = torch.optim.Adam(model.parameters(), lr=1e-4)
-    gen = torch.Generator().manual_seed(0)
+    gen = torch.Generator(device=x.device).manual_seed(0)     # the training draws live on the device
 
-    def step():
-        sigma = sample_sigma(x.shape[0], 0.01, 1.0, gen)
-        loss = loss_fn(model, x, sigma, gen).mean()
+    def forward():
+        sigma = sample_sigma(x.shape[0], 0.01, 1.0, gen, device=x.device)
+        return loss_fn(model, x, sigma, gen).mean()
+
+    def backward(loss):
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         return loss
 
+    def step():
+        return backward(forward())
+
+    step.forward, step.backward = forward, backward      # for a forward pass under autocast
     return step
 
 
@@ -116,6 +123,47 @@ def bench_training(device, quick: bool = False, repeats: int = 5, warmup: int = 
     return rows
 
 
+def make_conv_step(cfg: dict, batch: int, device, precision: str, channels_last: bool):
+    """One DSM (ncsn) training step of the conv UNet in ``precision``, optionally in channels_last."""
+    from .training import autocast
+
+    torch.manual_seed(0)
+    model = ScoreModel(dict(variant="ncsn", sigma_data=0.5, **cfg)).to(device)
+    x = torch.rand(batch, *cfg["shape"], device=device)
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
+    step = make_step(model, DSMLoss(), x)
+
+    def run():
+        with autocast(precision, device):
+            loss = step.forward()
+        step.backward(loss)
+    return run
+
+
+def bench_precision(device, quick: bool = False, repeats: int = 5, warmup: int = 1) -> list[dict]:
+    """The conv UNet's DSM step in bf16 autocast and/or channels_last against the plain fp32 step."""
+    from kernels.bench import make_row, measure
+    try:
+        from . import unet  # noqa: F401
+    except ImportError:
+        return []
+    device = torch.device(device)
+    rows = []
+    for res, batch in ((16, 16),) if quick else ((40, 32), (80, 32)):
+        cfg = dict(arch="conv", shape=[1, res, res], net={})
+        fns = {f"{p}{' + channels_last' if cl else ''}": make_conv_step(cfg, batch, device, p, cl)
+               for p in ("fp32", "bf16") for cl in (False, True)}
+        t = measure(fns, device, repeats, warmup)
+        case = f"conv 1x{res}x{res}, batch {batch}"
+        for key in ("bf16", "fp32 + channels_last", "bf16 + channels_last"):
+            speed = t["fp32"]["time_s"] / t[key]["time_s"]
+            rows.append(make_row(f"conv DSM step, {key}", case, t[key], "conv DSM step, fp32", t["fp32"],
+                                 note=f"{speed:.2f}x the fp32 step"))
+    return rows
+
+
 def machine_info(device) -> dict:
     """Where the numbers come from: the machine, the software, the load."""
     from kernels.bench import device_description, load_average
@@ -155,7 +203,7 @@ def run_bench(device="auto", quick: bool = False, echo=print, threads: int = 1, 
     info = machine_info(dev)
     echo(f"device: {info['device']}; {info['cpu']}, {info['cpu_cores']} cores; load {info['load_avg_start']}")
     rows = []
-    for part in (kbench.bench_empirical, kbench.bench_divergence, bench_training):
+    for part in (kbench.bench_empirical, kbench.bench_divergence, bench_training, bench_precision):
         rows += part(dev, quick=quick, repeats=repeats)
     info["load_avg_end"] = kbench.load_average()
     echo(kbench.format_table(rows))
@@ -210,6 +258,12 @@ def markdown(report: dict) -> str:
         for variant in dict.fromkeys(r["name"].split(", ")[-1] for r in rates):
             cells = [f"{1 / r['time_s']:.1f}" for r in rates if r["name"].endswith(", " + variant)]
             out.append(f"| {variant} | " + " | ".join(cells) + " |")
+        out.append("")
+    conv = [r for r in rows if r["name"].startswith("conv DSM step")]
+    if conv:
+        out += ["| conv UNet training step | case | time | fp32 step | speed-up |", "|---|---|---|---|---|"]
+        out += [f"| {r['name'].split(', ', 1)[1]} | {r['case']} | {_ms(r['time_s'])} | {_ms(r['baseline_s'])} | "
+                f"{r['ratio']:.2f}x |" for r in conv]
         out.append("")
     div = [r for r in rows if r["name"].startswith("divergence")]
     if div:

@@ -75,11 +75,13 @@ class ScoreModel(nn.Module):
 
     def direction(self, y: torch.Tensor, sigma) -> torch.Tensor:
         """d(y, sigma) = D(y, sigma) - y, the denoising direction (see the module docstring)."""
+        # under bf16 autocast the backbone answers in bfloat16: back to y's dtype before the skip
+        # connection (a no-op in fp32, which returns the same tensor)
         if not self.conditional:
-            return self.sigma_data * self.net(y / self.sigma_data, None)
+            return self.sigma_data * self.net(y / self.sigma_data, None).to(y.dtype)
         s = as_sigma(sigma, y)
         c_in = bcast_sigma(torch.rsqrt(self.sigma_data ** 2 + s ** 2), y)
-        return bcast_sigma(s, y) * self.net(y * c_in, s.log())
+        return bcast_sigma(s, y) * self.net(y * c_in, s.log()).to(y.dtype)
 
     def denoise(self, y: torch.Tensor, sigma) -> torch.Tensor:
         """D(y, sigma): the clean estimate of noisy points ``y`` (B, *shape) at noise level ``sigma``
