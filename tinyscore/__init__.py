@@ -12,7 +12,7 @@ The public functions (:mod:`tinyscore.api`) are importable from here: ``load_mod
 ``denoise``, ``score``, ``write_trajectories``, ``diverge``, ... They are loaded on first use, so
 ``import tinyscore`` itself costs nothing (no torch).
 """
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["load_model", "load_dataset", "load_mixture", "train", "denoise", "score", "write_trajectories",
            "diverge", "score_error", "run_attractors", "TinyscoreError", "__version__"]

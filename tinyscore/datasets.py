@@ -1,4 +1,4 @@
-"""Datasets: a pool split into disjoint halves A and B, first-N subsets, and a held-out test set.
+"""Datasets: the benchmark and user mixtures as datasets, and ``load_dataset``, which opens any kind.
 
 The study trains two models on disjoint data and compares them, so every dataset answers
 
@@ -10,66 +10,22 @@ points, and the first n of a half are the same whatever larger n another run ask
 
 Mixture datasets draw their points in blocks of ``BLOCK`` samples, block k of stream s (0 = A,
 1 = B, 2 = test) from the seed sequence (data_seed, s, k); a subset of n points draws only the
-blocks it needs. Image datasets (``tinyscore.images``) keep the same interface.
+blocks it needs. Image datasets (``tinyscore.images``) keep the same interface, which lives in
+``tinyscore.splits`` (``Dataset`` and ``HALVES`` are importable from here too); imports run one way:
+this module opens images through ``tinyscore.images``, which never imports this module.
 """
 from __future__ import annotations
 
 import difflib
-import logging
 from pathlib import Path
 
 import numpy as np
 
 from .errors import TinyscoreError
 from .mixtures import BENCHMARKS, GaussianMixture, load_mixture
+from .splits import HALVES, Dataset
 
-log = logging.getLogger("tinyscore")
-
-HALVES = ("a", "b")
-
-
-class Dataset:
-    """The interface every dataset offers; subclasses fill ``_take``."""
-
-    name: str = "dataset"
-    shape: tuple = ()          # shape of one point, e.g. (2,) or (1, 40, 40)
-    half_size: int = 0         # points in each of halves A and B
-    test_size: int = 0
-    mixture: GaussianMixture | None = None   # the analytic density, when there is one
-    sigma_data: float = 1.0    # typical per-coordinate spread, used to precondition networks
-    sigma_max: float = 1.0     # default top of the training noise range
-
-    @property
-    def dim(self) -> int:
-        return int(np.prod(self.shape))
-
-    def cap(self, n: int, half: str = "a") -> int:
-        """n, capped at the half's size (with a notice in the log when it is)."""
-        if n < 1:
-            raise TinyscoreError(f"N must be at least 1, got {n}")
-        if half not in HALVES:
-            raise TinyscoreError(f"half must be 'a' or 'b', got {half!r}")
-        if n > self.half_size:
-            log.warning("N=%d is larger than half %s of %s (%d points): using N=%d",
-                        n, half.upper(), self.name, self.half_size, self.half_size)
-            return self.half_size
-        return n
-
-    def subset(self, n: int, half: str = "a") -> np.ndarray:
-        """The first n points of half A or B, float32, shape (n, *shape)."""
-        n = self.cap(n, half)
-        return self._take(HALVES.index(half), n)
-
-    def test(self, n: int) -> np.ndarray:
-        """The first n held-out test points (never in either half)."""
-        if n < 1:
-            raise TinyscoreError(f"the number of test points must be at least 1, got {n}")
-        if n > self.test_size:
-            raise TinyscoreError(f"{self.name} has {self.test_size} held-out test points, {n} asked for")
-        return self._take(2, n)
-
-    def _take(self, stream: int, n: int) -> np.ndarray:  # pragma: no cover - interface
-        raise NotImplementedError
+__all__ = ["HALVES", "Dataset", "MixtureDataset", "load_dataset"]
 
 
 class MixtureDataset(Dataset):

@@ -133,7 +133,7 @@ import torch.nn.functional as F
 from .errors import TinyscoreError
 from .files import file_sha256
 from .limits import check_fits
-from .models import as_sigma, bcast_sigma, brief, kind_of, read_file_bytes, regular_file, shown
+from .models import as_sigma, bcast_sigma, brief, check_seed, kind_of, read_file_bytes, regular_file, shown
 
 log = logging.getLogger("tinyscore")
 
@@ -186,7 +186,6 @@ def resolve_external(spec: str, data=None, data_seed=0, resolution=None, n=1000,
     The model's files are read and checked first, then the dataset is loaded, then the two are
     checked against each other, and only then is the network moved to the device."""
     from .datasets import load_dataset
-    from .trajectories import check_seed
     kind, _ = _kind(spec)
     if data is None and kind != "python":
         raise TinyscoreError(f"MODEL {shown(spec)} needs --data: the images its probes come from, of the size "

@@ -94,7 +94,7 @@ import h5py
 import numpy as np
 from PIL import Image
 
-from .datasets import Dataset
+from .splits import Dataset
 from .errors import TinyscoreError
 from .files import atomic_path
 from .limits import check_fits, human_bytes

@@ -189,6 +189,14 @@ def is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def check_seed(value, option: str) -> int:
+    """A seed from the command line: an integer in 0 .. 2^64 - 1 (numpy takes no negative seeds)."""
+    lo, hi = DATA_SEED_RANGE
+    if not is_int(value) or not lo <= value <= hi:
+        raise TinyscoreError(f"{option} must be an integer from {lo} to {hi}, got {brief(value)}")
+    return value
+
+
 def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 

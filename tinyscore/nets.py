@@ -31,7 +31,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .embedding import SigmaEmbedding  # noqa: F401  (also importable from here, as before)
+from .embedding import SigmaEmbedding  # used below, and still importable from here
 from .errors import TinyscoreError
 from .limits import check_fits
 

@@ -137,7 +137,7 @@ def trajectory_writer(path, attrs: dict, sigmas, x0, z, path_sigmas):
     an owned temporary beside ``path`` after a check of the free space (tinyscore.files.atomic_h5);
     the bytes are the same either way, and the same as :func:`write_trajectories` writes.
     """
-    from . import __version__
+    from .version import __version__
     sigmas = np.asarray(sigmas, dtype=np.float64)
     x0, z = np.asarray(x0, dtype=np.float32), np.asarray(z, dtype=np.float32)
     if x0.shape != z.shape or x0.ndim < 2:

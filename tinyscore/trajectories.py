@@ -22,7 +22,7 @@ from .datasets import load_dataset
 from .defaults import ANALYSIS_SIGMAS
 from .dynamics import check_finite, one_step, parse_sigmas, path_ladder, pf_ode_steps
 from .errors import TinyscoreError
-from .models import (CHECKPOINT, DATA_SEED_RANGE, AnalyticModel, EmpiricalModel, brief, is_int, read_run, shown,
+from .models import (CHECKPOINT, AnalyticModel, EmpiricalModel, brief, check_seed, is_int, read_run, shown,
                      to_tensor)
 from .store import trajectory_writer
 from .training import pick_device
@@ -30,14 +30,6 @@ from .training import pick_device
 PSEUDO = ("analytic", "empirical")
 #: probes per batch through the model (and per write): memory holds one batch of outputs
 BATCH = 512
-
-
-def check_seed(value, option: str) -> int:
-    """A seed from the command line: an integer in 0 .. 2^64 - 1 (numpy takes no negative seeds)."""
-    lo, hi = DATA_SEED_RANGE
-    if not is_int(value) or not lo <= value <= hi:
-        raise TinyscoreError(f"{option} must be an integer from {lo} to {hi}, got {brief(value)}")
-    return value
 
 
 def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, half="a", device="cpu"):
