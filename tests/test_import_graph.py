@@ -103,8 +103,9 @@ def edges_of(module: str, source: str, modules, is_package: bool = False) -> Lis
             targets = [_known(alias.name, modules) for alias in node.names]
         else:
             base = _base_of(node, module, is_package)
-            targets = [_known(f"{base}.{alias.name}", modules) if f"{base}.{alias.name}" in modules
-                       else _known(base, modules) for alias in node.names]
+            # "from base import name": the submodule base.name if there is one, else base itself
+            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else _known(base, modules)
+                       for alias in node.names]
         found += [Edge(module, t, node.lineno, lazy) for t in targets if t is not None and t != module]
     return found
 
@@ -166,11 +167,11 @@ def cycle_in(component: List[str], graph: Dict[str, List[str]]) -> List[str]:
         following = []
         for node in frontier:
             for nxt in sorted(set(graph.get(node, ()))):
-                if nxt == start:
+                if nxt == start:  # walk back from node to start, then close the loop
                     path = [node]
                     while parent[path[-1]] is not None:
                         path.append(parent[path[-1]])
-                    return [start] + path[::-1][1:] + [start] if node != start else [start, start]
+                    return path[::-1] + [start]
                 if nxt in inside and nxt not in parent:
                     parent[nxt] = node
                     following.append(nxt)
