@@ -5,9 +5,12 @@ Public API (``backend`` is "triton", "reference" or None for automatic, see ``di
 * ``empirical_denoise(y, x, sigma, log_weights=None, backend=None, chunk=None) -> (denoised, lse)``
 * ``projection_vectors(shape_BD, seed, index, kind, device, dtype) -> v``,
   ``project(x, seed, index, kind, backend) -> p``, ``expand(grad_p, seed, index, kind, D, backend) -> g``
-* ``divergence(a, b, y, backend=None) -> (l2, cos)``
+* ``l2_cosine(a, b, y, backend=None) -> (l2, cos)`` (in ``kernels.divergence``; named apart from its
+  module, so that ``kernels.divergence`` is the module)
 
-This package imports nothing from ``tinyscore`` and works without Triton installed.
+This package imports nothing from ``tinyscore`` and works without Triton installed; ``import
+kernels`` does not import Triton either (``kernels.dispatch``): the Triton kernels live in the
+``triton_*`` modules, imported when a call first picks the Triton backend.
 """
 
 from .dispatch import HAS_TRITON, interpreter_active, pick_backend
@@ -18,7 +21,7 @@ from .empirical import (
     empirical_denoise_reference,
 )
 from .ssm import expand, project, projection_vectors
-from .divergence import divergence
+from .divergence import l2_cosine
 
 __all__ = [
     "HAS_TRITON",
@@ -31,5 +34,5 @@ __all__ = [
     "projection_vectors",
     "project",
     "expand",
-    "divergence",
+    "l2_cosine",
 ]

@@ -41,7 +41,7 @@ from typing import Callable, Dict, List, Optional
 import torch
 
 from .dispatch import HAS_TRITON
-from .divergence import divergence, divergence_reference
+from .divergence import l2_cosine, l2_cosine_reference
 from .empirical import (
     empirical_denoise,
     empirical_denoise_cdist,
@@ -278,8 +278,8 @@ def bench_divergence(device, quick: bool = False, shapes=None, repeats: int = 5,
     g = torch.Generator(device="cpu").manual_seed(1)
     for B, D in shapes:
         a, b, y = (torch.randn(B, D, generator=g).to(device) for _ in range(3))
-        fns = {"ours": lambda: divergence(a, b, y, backend=backend),
-               "plain": lambda: divergence_reference(a, b, y)}
+        fns = {"ours": lambda: l2_cosine(a, b, y, backend=backend),
+               "plain": lambda: l2_cosine_reference(a, b, y)}
         t = measure(fns, device, repeats, warmup)
         ours_est = 8 * B if backend == "triton" else 4 * 4 * B * D
         rows.append(make_row("divergence (L2 and cosine)", f"B={B} D={D}", t["ours"], "plain PyTorch", t["plain"],

@@ -19,7 +19,7 @@ from typing import Dict, List
 import torch
 
 from .bench import device_description, time_call
-from .divergence import divergence, divergence_reference
+from .divergence import l2_cosine, l2_cosine_reference
 from .empirical import empirical_denoise, empirical_denoise_reference
 from .ssm import expand, project, projection_vectors
 
@@ -78,11 +78,11 @@ def check_ssm(device, B, D, kind, repeats=5) -> Dict:
 def check_divergence(device, B, D, repeats=5) -> Dict:
     g = torch.Generator().manual_seed(B * D)
     a, b, y = (torch.randn(B, D, generator=g).to(device) for _ in range(3))
-    ours = lambda: divergence(a, b, y, backend="triton")  # noqa: E731
-    ref = lambda: divergence_reference(a, b, y)  # noqa: E731
+    ours = lambda: l2_cosine(a, b, y, backend="triton")  # noqa: E731
+    ref = lambda: l2_cosine_reference(a, b, y)  # noqa: E731
     compile_s = _first_call(ours, device)
     l2, cos = ours()
-    l2_64, cos_64 = divergence_reference(a.double(), b.double(), y.double())
+    l2_64, cos_64 = l2_cosine_reference(a.double(), b.double(), y.double())
     err = max(_rel(l2, l2_64), (cos.double() - cos_64).abs().max().item())
     return _result("divergence", f"B={B} D={D}", err, compile_s,
                    time_call(ours, device, repeats), time_call(ref, device, repeats))

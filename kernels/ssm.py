@@ -26,6 +26,7 @@ number ``index`` is a pure function of (seed, offset) with
 
 so a kernel can regenerate any element in registers from its coordinates.  The only memory
 traffic left is reading x (or q) and writing p (or g).
+The kernels are in ``kernels/triton_ssm.py``, imported only when a Triton backend is picked.
 
 The generator is Philox4x32-10, exactly as ``triton.language.randint4x`` computes it: the
 counter is (offset_lo, offset_hi, 0, 0), the key is (seed_lo, seed_hi), ten rounds.  The
@@ -47,7 +48,7 @@ from typing import Optional, Tuple
 import numpy as np
 import torch
 
-from .dispatch import cdiv, next_power_of_2, pick_backend, tl, triton
+from .dispatch import pick_backend
 
 KINDS = ("rademacher", "gaussian")
 
@@ -198,72 +199,6 @@ def _philox_directions(B, D, seed, index, kind, device, dtype) -> torch.Tensor:
     return v.view(B, D).to(dtype)
 
 
-# ----------------------------------------------------------------------------- Triton kernels
-
-
-@triton.jit
-def _directions(seed, offs, GAUSSIAN: tl.constexpr):
-    # the same arithmetic as projection_vectors: Philox words from (seed, offset)
-    if GAUSSIAN:
-        v = tl.randn(seed, offs)  # Box-Muller of the first two words
-    else:
-        w0 = tl.randint(seed, offs).to(tl.int32, bitcast=True)  # first word, as int32
-        v = tl.where(w0 < 0, -1.0, 1.0)  # its sign bit
-    return v
-
-
-@triton.jit
-def _project_kernel(x_ptr, p_ptr, seed, base, B, D, stride_x,
-                    GAUSSIAN: tl.constexpr, BLOCK_B: tl.constexpr, BLOCK_D: tl.constexpr):
-    rows = tl.program_id(0) * BLOCK_B + tl.arange(0, BLOCK_B)
-    row_ok = rows < B
-    acc = tl.zeros([BLOCK_B], tl.float64 if x_ptr.dtype.element_ty == tl.float64 else tl.float32)
-    for d0 in range(0, D, BLOCK_D):
-        cols = d0 + tl.arange(0, BLOCK_D)
-        ok = row_ok[:, None] & (cols < D)[None, :]
-        x = tl.load(x_ptr + rows[:, None] * stride_x + cols[None, :], mask=ok, other=0.0)
-        offs = base + rows[:, None].to(tl.int64) * D + cols[None, :]
-        v = _directions(seed, offs, GAUSSIAN)
-        acc += tl.sum(tl.where(ok, v.to(acc.dtype) * x.to(acc.dtype), 0.0), axis=1)
-    tl.store(p_ptr + rows, acc, mask=row_ok)
-
-
-@triton.jit
-def _expand_kernel(q_ptr, g_ptr, seed, base, B, D,
-                   GAUSSIAN: tl.constexpr, BLOCK_B: tl.constexpr, BLOCK_D: tl.constexpr):
-    rows = tl.program_id(0) * BLOCK_B + tl.arange(0, BLOCK_B)
-    cols = tl.program_id(1) * BLOCK_D + tl.arange(0, BLOCK_D)
-    ok = (rows < B)[:, None] & (cols < D)[None, :]
-    q = tl.load(q_ptr + rows, mask=rows < B, other=0.0)
-    offs = base + rows[:, None].to(tl.int64) * D + cols[None, :]
-    v = _directions(seed, offs, GAUSSIAN)
-    tl.store(g_ptr + rows[:, None] * D + cols[None, :], v.to(q.dtype) * q[:, None], mask=ok)
-
-
-def _base_offset(index: int, B: int, D: int) -> int:
-    return int(index) * B * D
-
-
-def _project_triton(x: torch.Tensor, seed: int, index: int, kind: str) -> torch.Tensor:
-    x = x.contiguous()
-    B, D = x.shape
-    p = torch.empty(B, device=x.device, dtype=x.dtype)
-    block_d = min(256, max(16, next_power_of_2(D)))
-    _project_kernel[(cdiv(B, 16),)](x, p, int(seed), _base_offset(index, B, D), B, D, x.stride(0),
-                                    GAUSSIAN=kind == "gaussian", BLOCK_B=16, BLOCK_D=block_d)
-    return p
-
-
-def _expand_triton(q: torch.Tensor, D: int, seed: int, index: int, kind: str) -> torch.Tensor:
-    q = q.contiguous()
-    B = q.shape[0]
-    g = torch.empty(B, D, device=q.device, dtype=q.dtype)
-    block_d = min(256, max(16, next_power_of_2(D)))
-    _expand_kernel[(cdiv(B, 16), cdiv(D, block_d))](q, g, int(seed), _base_offset(index, B, D), B, D,
-                                                     GAUSSIAN=kind == "gaussian", BLOCK_B=16, BLOCK_D=block_d)
-    return g
-
-
 # ----------------------------------------------------------------------------- references
 
 
@@ -279,13 +214,15 @@ def expand_reference(q, D, seed, index, kind="rademacher"):
 
 def _project_any(x, seed, index, kind, backend):
     if pick_backend(x, backend) == "triton":
-        return _project_triton(x, seed, index, kind)
+        from . import triton_ssm  # only this path imports Triton
+        return triton_ssm.project(x, seed, index, kind)
     return project_reference(x, seed, index, kind)
 
 
 def _expand_any(q, D, seed, index, kind, backend):
     if pick_backend(q, backend) == "triton":
-        return _expand_triton(q, D, seed, index, kind)
+        from . import triton_ssm
+        return triton_ssm.expand(q, D, seed, index, kind)
     return expand_reference(q, D, seed, index, kind)
 
 

@@ -12,7 +12,7 @@ import torch
 
 import kernels
 from kernels import dispatch
-from kernels.divergence import divergence_reference
+from kernels.divergence import l2_cosine_reference
 from kernels.empirical import (
     empirical_denoise_cdist,
     empirical_denoise_naive,
@@ -60,13 +60,48 @@ def test_import_without_triton():
         "d, l = kernels.empirical_denoise(torch.randn(3, 2), torch.randn(5, 2), 0.5)\n"
         "assert d.shape == (3, 2)\n"
         "try:\n"
-        "    kernels.divergence(torch.ones(1, 2), torch.ones(1, 2), torch.ones(1, 2), backend='triton')\n"
+        "    kernels.l2_cosine(torch.ones(1, 2), torch.ones(1, 2), torch.ones(1, 2), backend='triton')\n"
         "except RuntimeError as e:\n"
         "    print('raised', e)\n"
     )
     res = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "raised" in res.stdout and "not installed" in res.stdout
+
+
+def test_kernels_divergence_is_the_module():
+    import types
+
+    import kernels.divergence as module
+
+    assert isinstance(module, types.ModuleType) and kernels.divergence is module
+    assert kernels.l2_cosine is module.l2_cosine
+
+
+def _run(code, **env):
+    res = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, **env})
+    assert res.returncode == 0, res.stderr[-2000:]
+    return res.stdout
+
+
+def test_triton_is_imported_only_when_a_triton_backend_is_picked():
+    """``import kernels`` and CPU calls leave Triton unimported (start-up); HAS_TRITON still says
+    whether it is installed; with TRITON_INTERPRET=1 the first pick imports it, interpreted."""
+    code = (
+        "import importlib.util, os, sys, torch, kernels, tinyscore\n"
+        "from kernels import dispatch\n"
+        "assert kernels.HAS_TRITON == (importlib.util.find_spec('triton') is not None)\n"
+        "x = torch.randn(4, 3)\n"
+        "kernels.empirical_denoise(x, torch.randn(5, 3), 0.5)\n"
+        "kernels.l2_cosine(x, x + 1, x)\n"
+        "kernels.expand(kernels.project(x, 1, 0), 1, 0, D=3)\n"
+        "assert 'triton' not in sys.modules, 'imported by a CPU call'\n"
+        "os.environ['TRITON_INTERPRET'] = '1'\n"
+        "print(dispatch.pick_backend(x), 'triton' in sys.modules, dispatch.triton_imported_for_interpreter())\n"
+    )
+    out = _run(code, TRITON_INTERPRET="0").split()
+    assert out == (["triton", "True", "True"] if dispatch.HAS_TRITON else ["reference", "False", "False"])
 
 
 # ----------------------------------------------------------------------------- empirical denoiser
@@ -406,18 +441,18 @@ def test_ssm_double_backward_through_a_model():
 # ----------------------------------------------------------------------------- divergence
 
 
-def test_divergence_reference():
+def test_l2_cosine_reference():
     g = torch.Generator().manual_seed(7)
     a, b, y = (torch.randn(12, 50, generator=g, dtype=torch.float64) for _ in range(3))
     a[0], b[0] = y[0], y[0]  # both directions zero -> cos 1
     a[1] = y[1]  # one direction zero -> cos 0
     b[2] = y[2] + 3.0 * (a[2] - y[2])  # same direction -> cos 1
-    l2, cos = divergence_reference(a, b, y)
+    l2, cos = l2_cosine_reference(a, b, y)
     assert torch.allclose(l2, (a - b).norm(dim=1), rtol=1e-12)
     expect = torch.nn.functional.cosine_similarity(a - y, b - y, dim=1, eps=1e-300)
     assert torch.allclose(cos[3:], expect[3:], rtol=1e-12)
     assert cos[0].item() == 1.0 and cos[1].item() == 0.0 and abs(cos[2].item() - 1.0) < 1e-12
-    l2f, cosf = kernels.divergence(a.float(), b.float(), y.float(), backend="reference")
+    l2f, cosf = kernels.l2_cosine(a.float(), b.float(), y.float(), backend="reference")
     assert l2f.dtype == torch.float32 and torch.allclose(cosf.double(), cos, atol=1e-5)
 
 
@@ -500,10 +535,10 @@ def _compiled_triton():
 def test_kernels_compile_for_a_gpu_target():
     """Compile each kernel to a CUDA binary (no GPU needed): catches what the interpreter forgives."""
     triton, GPUTarget, ASTSource = _compiled_triton()
-    import kernels.empirical as emp
-    import kernels.ssm as ssm
+    import kernels.triton_divergence as div
+    import kernels.triton_empirical as emp
+    import kernels.triton_ssm as ssm
 
-    div = sys.modules["kernels.divergence"]
     f32, i32, cx = "*fp32", "i32", "constexpr"
     jobs = [
         (emp._empirical_fused_kernel,

@@ -10,7 +10,7 @@ For the one-step kind, y = x0 + sigma z is the same for both models. Along the p
 follows its own trajectory x_A(t), x_B(t) from the same start, so the path kind compares
 D_A(x_A(t)) with D_B(x_B(t)) and the directions D_A(x_A) - x_A with D_B(x_B) - x_B.
 
-The per-probe reductions run through ``kernels.divergence`` (one read of the inputs), and files
+The per-probe reductions run through ``kernels.l2_cosine`` (one read of the inputs), and files
 are read a chunk of probes at a time, so trajectory files larger than memory are fine.
 
 **Score error against an analytic mixture**: relative error ||s_model - s_true|| / ||s_true||
@@ -96,8 +96,8 @@ def diverge_open(fa, fb, name_a: str, name_b: str, chunk: int = 1024) -> dict:
                 y = _flat(fa["probes/x0"].read(sl, finite=True) + sigma * fa["probes/z"].read(sl, finite=True))
                 if not torch.isfinite(y).all():
                     raise fa.error(f"x0 + sigma z overflows at sigma = {sigma:g}")
-                d, c = kernels.divergence(read(fa, "onestep/denoised", (i, sl)),
-                                          read(fb, "onestep/denoised", (i, sl)), y)
+                d, c = kernels.l2_cosine(read(fa, "onestep/denoised", (i, sl)),
+                                         read(fb, "onestep/denoised", (i, sl)), y)
                 l2.add(d)
                 cos.add(c)
             result["onestep"].append(_row(sigma, l2, cos, dim))
@@ -108,7 +108,7 @@ def diverge_open(fa, fb, name_a: str, name_b: str, chunk: int = 1024) -> dict:
                 den_a, den_b = read(fa, "path/denoised", (t, sl)), read(fb, "path/denoised", (t, sl))
                 dir_a = den_a - read(fa, "path/states", (t, sl))
                 dir_b = den_b - read(fb, "path/states", (t, sl))
-                _, c = kernels.divergence(dir_a, dir_b, torch.zeros_like(dir_a))
+                _, c = kernels.l2_cosine(dir_a, dir_b, torch.zeros_like(dir_a))
                 l2.add(torch.linalg.vector_norm((den_a - den_b).double(), dim=1))
                 cos.add(c)
             result["path"].append(_row(sigma, l2, cos, dim))
