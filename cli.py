@@ -394,7 +394,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
         _json_out(att.public(res), json_path)
     if plot_path:
         if len(dataset.shape) == 3:
-            from tinyscore.reproduce import attractor_grid
+            from tinyscore.study.steps import attractor_grid
             attractor_grid(res, plot_path, f"{attrs['variant']} N={res['settings']['n_train']}")
         else:
             from tinyscore.plots import plot_attractors_vs_eps
@@ -541,7 +541,7 @@ def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, pr
     (--executor slurm), or reproduce started again on any machine that sees OUT. Each claims one
     cell (dataset, N, variant) at a time; the last to finish writes the report.
     """
-    from tinyscore import reproduce as rp
+    from tinyscore.study import plan, run
 
     def split(text):
         return [t.strip() for t in text.split(",") if t.strip()] if text else None
@@ -566,18 +566,18 @@ def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, pr
     if dry_run:
         if json_path:
             _check_outputs(False, {"json_path": json_path})
-        times = rp.read_step_times(step_times) if step_times else None
-        plan = rp.plan_study(out, step_times=times, **common)
-        click.echo(rp.format_plan(plan))
+        times = plan.read_step_times(step_times) if step_times else None
+        estimate = plan.plan_study(out, step_times=times, **common)
+        click.echo(plan.format_plan(estimate))
         if json_path:
-            _json_out(plan, json_path)
+            _json_out(estimate, json_path)
         return
     from tinyscore.workers import parse_time
     slurm = {"array_size": array_size, "partition": partition,
              "gpus_per_task": 1 if gpus_per_task is None else gpus_per_task, "cpus_per_task": cpus_per_task,
              "time_min": parse_time(time_limit) if time_limit else 24 * 60}
-    rp.reproduce(out, progress=progress, echo=click.echo, jobs=jobs, executor=executor, slurm=slurm,
-                 report_only=report_only, lease=lease, wait=wait, **common)
+    run.reproduce(out, progress=progress, echo=click.echo, jobs=jobs, executor=executor, slurm=slurm,
+                  report_only=report_only, lease=lease, wait=wait, **common)
 
 
 def main(argv=None) -> int:

@@ -42,8 +42,9 @@ person) checks that no cell was trained twice.
 **Launchers.** :func:`run_local` starts N worker processes on this machine (fresh interpreters,
 ``python -m tinyscore.workers``, one torch thread each by default); :func:`submit` submits N workers as one job array
 through submitit (``pip install -e ".[slurm]"``), to Slurm or to submitit's local executor. Each
-worker runs :func:`tinyscore.reproduce.run_worker` on the same study; the worker that finds every
-cell done writes the report.
+worker runs the function it is given (the study's is :func:`tinyscore.study.run.run_worker`) on the
+same study; the worker that finds every cell done writes the report. The function travels by name
+(``module:function``), so this module depends on no study: the study imports it, not the reverse.
 """
 from __future__ import annotations
 
@@ -442,11 +443,11 @@ def read_events(steps_folder) -> list:
 
 
 # ------------------------------------------------------------------------------ launchers
-def worker_entry(spec: dict):
-    """What each launched worker runs: (``"ok"``, summary) or (``"error"``, one line) for a user error."""
-    from .reproduce import run_worker
+def worker_entry(entry, spec: dict):
+    """What each launched worker runs: ``entry(spec, progress, echo)``, as (``"ok"``, its summary) or
+    (``"error"``, one line) for a user error."""
     try:
-        return "ok", run_worker(spec, progress=False, echo=_prefixed(spec.get("worker_index")))
+        return "ok", entry(spec, progress=False, echo=_prefixed(spec.get("worker_index")))
     except TinyscoreError as e:
         return "error", str(e)
     except OSError as e:
@@ -459,14 +460,26 @@ def _prefixed(index):
     return echo
 
 
+def entry_name(entry) -> str:
+    """'package.module:function': the name by which a worker process finds the function it runs."""
+    return f"{entry.__module__}:{entry.__qualname__}"
+
+
+def _entry(name: str):
+    import importlib
+    module, _, function = name.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
 def _child_main(argv=None) -> int:
-    """``python -m tinyscore.workers RESULT_FD SPEC_JSON``: one local worker; its outcome goes to RESULT_FD."""
+    """``python -m tinyscore.workers RESULT_FD SPEC_JSON MODULE:FUNCTION``: one local worker running
+    the named function; its outcome goes to RESULT_FD."""
     import sys
     argv = sys.argv[1:] if argv is None else argv
     fd, spec = int(argv[0]), json.loads(argv[1])
     logging.basicConfig(format="tinyscore: %(message)s", level=logging.INFO)
     try:
-        outcome = worker_entry(spec)
+        outcome = worker_entry(_entry(argv[2]), spec)
     except KeyboardInterrupt:
         outcome = ("error", "interrupted")
     with os.fdopen(fd, "w") as f:
@@ -474,8 +487,8 @@ def _child_main(argv=None) -> int:
     return 0
 
 
-def run_local(spec: dict, jobs: int, echo=print) -> list:
-    """Run ``jobs`` workers as processes of this machine and wait for them.
+def run_local(spec: dict, jobs: int, entry, echo=print) -> list:
+    """Run ``jobs`` workers, each ``entry(spec, progress, echo)``, as processes of this machine; wait for them.
 
     Each is a fresh ``python -m tinyscore.workers`` (not a fork: no state of this process is
     shared, and a script that calls this needs no ``if __name__ == "__main__"`` guard). Returns
@@ -492,7 +505,7 @@ def run_local(spec: dict, jobs: int, echo=print) -> list:
             r, w = os.pipe()
             try:
                 p = subprocess.Popen([sys.executable, "-m", "tinyscore.workers", str(w),
-                                      json.dumps({**spec, "worker_index": i + 1}, default=str)],
+                                      json.dumps({**spec, "worker_index": i + 1}, default=str), entry_name(entry)],
                                      pass_fds=(w,), env=env)
             finally:
                 os.close(w)
@@ -566,10 +579,11 @@ def check_executor(cluster: str) -> None:
                              "run it on the cluster's login node, or use --jobs N for local workers")
 
 
-def submit(spec: dict, array_size: int, cluster: str = "slurm", partition: str | None = None,
+def submit(spec: dict, array_size: int, entry, cluster: str = "slurm", partition: str | None = None,
            gpus_per_task: int = 1, time_min: int = 24 * 60, cpus_per_task: int | None = None, wait: bool = False,
            echo=print) -> dict:
-    """Submit ``array_size`` workers as one job array through submitit (``cluster`` 'slurm' or 'local').
+    """Submit ``array_size`` workers, each ``entry(spec, progress, echo)``, as one job array through submitit
+    (``cluster`` 'slurm' or 'local').
 
     Logs go to OUT/slurm-logs. With ``wait`` the call waits for every task and returns their summaries."""
     check_executor(cluster)
@@ -587,7 +601,7 @@ def submit(spec: dict, array_size: int, cluster: str = "slurm", partition: str |
         ex = submitit.AutoExecutor(folder=folder, cluster=cluster)
         ex.update_parameters(**params)
         with ex.batch():
-            jobs = [ex.submit(worker_entry, {**spec, "worker_index": i + 1}) for i in range(array_size)]
+            jobs = [ex.submit(worker_entry, entry, {**spec, "worker_index": i + 1}) for i in range(array_size)]
     except (RuntimeError, ValueError, OSError, subprocess.CalledProcessError) as e:
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise TinyscoreError(f"submitting the workers ({cluster}) failed: {first[:300]}") from None

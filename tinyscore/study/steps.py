@@ -1,0 +1,295 @@
+r"""The steps of one cell, each with the command line that does the same.
+
+A cell (one dataset, N and variant) runs, in order,
+
+    train A, train B        the same variant and seed on the first N points of the disjoint halves A and B
+    trajectories A, B       one-step and reverse-path trajectories on the same held-out probes
+    diverge                 L2 and cosine between A and B per sigma (question 1)
+    quality                 MSE / PSNR of A's one-step outputs beside the optimum (question 2)
+    attractors              perturbed training samples iterated through A's denoiser (question 3)
+    score error             A's score against the analytic one, per density bin (question 4, mixtures)
+
+**One set of options, two uses.** Each step is written as the options of one ``cli.py`` command,
+in the command's order (``{"out": ..., "sigmas": ..., "probes": ...}``). The step calls the library
+with those options, and :func:`command` turns the same dict into the equivalent line of
+``commands.sh`` (``python cli.py trajectories RUN --out FILE --sigmas ... --probes ...``), so the
+two cannot say different things. Paths are shown under the ``--out`` the user typed.
+
+**Parameters.** A step's ``params`` are what its result depends on; a change of them reruns it
+(tinyscore.study.grid, "Resume"). The later steps name the cell's models by a digest of the
+options both models share (:func:`model_id`), so retraining with other options reruns them too.
+How often an unfinished model saves its resumable state does not change the model, so it is not
+a parameter. These parameters are the manifests' identity on disk: a study started by an older
+version of this code resumes only while they stay as they are.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..defaults import ANALYSIS_SIGMAS
+from .grid import (IMAGE_DATASETS, Grid, cell_choices, cell_key, data_root_of, digest, prepare_image_data,
+                   scale_settings, write_json)
+
+log = logging.getLogger("tinyscore")
+
+
+@dataclass
+class Step:
+    """One unit of work: ``fn()`` writes ``outputs`` and returns a JSON-safe result."""
+    id: str
+    params: dict
+    outputs: list
+    fn: object
+    cli: list = field(default_factory=list)     # the equivalent command lines
+
+
+def command(name: str, args, options: dict, rel) -> str:
+    """``python cli.py NAME ARGS --option value ...`` from a step's options, in their order.
+
+    An option that is None or False is left out, True is a bare flag, a list is comma-separated;
+    paths (and the path of a ``NAME:PATH`` dataset) are shown by ``rel``."""
+    words = ["python cli.py", name, *(rel(a) for a in args)]
+    for key, value in options.items():
+        if value is None or value is False:
+            continue
+        words.append("--" + key.replace("_", "-"))
+        if value is not True:
+            words.append(_shown(key, value, rel))
+    return " ".join(words)
+
+
+def _shown(key: str, value, rel) -> str:
+    if isinstance(value, Path):
+        return rel(value)
+    if key == "data" and ":" in value:           # a prepared image file: 'celeba:PATH'
+        name, path = value.split(":", 1)
+        return f"{name}:{rel(path)}"
+    if isinstance(value, (list, tuple)):
+        return ",".join(f"{x:g}" for x in value)
+    return str(value)
+
+
+def _without(options: dict, *keys) -> dict:
+    return {k: v for k, v in options.items() if k not in keys}
+
+
+@dataclass
+class Cell:
+    """What the steps of one (dataset, N, variant) cell share, and where its files live."""
+    grid: Grid
+    dataset: object              # the loaded tinyscore.datasets.Dataset
+    name: str                    # the dataset's name
+    data: str                    # the dataset as the library loads it: 'uniform', 'celeba:OUT/data/celeba80.h5'
+    resolution: int | None
+    settings: dict               # the scale's settings for this dataset
+    n: int                       # the N asked for (the cell's name)
+    n_eff: int                   # the N trained on (at most the half's size)
+    variant: str
+    device: str
+
+    @property
+    def key(self) -> str:
+        return cell_key(self.name, self.n, self.variant)
+
+    @property
+    def dir(self) -> Path:
+        return self.grid.out / self.key
+
+    @property
+    def is_image(self) -> bool:
+        return self.name in IMAGE_DATASETS
+
+    def run(self, half: str) -> Path:
+        return self.dir / f"run_{half}"
+
+    def traj(self, half: str) -> Path:
+        return self.dir / f"traj_{half}.h5"
+
+    def file(self, name: str) -> Path:
+        return self.dir / name
+
+
+# ------------------------------------------------------------------------------ the steps
+def train_options(c: Cell, half: str) -> dict:
+    """The ``train`` options of the cell's model on ``half``, in the command's order."""
+    s = c.settings
+    return dict(variant=c.variant, data=c.data, n=c.n, half=half, steps=s["steps"], batch_size=s["batch_size"],
+                seed=0, width=s["width"], resolution=c.resolution, out=c.run(half), force=True)
+
+
+def model_id(c: Cell) -> str:
+    """How the later steps name the cell's models: a digest of the options both models share."""
+    return digest(_without(train_options(c, "a"), "half", "out", "force"))
+
+
+def train_step(c: Cell, half: str) -> Step:
+    from ..training import train
+    options = train_options(c, half)
+    save_every = {"save_every": c.settings["save_every"]} if c.settings.get("save_every") else {}
+
+    def fn():
+        c.dir.mkdir(parents=True, exist_ok=True)
+        return train(c.dataset, progress=False, device=c.device, **options, **save_every)
+    # "log": the run also logs its held-out loss (it does not change the model, so it is not in model_id and the
+    # later steps stand; a study trained before it retrains its models once to get their convergence)
+    params = {**_without(options, "out", "force"), "data": _shown("data", c.data, c.grid.rel), "log": "heldout"}
+    return Step(f"{c.key}/train_{half}", params, [c.run(half)], fn, [command("train", [], options, c.grid.rel)])
+
+
+def trajectories_step(c: Cell, half: str) -> Step:
+    from ..trajectories import write_model_trajectories
+    options = {"out": c.traj(half), "sigmas": ANALYSIS_SIGMAS, "probes": c.settings["probes"],
+               "path_substeps": c.settings["path_substeps"]}
+
+    def fn():
+        return write_model_trajectories(str(c.run(half)), probe_seed=0, device=c.device, progress=False, **options)
+    params = {**_without(options, "out"), "run": model_id(c)}
+    return Step(f"{c.key}/traj_{half}", params, [c.traj(half)], fn,
+                [command("trajectories", [c.run(half)], options, c.grid.rel)])
+
+
+def analysis_step(c: Cell, name: str, args: list, options: dict, params: dict, compute, figures=()) -> Step:
+    """A step whose ``compute()`` result is written to ``options["json"]`` (the command's --json)."""
+    def fn():
+        result = compute()
+        write_json(options["json"], result)
+        return result
+    return Step(f"{c.key}/{name}", {**params, "run": model_id(c)}, [options["json"], *figures], fn,
+                [command(name.replace("_", "-"), args, options, c.grid.rel)])
+
+
+def diverge_step(c: Cell) -> Step:
+    from .. import metrics
+    trajs = [c.traj("a"), c.traj("b")]
+    return analysis_step(c, "diverge", trajs, {"json": c.file("diverge.json")}, {"probes": c.settings["probes"]},
+                         lambda: metrics.diverge(*trajs))
+
+
+def quality_step(c: Cell) -> Step:
+    from .. import accuracy
+    options = {"json": c.file("quality.json"), "data": c.data if c.is_image else None,
+               "resolution": c.resolution if c.is_image else None}
+    return analysis_step(c, "quality", [c.traj("a")], options, {"probes": c.settings["probes"]},
+                         lambda: accuracy.quality(c.traj("a"), dataset=c.dataset, device=c.device))
+
+
+def attractors_step(c: Cell) -> Step:
+    from .. import attractors
+    from ..models import load_run
+    s = c.settings
+    options = {"eps": list(s["eps"]), "iters": s["iters"], "starts": s["starts"], "test_starts": s["test_starts"],
+               "json": c.file("attractors.json")}
+    figure = [c.file("attractors.png")] if c.is_image else []
+
+    def compute():
+        model, opts, _ = load_run(c.run("a"), device=c.device)
+        res = attractors.run_attractors(model, c.dataset, opts["n"], "a", device=c.device, keep_points=c.is_image,
+                                        **_without(options, "json"))
+        if c.is_image:
+            attractor_grid(res, figure[0], f"{c.name} {c.variant} N={opts['n']}")
+        return attractors.public(res)
+    return analysis_step(c, "attractors", [c.run("a")], options, _without(options, "json"), compute, figure)
+
+
+def score_error_step(c: Cell) -> Step:
+    from .. import accuracy
+    from ..models import load_run
+    s, plot = c.settings, c.file("score_field.png") if c.dataset.dim == 2 else None
+    options = {"sigmas": ANALYSIS_SIGMAS, "points": s["score_points"], "bins": s["bins"],
+               "json": c.file("score_error.json"), "plot": plot}
+
+    def compute():
+        model, _, _ = load_run(c.run("a"), device=c.device)
+        res = accuracy.score_error_by_density(model, c.dataset, options["sigmas"], options["points"],
+                                              options["bins"], device=c.device)
+        if plot:
+            score_field(model, c.dataset, c.n_eff, plot, f"{c.name} {c.variant} N={c.n_eff}")
+        return res
+    # the sigmas are not a parameter (they never were: the manifests of studies on disk say so)
+    params = {"points": options["points"], "bins": options["bins"]}
+    return analysis_step(c, "score_error", [c.run("a")], options, params, compute, [plot] if plot else [])
+
+
+def cell_steps(c: Cell) -> dict:
+    """The cell as the runner and the report see it, with its steps in order under "steps"."""
+    steps = {f"train_{h}": train_step(c, h) for h in "ab"}
+    steps.update({f"traj_{h}": trajectories_step(c, h) for h in "ab"})
+    steps.update(diverge=diverge_step(c), quality=quality_step(c), attractors=attractors_step(c))
+    if c.dataset.mixture is not None:
+        steps["score_error"] = score_error_step(c)
+    for st in steps.values():
+        c.grid.add(st)
+    return {"dataset": c.name, "n": c.n_eff, "n_requested": c.n, "variant": c.variant, "dir": c.dir, "steps": steps,
+            "dim": c.dataset.dim, "is_image": c.is_image, "key": c.key}
+
+
+# ------------------------------------------------------------------------------ the grid of steps
+def build_grid(out: Path, label: str, scale: str, datasets, variants=None, ns=None, data_root=None,
+               device="cpu", progress=False, notes=None, table=None, guard=None, prepare=True) -> tuple[Grid, list]:
+    """All steps of the study at ``scale`` (``variants`` / ``ns`` restrict the scale's lists).
+
+    ``table`` holds the scales (default tinyscore.study.grid.SCALES); ``guard`` and ``prepare`` are
+    passed to :func:`tinyscore.study.grid.prepare_image_data`. Returns the grid and its cells."""
+    notes = [] if notes is None else notes
+    grid = Grid(out, label)
+    cells = []
+    root = data_root_of({"data_root": data_root})
+    for name in datasets:
+        s = scale_settings(scale, name, table)
+        loaded = _load_data(grid, name, root, s, progress, guard, prepare, notes)
+        if loaded is None:
+            continue
+        dataset, data, resolution = loaded
+        pairs = cell_choices({"variants": variants, "ns": ns}, s)
+        n_eff = {n: dataset.cap(n, "a") for n in dict.fromkeys(n for n, _ in pairs)}
+        for n, v in pairs:
+            cells.append(cell_steps(Cell(grid, dataset, name, data, resolution, s, n, n_eff[n], v, device)))
+    return grid, cells
+
+
+def _load_data(grid: Grid, name: str, root: Path, s: dict, progress, guard, prepare, notes):
+    """(dataset, its spec, resolution) for one dataset of the study, or None (with a note) when its
+    images are missing. Image datasets are prepared first, under ``guard``."""
+    from ..datasets import load_dataset
+    data, resolution = name, None
+    if name in IMAGE_DATASETS:
+        path, why = prepare_image_data(name, grid.out, root, s, progress, guard, prepare)
+        if path is None:
+            notes.append(f"{name} skipped: {why}.")
+            log.warning("%s skipped: %s", name, why)
+            return None
+        data, resolution = f"celeba:{path}", s["resolution"]
+    return load_dataset(data, resolution=resolution), data, resolution
+
+
+# ------------------------------------------------------------------------------ figures the steps draw
+def attractor_grid(res: dict, path: Path, title: str) -> None:
+    """Image grid: training starts, their perturbations and the end points (model and empirical)."""
+    from ..gallery import image_grid
+    st = res["starts"]
+    e = max(res["settings"]["eps"])
+    k = min(6, len(st["own"]))
+    start = st["train_start"][:k]
+    rows = [start, start + e * st["z_train"][:k], res["points"][(e, "model")]["end"][:k]]
+    titles = ["training x_i"] * k + [f"x_i + {e:g} z"] * k + ["model end"] * k
+    if (e, "empirical") in res["points"]:
+        rows.append(res["points"][(e, "empirical")]["end"][:k])
+        titles += ["empirical end"] * k
+    image_grid(np.clip(np.concatenate(rows), 0, 1), path, titles=titles, ncols=k,
+               suptitle=f"attractors, {title}: iterate D from a perturbed training sample")
+
+
+def score_field(model, dataset, n_train: int, path: Path, title: str) -> None:
+    """The learned and the true score fields of a 2-D mixture, with the training points."""
+    from ..plots import plot_score_field
+    pts = dataset.subset(min(500, n_train), "a")
+    test = dataset.test(min(2000, dataset.test_size))
+    lo, hi = test.min(0), test.max(0)
+    pad = 0.1 * (hi - lo)
+    sig = [float(x) for x in ANALYSIS_SIGMAS.split(",")]
+    box = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
+    plot_score_field(model, dataset.mixture, sig, path, box, points=pts, title=f"Score fields, {title}")
