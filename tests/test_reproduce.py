@@ -1,13 +1,16 @@
-"""The study grid: resume, the report generator, and the command."""
+"""The study grid: resume, the report generator, the steps' command lines, and the command."""
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
-from cli import main
-from tinyscore import reproduce as rp
+from cli import cli, main
+from tinyscore import reproduce
 from tinyscore.files import temp_name
+from tinyscore.study import grid, plan, run, steps
 from tinyscore.report import SECTIONS, write_report
 
 
@@ -71,9 +74,9 @@ MICRO = dict(datasets=("uniform",), ns=(1, 10), variants=("ncsn",), steps=5, bat
 
 
 def test_micro_grid_resumes(tmp_path, monkeypatch):
-    monkeypatch.setitem(rp.SCALES, "micro", MICRO)
+    monkeypatch.setitem(grid.SCALES, "micro", MICRO)
     out = tmp_path / "r"
-    first = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    first = run.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     n_steps = first["ran"]
     assert n_steps == 2 * 8 and first["skipped"] == 0                 # 2 cells x 8 steps
     report = (out / "REPORT.md").read_text()
@@ -85,7 +88,7 @@ def test_micro_grid_resumes(tmp_path, monkeypatch):
     table = report.split("## Training convergence")[1].split("\n## ")[0]
     rows = [r for r in table.splitlines() if r.startswith("| uniform | ncsn |")]
     assert len(rows) == 2 and all(re.search(r"\| [+-]\d+\.\d% \|", r) for r in rows), rows
-    again = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    again = run.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     assert again["ran"] == 0 and again["skipped"] == n_steps and not again["regenerated"]
 
     # a half-done step (output gone, a temporary of a killed writer left) is redone; finished ones are
@@ -98,16 +101,49 @@ def test_micro_grid_resumes(tmp_path, monkeypatch):
     user[2].parent.mkdir()
     for p in user:
         p.write_text("mine")
-    third = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    third = run.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     assert third["ran"] == 1 and third["skipped"] == n_steps - 1
     assert (cell / "diverge.json").is_file() and not (cell / stale).exists()
     assert all(p.read_text() == "mine" for p in user)
 
     # changed parameters invalidate a step and what follows from it
-    monkeypatch.setitem(rp.SCALES, "micro", {**MICRO, "bins": 3})
-    fourth = rp.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    monkeypatch.setitem(grid.SCALES, "micro", {**MICRO, "bins": 3})
+    fourth = run.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     assert fourth["ran"] == 2                                         # the score-error step of both cells
     assert json.loads((cell / "score_error.json").read_text())["settings"]["bins"] == 3
+
+
+def test_each_command_line_says_what_its_step_runs(monkeypatch):
+    """Every step's line of commands.sh, parsed by the real command, names the options the step runs with
+    and writes the files the step writes (shown under the --out the user typed)."""
+    monkeypatch.setitem(grid.SCALES, "micro", MICRO)
+    g, cells = steps.build_grid(Path("/nowhere/r"), "r", "micro", ["uniform"])
+    assert len(g.steps) == 2 * 8
+    for st in g.steps:
+        (line,) = st.cli
+        words = shlex.split(line)
+        assert words[:2] == ["python", "cli.py"], line
+        params = cli.commands[words[2]].make_context(words[2], words[3:]).params
+        shared = [k for k in st.params if k in params]
+        assert len(shared) >= {"train": 9, "trajectories": 3, "attractors": 4, "score-error": 2}.get(words[2], 0), line
+        for k in shared:
+            want = st.params[k]
+            want = ",".join(f"{x:g}" for x in want) if isinstance(want, list) else want
+            assert str(params[k]) == str(want), (line, k)
+        written = [params.get(k) for k in ("out", "json_path", "plot_path") if params.get(k)]
+        assert written == [g.rel(p) for p in st.outputs] and all(w.startswith("r/uniform/n") for w in written), line
+
+
+def test_command_shows_options_as_the_cli_reads_them():
+    rel = grid.Grid(Path("/o"), "out").rel
+    assert (steps.command("x", [Path("/o/a/run_a")], {"data": "celeba:/o/data/c.h5", "eps": [0.05, 0.1], "n": 0,
+                                                          "width": None, "fresh": False, "force": True}, rel)
+            == "python cli.py x out/a/run_a --data celeba:out/data/c.h5 --eps 0.05,0.1 --n 0 --force")
+
+
+def test_the_former_module_names_the_same_objects():
+    assert reproduce.SCALES is grid.SCALES and reproduce.reproduce is run.reproduce
+    assert reproduce.plan_study is plan.plan_study and reproduce.attractor_grid is steps.attractor_grid
 
 
 def test_cli_reproduce_rejects_bad_input(tmp_path, capsys):
@@ -118,17 +154,17 @@ def test_cli_reproduce_rejects_bad_input(tmp_path, capsys):
 
 
 def test_missing_image_data_is_a_note(tmp_path, monkeypatch):
-    monkeypatch.setitem(rp.SCALES, "micro", {**MICRO, "ns": (1,), "datasets": ("uniform", "celeba"),
+    monkeypatch.setitem(grid.SCALES, "micro", {**MICRO, "ns": (1,), "datasets": ("uniform", "celeba"),
                                              "image": {"ns": (10,)}})
-    res = rp.reproduce(tmp_path / "r", scale="micro", data_root=tmp_path / "nothing", progress=False,
+    res = run.reproduce(tmp_path / "r", scale="micro", data_root=tmp_path / "nothing", progress=False,
                        echo=lambda *a: None)
     assert res["ran"] == 8
     assert "celeba skipped" in (tmp_path / "r" / "REPORT.md").read_text()
 
 
 def test_medium_scale_is_the_small_grid_trained_longer(tmp_path, capsys):
-    _, medium, _ = rp.make_spec(tmp_path / "m", scale="medium", need_data=False)
-    _, small, _ = rp.make_spec(tmp_path / "s", scale="small", need_data=False)
+    _, medium, _ = grid.make_spec(tmp_path / "m", scale="medium", need_data=False)
+    _, small, _ = grid.make_spec(tmp_path / "s", scale="small", need_data=False)
     assert [c["key"] for c in medium] == [c["key"] for c in small] and len(medium) == 78
     for m, s in zip(medium, small):
         assert m["settings"]["steps"] >= 10 * s["settings"]["steps"]
@@ -136,7 +172,7 @@ def test_medium_scale_is_the_small_grid_trained_longer(tmp_path, capsys):
         assert m["shape"] == s["shape"] and m["n"] <= 1000
     assert {c["shape"] for c in medium if c["dataset"] == "celeba"} == {(1, 40, 40)}
     # the command knows the scale; the plan comes from the given step times, so nothing is timed here
-    times = {rp.train_key(c): 0.01 for c in medium} | {rp.forward_key(c): 1e-5 for c in medium}
+    times = {plan.train_key(c): 0.01 for c in medium} | {plan.forward_key(c): 1e-5 for c in medium}
     (tmp_path / "times.json").write_text(json.dumps({**times, "matmul-flops": 1e11}))
     assert main(["reproduce", "--scale", "medium", "--dry-run", "--step-times", str(tmp_path / "times.json"),
                  "--out", str(tmp_path / "m")]) == 0
