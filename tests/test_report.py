@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from tinyscore.datasets import load_dataset
-from tinyscore.report import findings, write_report
+from tinyscore.study.findings import findings
+from tinyscore.study.report import write_report
 from tinyscore.training import convergence, read_stats, train
 
 SIGMAS = [1.0, 0.5, 0.25, 0.1, 0.05]
@@ -66,8 +67,8 @@ def test_verdicts_count_only_converged_cells():
     lines, claims, _ = findings(cells, SIGMAS)
     low = claims_of(claims, LOW_NOISE)
     # 4 converged cells count; the 3 unconverged and the 1 without a record, all of which diverge, do not
-    assert low["cosine"] == (f"lower at sigma = 0.05 than at 1 by > 0.02 in 0 of 4 converged cells with N = 1000 "
-                             f"(4 unconverged left out); mean 0.990 -> 0.990", "not supported")
+    assert low["cosine"] == ("lower at sigma = 0.05 than at 1 by > 0.02 in 0 of 4 converged cells with N = 1000 "
+                             "(4 unconverged left out); mean 0.990 -> 0.990", "not supported")
     assert low["L2 / sigma"][0].startswith("larger at sigma = 0.05 than at 1 by > 10% in 0 of 4 ")
     assert low["L2 / sigma"][1] == "not supported"
     assert "not converged: sharpcov/n1000/ncsn, sharpcov/n1000/ssm, sharpcov/n1000/denoiser" in lines[0]
@@ -147,6 +148,48 @@ def test_report_shows_the_columns_and_the_convergence_table(tmp_path):
     assert "**Verdicts count only converged cells** (2 of 4); left out as not converged: uniform/n10/ncsn, " \
            "uniform/n10/ssm." in findings_text
     assert "L2 / sigma = sigma ||s_A - s_B|| = ||eps_A - eps_B||" in findings_text
+
+
+def verdict_rows(text):
+    """{(expectation, measure without its parenthesis): verdict} from REPORT.md's table of verdicts."""
+    rows = {}
+    for line in text.split("## Findings")[1].split("\n## ")[0].splitlines():
+        cols = line.strip("| ").split(" | ")
+        if len(cols) == 4 and cols[3] in ("supported", "not supported", "mixed", "no data"):
+            rows[(cols[0], cols[1].split(" (")[0])] = cols[3]
+    return rows
+
+
+def test_report_gives_each_measure_its_verdict_and_says_where_they_disagree(tmp_path):
+    # built so the measures must disagree: the scores agree at every sigma (cosine and L2 / sigma flat), the raw
+    # one-step L2 falls with sigma, the reverse paths end apart (path L2 grows 20x); the relative score error is
+    # larger in the highest-density bin, the weighted error in the lowest
+    cells = [cell(d, 1000, "ncsn", AGREE, score_bins=(0.2, 0.6, 0.3, 0.1)) for d in ("uniform", "spiral", "sharpcov")]
+    meta = {"scale": "synthetic", "sigmas": SIGMAS, "machine": {}, "commands": []}
+    text = write_report(tmp_path, cells, meta).read_text()
+    expected = {("cosine", "not supported"), ("L2 / sigma", "not supported"), ("path L2", "supported"),
+                ("path cosine", "not supported"), ("raw L2", "not supported")}
+    rows = verdict_rows(text)
+    assert {(m, v) for (e, m), v in rows.items() if e == LOW_NOISE} == expected
+    assert {(m, v) for (e, m), v in rows.items() if e == LOW_DENSITY} == {
+        ("relative error", "not supported"), ("sigma^2-weighted error", "supported")}
+    block = text.split("Where the measures of one expectation disagree:")[1].split("\n## ")[0]
+    said = {line.split("*")[1]: line for line in block.splitlines() if line.startswith("- *")}
+    assert said[LOW_NOISE].endswith("the measures disagree: not supported by cosine, L2 / sigma, path cosine, "
+                                    "raw L2; supported by path L2.")
+    assert said[LOW_DENSITY].endswith("the measures disagree: not supported by relative error; supported by "
+                                      "sigma^2-weighted error.")
+    assert "Relative and weighted error disagree on 15 of 15 (cell, sigma) pairs" in block
+    # where every measure agrees the report says that instead
+    high = next(e for e, _ in rows if e.startswith("At high noise"))
+    assert said[high].endswith("every measure gives the same verdict (supported).")
+
+    # the same cells with the paths agreeing too: path L2 now flat, so no disagreement about low noise is reported
+    calm = div_rows(cos=lambda s: 0.99, l2=lambda s: 0.05 * s, path_l2=lambda s: 0.05)
+    cells = [cell(d, 1000, "ncsn", calm) for d in ("uniform", "spiral", "sharpcov")]
+    text = write_report(tmp_path / "calm", cells, meta).read_text()
+    assert {v for (e, _), v in verdict_rows(text).items() if e == LOW_NOISE} == {"not supported"}
+    assert f"- *{LOW_NOISE}*: every measure gives the same verdict (not supported)." in text
 
 
 # ------------------------------------------------------------------------------ the convergence measure
