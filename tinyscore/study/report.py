@@ -42,9 +42,14 @@ class _Study(NamedTuple):
     datasets: list        # in the order the cells first name them
 
 
+def _cell(c) -> str:
+    """A table cell's text: a '|' of the math (||s_A - s_B||) escaped, so it does not split the cell."""
+    return str(c).replace("|", "\\|")
+
+
 def _table(header, rows) -> list:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    out = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
     return out
 
 
@@ -80,7 +85,7 @@ def _preamble(study) -> list:
             + f" on {m.get('processor', '?')} ({m.get('cpu_count', '?')} CPUs, {m.get('torch_threads', '?')} "
             f"torch thread(s), device {m.get('device', '?')}{', ' + m['gpu'] if m.get('gpu') else ''}). Datasets: "
             f"{', '.join(study.datasets) or 'none'}. Every number below comes from the runs in this folder; the "
-            "findings are computed from them by `tinyscore/report.py`, not written by hand.", ""]
+            "findings are computed from them by `tinyscore/study/findings.py`, not written by hand.", ""]
 
 
 def _how(study) -> list:
