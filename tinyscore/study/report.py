@@ -47,6 +47,11 @@ def _cell(c) -> str:
     return str(c).replace("|", "\\|")
 
 
+def _setting(v) -> str:
+    """A setting as its JSON reads: lists in brackets, whether the scale wrote a tuple or a list."""
+    return str(list(v) if isinstance(v, tuple) else v).replace("|", "/")
+
+
 def _table(header, rows) -> list:
     out = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
@@ -98,7 +103,7 @@ def _how(study) -> list:
         keys = sorted({k for s in settings.values() for k in s if k not in ("datasets",)})
         L += ["Settings per dataset (models A and B differ only in their half of the data; same seed, same "
               "optimiser settings for every variant):", ""]
-        L += _table(["setting"] + list(settings), [[k] + [f"{settings[d].get(k, '')}".replace("|", "/") for d in settings]
+        L += _table(["setting"] + list(settings), [[k] + [_setting(settings[d].get(k, '')) for d in settings]
                                                    for k in keys]) + [""]
     return L + ["The equivalent command for every step is listed under [Commands](#commands).", ""]
 
