@@ -17,8 +17,8 @@ def _checked_steps(monkeypatch):
     real = bench.make_step
     ran = []
 
-    def checked(model, loss_fn, x):
-        step = real(model, loss_fn, x)
+    def checked(model, loss_fn, x, *args):
+        step = real(model, loss_fn, x, *args)
 
         def run():
             loss = step()

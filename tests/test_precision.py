@@ -59,23 +59,21 @@ def test_bf16_refused_for_the_mlp(capsys, tmp_path):
                    capsys, watch=[tmp_path], contains="convolutional backbone")
 
 
-def test_resume_refuses_another_precision_and_keeps_old_runs_fp32(faces, tmp_path):
+def test_resume_refuses_another_precision_and_keeps_old_runs_fp32(faces, tmp_path, monkeypatch):
     """A partial run saved without a precision field (before the option existed) resumes as fp32;
     resuming it in bf16 is refused naming the field."""
+    import tinyscore.training as tr
     from tinyscore.errors import TinyscoreError
     out = tmp_path / "r"
-    with pytest.raises(KeyboardInterrupt):
-        import tinyscore.training as tr
-        real = tr._save_state
+    real = tr._save_state
 
-        def stop(*a, **k):
-            real(*a, **k)
-            raise KeyboardInterrupt
-        tr._save_state = stop
-        try:
-            train(faces, out, progress=False, variant="ncsn", n=64, steps=6, batch_size=8, save_every=2, width=8)
-        finally:
-            tr._save_state = real
+    def save_then_stop(*a, **k):           # an interruption right after the first saved state
+        real(*a, **k)
+        raise KeyboardInterrupt
+    monkeypatch.setattr(tr, "_save_state", save_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        train(faces, out, progress=False, variant="ncsn", n=64, steps=6, batch_size=8, save_every=2, width=8)
+    monkeypatch.setattr(tr, "_save_state", real)
     partial = tmp_path / ".r.tinyscore-partial"
     opts = json.loads((partial / "options.json").read_text())
     del opts["precision"]                                   # as written before --precision existed

@@ -41,25 +41,23 @@ def _reference_ssm(model, x, sigma, gen):
     return sigma ** 2 * ((v * g).flatten(1).sum(1) + 0.5 * s.flatten(1).pow(2).sum(1))
 
 
-def make_step(model, loss_fn, x):
-    """One optimiser step (forward, backward, Adam) of ``loss_fn`` on a fixed batch, as a closure."""
+def make_step(model, loss_fn, x, precision: str = "fp32"):
+    """One optimiser step (forward, backward, Adam) of ``loss_fn`` on a fixed batch, as a closure; the
+    forward pass in ``precision`` (training.autocast), as ``train`` runs it."""
+    from .training import autocast
+
     opt = torch.optim.Adam(model.parameters(), lr=1e-4)
     gen = torch.Generator(device=x.device).manual_seed(0)     # the training draws live on the device
 
-    def forward():
+    def step():
         sigma = sample_sigma(x.shape[0], 0.01, 1.0, gen, device=x.device)
-        return loss_fn(model, x, sigma, gen).mean()
-
-    def backward(loss):
+        with autocast(precision, x.device):
+            loss = loss_fn(model, x, sigma, gen).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         return loss
 
-    def step():
-        return backward(forward())
-
-    step.forward, step.backward = forward, backward      # for a forward pass under autocast
     return step
 
 
@@ -125,21 +123,13 @@ def bench_training(device, quick: bool = False, repeats: int = 5, warmup: int = 
 
 def make_conv_step(cfg: dict, batch: int, device, precision: str, channels_last: bool):
     """One DSM (ncsn) training step of the conv UNet in ``precision``, optionally in channels_last."""
-    from .training import autocast
-
     torch.manual_seed(0)
     model = ScoreModel(dict(variant="ncsn", sigma_data=0.5, **cfg)).to(device)
     x = torch.rand(batch, *cfg["shape"], device=device)
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
         x = x.contiguous(memory_format=torch.channels_last)
-    step = make_step(model, DSMLoss(), x)
-
-    def run():
-        with autocast(precision, device):
-            loss = step.forward()
-        step.backward(loss)
-    return run
+    return make_step(model, DSMLoss(), x, precision)
 
 
 def bench_precision(device, quick: bool = False, repeats: int = 5, warmup: int = 1) -> list[dict]:
