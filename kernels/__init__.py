@@ -13,7 +13,8 @@ kernels`` does not import Triton either (``kernels.dispatch``): the Triton kerne
 ``triton_*`` modules, imported when a call first picks the Triton backend.
 """
 
-from .dispatch import HAS_TRITON, interpreter_active, pick_backend
+from . import dispatch
+from .dispatch import interpreter_active, pick_backend
 from .empirical import (
     empirical_denoise,
     empirical_denoise_cdist,
@@ -36,3 +37,11 @@ __all__ = [
     "expand",
     "l2_cosine",
 ]
+
+
+def __getattr__(name):
+    # HAS_TRITON is read from dispatch each time, not copied at import: a Triton whose first import
+    # fails later turns it False there, and this name must follow
+    if name == "HAS_TRITON":
+        return dispatch.HAS_TRITON
+    raise AttributeError(f"module 'kernels' has no attribute {name!r}")
