@@ -44,16 +44,17 @@ def _reference_ssm(model, x, sigma, gen):
 def make_step(model, loss_fn, x, precision: str = "fp32"):
     """One optimiser step (forward, backward, Adam) of ``loss_fn`` on a fixed batch, as a closure; the
     forward pass in ``precision`` (training.autocast), as ``train`` runs it."""
+    from .optim import Adam
     from .training import autocast
 
-    opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+    opt = Adam(model.parameters(), lr=1e-4)                   # the optimiser train uses
     gen = torch.Generator(device=x.device).manual_seed(0)     # the training draws live on the device
 
     def step():
         sigma = sample_sigma(x.shape[0], 0.01, 1.0, gen, device=x.device)
         with autocast(precision, x.device):
             loss = loss_fn(model, x, sigma, gen).mean()
-        opt.zero_grad(set_to_none=True)
+        opt.zero_grad()
         loss.backward()
         opt.step()
         return loss
@@ -80,11 +81,11 @@ def bench_training(device, quick: bool = False, repeats: int = 5, warmup: int = 
     from kernels.bench import make_row, measure
 
     device = torch.device(device)
-    default = default_jvp(device)
-    other = "forward" if default == "backward" else "backward"
     mode = {"backward": "double backward", "forward": "forward-mode jvp"}
     rows = []
     for label, cfg, batch in (nets or training_nets(quick)):
+        default = default_jvp(device, cfg["arch"])
+        other = "forward" if default == "backward" else "backward"
         torch.manual_seed(0)
         x = torch.rand(batch, *cfg["shape"], device=device)
         D = x[0].numel()

@@ -221,7 +221,7 @@ class World:
 
 
 class RowsModel:
-    """A model seen through rows [lo, hi) of a batch of B: ``denoise``/``score`` run the network on
+    """A model seen through rows [lo, hi) of a batch of B: ``denoise``/``score`` (and ``score_and_jvp``) run the network on
     those rows and return zeros (constants, no gradient) for the others.
 
     A loss handed this view draws its randomness for the whole batch, as in one process, and gives
@@ -231,13 +231,16 @@ class RowsModel:
     def __init__(self, model, lo: int, hi: int, batch: int):
         self.model, self.lo, self.hi, self.batch = model, lo, hi, batch
 
-    def _apply(self, fn, y, sigma):
+    def _apply(self, fn, y, sigma, *per_row):
         if y.shape[0] != self.batch:
             raise TinyscoreError(f"data-parallel training: the loss evaluated the model on {y.shape[0]} rows, "
                                  f"not on the {self.batch} of the batch; it cannot be split over processes")
         if isinstance(sigma, torch.Tensor) and sigma.dim() > 0 and sigma.shape[0] == self.batch:
             sigma = sigma[self.lo:self.hi]
-        out = fn(y[self.lo:self.hi], sigma)
+        out = fn(y[self.lo:self.hi], sigma, *(t[self.lo:self.hi] for t in per_row))
+        return tuple(map(self._pad, out)) if isinstance(out, tuple) else self._pad(out)
+
+    def _pad(self, out):
         rest = out.shape[1:]
         return torch.cat([out.new_zeros((self.lo, *rest)), out, out.new_zeros((self.batch - self.hi, *rest))])
 
@@ -250,12 +253,16 @@ class RowsModel:
     def direction(self, y, sigma):
         return self._apply(self.model.direction, y, sigma)
 
+    def score_and_jvp(self, y, sigma, v):
+        from .objectives import score_and_jvp
+        return self._apply(lambda *a: score_and_jvp(self.model, *a), y, sigma, v)
+
     __call__ = denoise
 
     def __getattr__(self, name):
         value = getattr(self.model, name)
         if callable(value):
-            raise AttributeError(f"data-parallel training hands the loss denoise, score and direction only, "
+            raise AttributeError(f"data-parallel training hands the loss denoise, score, direction and score_and_jvp only, "
                                  f"not {name!r}")
         return value
 

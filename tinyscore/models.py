@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.autograd.forward_ad as fwAD
 from torch import nn
 
 from .errors import TinyscoreError
@@ -92,6 +93,22 @@ class ScoreModel(nn.Module):
     def score(self, y: torch.Tensor, sigma) -> torch.Tensor:
         """s(y, sigma) = grad_y log p_sigma(y) = (D(y, sigma) - y) / sigma^2 (Tweedie), same shape as ``y``."""
         return self.direction(y, sigma) / bcast_sigma(as_sigma(sigma, y), y) ** 2
+
+    def score_and_jvp(self, y: torch.Tensor, sigma, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(s(y, sigma), J v): the score and its derivative along ``v`` (y's shape), by forward mode.
+
+        The MLP backbone writes its tangent out (:mod:`tinyscore.tangent`: the tangent rows share the
+        network's matmuls); other backbones go through ``torch.autograd.forward_ad``. With
+        s = sigma F(c_in y) / sigma^2, J v = J_F (c_in v) / sigma."""
+        hand = getattr(self.net, "forward_and_tangent", None)
+        if hand is None or not self.conditional or torch.is_autocast_enabled(y.device.type):
+            with fwAD.dual_level():
+                return fwAD.unpack_dual(self.score(fwAD.make_dual(y, v), sigma))
+        s = as_sigma(sigma, y)
+        c_in = bcast_sigma(torch.rsqrt(self.sigma_data ** 2 + s ** 2), y)
+        F, F_dot = hand(y * c_in, v * c_in, s.log())
+        s = bcast_sigma(s, y)
+        return s * F / s ** 2, F_dot / s
 
     forward = denoise
 

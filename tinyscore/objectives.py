@@ -18,15 +18,18 @@ The projection term needs one Jacobian-vector product per projection:
 
 * ``jvp="backward"`` the reference way (Song et al. 2019): p = v^T s, then
   g = grad_y p (a second backward pass that builds a graph), then v^T g = v^T J^T v = v^T J v;
-* ``jvp="forward"`` forward-mode AD: (s, J v) in one forward pass with a tangent, then v^T (J v);
-* ``jvp="auto"`` (default): the faster of the two on the tensor's device, ``JVP_DEFAULT``.
+* ``jvp="forward"`` forward mode: (s, J v) in one forward pass with a tangent, then v^T (J v).
+  The MLP backbone writes its tangent out (:mod:`tinyscore.tangent`: the tangent rows ride in the
+  network's own matmuls, one backward follows); other backbones use ``torch.autograd.forward_ad``;
+* ``jvp="auto"`` (default): the faster of the two for the device and backbone, ``JVP_DEFAULT``.
 
 The v are generated from a seed by Philox (kernel 2 of docs/design.md, section 7): the same seed gives the
 same v everywhere (CPU, GPU, kernels).  On a GPU ``kernels.project`` regenerates them inside its
 kernels, so no M x B x D tensor of projections is ever stored.  On the reference (CPU) path one
 (B, D) block of directions is generated per projection (``kernels.projection_vectors``, ~1 ms for
-512 x 100) and handed to autograd as the output gradient, grad(s, y, grad_outputs=v), which is
-exactly grad_y (v^T s) without the projection's own nodes in the double-backward graph.
+512 x 100) and g = grad_y sum(v * s) is asked of autograd: the incoming gradient of s is then
+1 * v = v exactly, so g equals grad(s, y, grad_outputs=v) bit for bit, without the import of
+sympy (0.4 s) that PyTorch's check of an explicit ``grad_outputs`` costs the first step.
 Per-sample losses are bit-identical to the previous formulation.
 """
 from __future__ import annotations
@@ -67,16 +70,30 @@ class DSMLoss:
         return _sq(bcast_sigma(sigma, x) * model.score(y, sigma) + z)
 
 
-# Forward mode or double backward, per device type, from `cli.py bench` (rows "SSM step (forward-mode
-# jvp)" against "SSM step"): on CPU forward mode costs 1.3-1.5x the double backward (PyTorch's
-# forward-mode AD dispatches every op twice).  No GPU measurement yet: CUDA keeps the double
-# backward, whose projections run in the Philox kernels without storing v.
-JVP_DEFAULT = {"cpu": "backward", "cuda": "backward"}
+# Forward mode or double backward, per device type and backbone, from `cli.py bench` (rows "SSM step
+# (forward-mode jvp)" against "SSM step (double backward)", both against a DSM step):
+# * CPU, MLP: the hand-written tangent (tinyscore.tangent) costs 0.92x (100-D, batch 512) and 0.96x
+#   (2-D, batch 256) the double backward;
+# * CPU, conv UNet: torch.autograd.forward_ad costs 1.3-1.5x the double backward (every op dispatched twice);
+# * CUDA: the double backward, measured on an H200 against forward_ad (2.3-2.5x a DSM step against
+#   more); the hand-written tangent is not measured on a GPU yet.
+JVP_DEFAULT = {("cpu", "mlp"): "forward", "cpu": "backward", "cuda": "backward"}
 
 
-def default_jvp(device) -> str:
-    """The faster Jacobian-vector product on ``device``'s type ("backward" where unmeasured)."""
-    return JVP_DEFAULT.get(torch.device(device).type, "backward")
+def default_jvp(device, arch: str | None = None) -> str:
+    """The faster Jacobian-vector product on ``device``'s type for backbone ``arch`` ("backward" where
+    unmeasured)."""
+    kind = torch.device(device).type
+    return JVP_DEFAULT.get((kind, arch)) or JVP_DEFAULT.get(kind, "backward")
+
+
+def score_and_jvp(model, y, sigma, v):
+    """(s(y, sigma), J v) by forward mode: the model's own ``score_and_jvp`` where it has one (a hand-written
+    tangent), else ``torch.autograd.forward_ad`` through ``model.score``."""
+    if hasattr(model, "score_and_jvp"):
+        return model.score_and_jvp(y, sigma, v)
+    with fwAD.dual_level():
+        return fwAD.unpack_dual(model.score(fwAD.make_dual(y, v), sigma))
 
 
 class SSMLoss:
@@ -94,10 +111,12 @@ class SSMLoss:
 
     def __call__(self, model, x, sigma, gen):
         y, _ = _noisy(x, sigma, gen)                     # only y is used: SSM never sees z
-        y = y.detach().requires_grad_(True)
         seed = int(torch.randint(0, 2**31 - 1, (1,), generator=gen, device=gen.device))
         B, D = y.shape[0], y[0].numel()
-        jvp = default_jvp(y.device) if self.jvp == "auto" else self.jvp
+        jvp = self.jvp
+        if jvp == "auto":
+            jvp = default_jvp(y.device, getattr(model, "config", {}).get("arch"))
+        y = y.detach().requires_grad_(jvp == "backward")   # forward mode never differentiates in y
         # The reference path materialises the (B, D) directions anyway (generated once per
         # projection, then cached), so it hands them to autograd directly; the Triton path
         # regenerates them inside its kernels and never stores them.
@@ -113,7 +132,7 @@ class SSMLoss:
             if jvp == "backward":
                 s = score(y) if s is None else s
                 if explicit_v:                   # grad_y (v^T s) = J^T v, then v^T J^T v
-                    (g,) = torch.autograd.grad(s, y, grad_outputs=v, create_graph=True)
+                    (g,) = torch.autograd.grad((v * s).sum(), y, create_graph=True)
                     vjv = (v * g.reshape(B, -1)).sum(1)
                     p = (v * s).sum(1) if not self.vr else None
                 else:
@@ -121,8 +140,8 @@ class SSMLoss:
                     (g,) = torch.autograd.grad(p.sum(), y, create_graph=True)      # J^T v per sample
                     vjv = kernels.project(g.reshape(B, -1), seed, m, self.kind, backend=self.backend)
             else:
-                with fwAD.dual_level():                              # (s, J v) in one forward pass
-                    s, jv = fwAD.unpack_dual(score(fwAD.make_dual(y, v.reshape(y.shape))))
+                s, jv = score_and_jvp(model, y, sigma, v.reshape(y.shape))      # (s, J v) in one pass
+                s, jv = s.reshape(B, -1), jv.reshape(B, -1)
                 vjv = (v * jv).sum(1)
                 p = (v * s).sum(1) if not self.vr else None
             jac = vjv if jac is None else jac + vjv

@@ -84,9 +84,14 @@ def pick_device(device: str) -> torch.device:
         raise TinyscoreError(f"unknown device {device!r}") from None
 
 
+def backbone_arch(dataset: Dataset) -> str:
+    """The backbone a dataset trains: the MLP for vectors, the conv UNet for images."""
+    return "mlp" if len(dataset.shape) == 1 else "conv"
+
+
 def model_config(dataset: Dataset, opts: dict) -> dict:
     """The JSON config from which :class:`ScoreModel` is rebuilt when a checkpoint is loaded."""
-    arch = "mlp" if len(dataset.shape) == 1 else "conv"
+    arch = backbone_arch(dataset)
     net = {}
     if opts.get("width"):
         net["width" if arch == "mlp" else "base"] = int(opts["width"])
@@ -177,7 +182,7 @@ def _resolve(dataset: Dataset, world, options: dict):
     opts["device"] = str(device) if world.size == 1 else device.type
     if opts["ssm_jvp"] == "auto":        # recorded resolved, so a run keeps its mode on every device
         from .objectives import default_jvp
-        opts["ssm_jvp"] = default_jvp(device)
+        opts["ssm_jvp"] = default_jvp(device, backbone_arch(dataset))
     opts["dataset"] = dataset.name
     opts["world_size"] = world.size
     return opts, device
