@@ -99,6 +99,8 @@ def _writes(*options, make_parents=()):
 @click.version_option(version=__version__, message="tinyscore %(version)s")
 def cli():
     """Score-based diffusion models in the low-noise regime."""
+    from tinyscore.malloc import keep_freed_memory
+    keep_freed_memory()          # no page faults for the tensors each step frees and allocates again
 
 
 # ------------------------------------------------------------------------------- train
