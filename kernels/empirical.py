@@ -43,19 +43,21 @@ Triton call imports):
   between chunks (the CPU path, and the float64 path everywhere).  Peak extra memory is
   B x chunk + chunk x (D + 2) + 2 B x (D + 2), independent of N.  float64 inputs are computed in
   float64.  See "CPU reference" below for how it reaches its GEMM floor.
-* Triton, moderate D (D <= 256): one fused kernel.  Each program owns BLOCK_B queries and a
+* Triton, small D (by default D <= 16; it can run up to D = 256): one fused kernel.  Each program owns BLOCK_B queries and a
   range of keys; it loads each key tile once, uses it for both matrix products (scores and
   accumulation), and keeps the accumulator (BLOCK_B x D) in registers.  Because B is often
   small (a few hundred queries is only a handful of query blocks), the keys are also split
   across programs ("flash decoding"); each split writes its partial (m, l, acc) and a cheap
   combine step merges them with the same rescaling rule.
-* Triton, large D (images, D = 6400): the accumulator no longer fits in registers, and the
+* Triton, larger D (by default D > 16; images, D = 6400): the accumulator no longer fits in registers, and the
   work is dominated by the two matrix products (4 B N D flops against B N elementwise work),
   so we let cuBLAS do the products chunk by chunk and fuse everything between them -- bias,
   clamp, scale, log-weights, row maximum, exponentials, row sums and the rescaling factors --
   into one Triton kernel that reads the B x chunk score block once and overwrites it with the
   weights in place.  A single fused kernel would have to recompute the scores once per tile
-  of D or spill the accumulator to global memory; both lose to cuBLAS at this size.
+  of D or spill the accumulator to global memory; both lose to cuBLAS at this size.  On an
+  H200 the fused kernel lost to cuBLAS already at D = 100 (0.38x), hence the default switch
+  at D = 16 (``FUSED_DEFAULT_MAX_D``).
 
 CPU reference
 -------------
@@ -107,6 +109,12 @@ SigmaLike = Union[float, torch.Tensor]
 
 # Largest D handled by the single fused kernel (accumulator of BLOCK_B x D in registers).
 FUSED_MAX_D = 256
+# Largest D for which the fused kernel is the default. On an NVIDIA H200 (2026-11-28, against the
+# PyTorch path): 1.5x and 1.9x faster at D = 2 (N = 10^4, 10^5), but 0.38x at D = 100 (N = 10^5), where
+# its tl.dot tiles are too narrow for the tensor cores and cuBLAS's GEMMs win. Interpolating the two
+# puts the break-even near D = 20; above this the chunked path (cuBLAS GEMMs + fused softmax, 1.1x at
+# D = 6400) runs. Not measured between 2 and 100: a GPU check should place it.
+FUSED_DEFAULT_MAX_D = 16
 # Default budget for one B x chunk block of logits (GPU).
 CHUNK_BUDGET_BYTES = 64 * 2**20
 # CPU chunks: the B x chunk block within ~L2, the chunk of keys within the shared L3.
@@ -345,8 +353,8 @@ def empirical_denoise_cdist(y, x, sigma, log_weights=None):
 
 
 def empirical_denoise_triton(y, x, sigma, log_weights=None, chunk=None, splits=None, fused=None):
-    """Triton path (float32): the fused kernel for D <= 256, chunked cuBLAS + fused softmax above
-    (the kernels are in ``kernels/triton_empirical.py``)."""
+    """Triton path (float32): the fused kernel for D <= FUSED_DEFAULT_MAX_D (``fused=True`` forces it up to
+    FUSED_MAX_D), chunked cuBLAS + fused softmax above (the kernels are in ``kernels/triton_empirical.py``)."""
     _check(y, x, log_weights)
     B, D = y.shape
     yf = y.to(torch.float32).contiguous()
@@ -356,7 +364,7 @@ def empirical_denoise_triton(y, x, sigma, log_weights=None, chunk=None, splits=N
     lw = None if log_weights is None else (log_weights.to(device=y.device, dtype=torch.float32) * LOG2E).contiguous()
     from . import triton_empirical  # only this path imports Triton
     if fused is None:
-        fused = D <= FUSED_MAX_D
+        fused = D <= FUSED_DEFAULT_MAX_D
     if fused:
         den, lse = _merge_splits(*triton_empirical.fused(yf, xf, inv, lw, splits=splits))
     else:

@@ -1,8 +1,9 @@
 """The Triton kernels of ``kernels.empirical``: the empirical denoiser's online softmax on a GPU.
 
-See ``kernels/empirical.py`` for the math, the two strategies (one fused kernel for D <= 256; cuBLAS
-products with one fused softmax kernel between them for larger D), the numerical care (base-2
-logits, weights below 2^-120 of the largest flushed to exactly 0) and the reference these kernels
+See ``kernels/empirical.py`` for the math, the two strategies (one fused kernel for small D, by
+default up to D = 16 and possible up to 256; cuBLAS products with one fused softmax kernel between
+them for larger D), the numerical care (base-2 logits, weights below 2^-120 of the largest flushed
+to exactly 0) and the reference these kernels
 must reproduce. The launchers here return the online-softmax state (m, l, acc) and leave
 ``kernels.empirical`` to merge and finish it. This module imports Triton; ``kernels.empirical``
 imports it only when a Triton backend is picked (``kernels.dispatch``).
