@@ -135,8 +135,8 @@ def cli():
 @click.option("--ssm-projections", type=click.IntRange(min=1), default=1, show_default=True,
               help="Number M of projections per sample.")
 @click.option("--ssm-jvp", type=click.Choice(["auto", "backward", "forward"]), default="auto", show_default=True,
-              help="How v^T J v is computed: double backward, forward-mode AD, or auto (the faster on this "
-                   "device: double backward on CPU, measured).")
+              help="How v^T J v is computed: double backward, forward mode, or auto (the faster, measured: "
+                   "forward mode for the MLP on CPU, the double backward otherwise).")
 @click.option("--precision", type=click.Choice(["fp32", "bf16"]), default="fp32", show_default=True,
               help="bf16: autocast the convolutional backbone of image data to bfloat16 (faster on GPUs and on "
                    "CPUs with AMX; its accuracy cost is measured in README). Weights and loss stay fp32.")

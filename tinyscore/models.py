@@ -108,7 +108,7 @@ class ScoreModel(nn.Module):
         c_in = bcast_sigma(torch.rsqrt(self.sigma_data ** 2 + s ** 2), y)
         F, F_dot = hand(y * c_in, v * c_in, s.log())
         s = bcast_sigma(s, y)
-        return s * F / s ** 2, F_dot / s
+        return F / s, F_dot / s           # s = d / sigma^2 = sigma F / sigma^2
 
     forward = denoise
 
