@@ -43,8 +43,9 @@ primal rows only.
 The result equals ``torch.func.jvp`` of the network to round-off (tested in float64 on random
 networks) and the SSM loss and its gradient equal the double backward's (tested). ``cli.py bench``
 rows "SSM step (forward-mode jvp)" measure it against the double backward and against a DSM step:
-on one core of a 2-core AMD EPYC, 0.92x the double backward's step for the 100-D MLP at batch
-512, 0.96x for the 2-D MLP at batch 256 (the step is then 1.87x and 1.89x a DSM step).
+on one core of a 2-core AMD EPYC, 0.92-1.0x the double backward's step (100-D MLP at batch 512,
+2-D MLP at batch 256), and 3-8% more steps per second in ``train``. What it cannot remove is the
+method's own floor: every product of the network runs on twice the rows of a DSM step.
 """
 from __future__ import annotations
 
