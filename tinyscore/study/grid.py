@@ -19,6 +19,14 @@ manifest, holding the step's parameters and results. A step is done when its man
 same parameters (by digest) and its outputs exist; anything else (never started, interrupted
 half-way, parameters changed) is redone from scratch.
 
+**Moving a study.** The parameters name a file inside OUT by its path relative to OUT (the
+prepared faces: ``celeba:data/celeba80.h5``), never by the OUT the user typed, so a study folder
+that is moved or renamed, reached through a relative or an absolute path, a symbolic link or
+another mount of the same disk, keeps its finished steps. Studies written before named the file under OUT as
+typed; their manifests count as done while OUT is spelled as when they were written, and are then
+rewritten with the new parameters (:meth:`Grid.is_done`), so that the folder moves freely after one
+``reproduce`` (or ``--report-only``) where it is.
+
 A study is first described without touching the disk (:func:`make_spec`: the options checked, a
 snapshot of the scale's settings and the planned cells), so that every worker of the study --
 started here or on another machine -- runs the same grid. The steps of the cells are in
@@ -117,9 +125,9 @@ def digest(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def write_json(path: Path, obj) -> None:
+def write_json(path: Path, obj, force: bool | None = None) -> None:
     """``obj`` as indented JSON, written atomically (numpy numbers and arrays become JSON's)."""
-    write_text(path, json.dumps(obj, indent=2, default=_json_default) + "\n")
+    write_text(path, json.dumps(obj, indent=2, default=_json_default) + "\n", force=force)
 
 
 def _json_default(o):
@@ -148,6 +156,15 @@ class Grid:
         except ValueError:
             return str(p)
 
+    def inside(self, p) -> str:
+        """A path as the steps' parameters name it: relative to OUT when it lies inside OUT (so that
+        they do not depend on where OUT is or how it is spelled), else as it is."""
+        p = Path(p)
+        try:
+            return p.relative_to(self.out).as_posix()
+        except ValueError:
+            return str(p)
+
     def add(self, step) -> None:
         self.steps.append(step)
 
@@ -155,6 +172,11 @@ class Grid:
         return self.manifests / f"{step.id.replace('/', '__')}.json"
 
     def is_done(self, step) -> bool:
+        """Whether the step's manifest holds its parameters and its outputs exist.
+
+        A manifest holding ``step.legacy`` (the parameters as the code before a study could move
+        computed them, for OUT spelled as now) counts as well, and is rewritten with the parameters
+        of today: the same step, named as it is named now."""
         m = self.manifest(step)
         if not m.is_file():
             return False
@@ -162,7 +184,15 @@ class Grid:
             rec = json.loads(m.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError):
             return False
-        return rec.get("params_digest") == digest(step.params) and all(Path(o).exists() for o in step.outputs)
+        if not isinstance(rec, dict) or not all(Path(o).exists() for o in step.outputs):
+            return False
+        if rec.get("params_digest") == digest(step.params):
+            return True
+        if step.legacy is None or rec.get("params_digest") != digest(step.legacy):
+            return False
+        write_json(m, {**rec, "params": step.params, "params_digest": digest(step.params),
+                       "legacy_params_digest": rec["params_digest"]}, force=True)
+        return True
 
     def load(self, step):
         return json.loads(self.manifest(step).read_text())

@@ -320,22 +320,25 @@ def write_study_report(spec, grid, cells, notes, dev, tally, echo) -> dict:
         if not spec.get("quiet"):
             echo(f"study: all {tally.skipped} steps already done; report unchanged -> {report_path}")
         return tally.result(str(report_path))
-    write_report(out, [_cell_result(grid, c) for c in cells], _report_meta(spec, records, notes, dev))
+    write_report(out, [_cell_result(grid, c) for c in cells], _report_meta(spec, grid, records, notes, dev))
     write_json(stamp, {"state": state})
     echo(f"study: {tally.ran} steps run, {tally.skipped} already done, {time.perf_counter() - tally.t0:.0f} s; "
          f"report -> {report_path}")
     return tally.result(str(report_path), regenerated=True)
 
 
-def _report_meta(spec, records, notes, dev) -> dict:
-    """What the report says about the study as a whole: settings, machine, commands, timing, workers."""
+def _report_meta(spec, grid, records, notes, dev) -> dict:
+    """What the report says about the study as a whole: settings, machine, commands, timing, workers.
+
+    The commands are the steps' lines under OUT as given now (a manifest's "cli" keeps the paths of
+    when it ran, which are stale once the folder has moved)."""
     scale, table = spec["scale"], {spec["scale"]: spec["settings"]}
     who = {(r["worker"]["host"], r["worker"]["pid"]) for r in records if isinstance(r.get("worker"), dict)}
     return {"scale": scale, "settings": {d: scale_settings(scale, d, table) for d in spec["datasets"]},
             "sigmas": [float(x) for x in ANALYSIS_SIGMAS.split(",")], "notes": notes, "machine": machine_info(dev),
             "command": spec["command"], "label": spec["label"], "step_seconds": sum(r["seconds"] for r in records),
             "span": _span(records), "workers": {"processes": len(who), "hosts": len({h for h, _ in who})},
-            "commands": [c for r in records for c in r.get("cli", [])], "finished": _now()}
+            "commands": [c for st in grid.steps for c in st.cli], "finished": _now()}
 
 
 def _cell_result(grid: Grid, c: dict) -> dict:

@@ -21,6 +21,12 @@ options both models share (:func:`model_id`), so retraining with other options r
 How often an unfinished model saves its resumable state does not change the model, so it is not
 a parameter. These parameters are the manifests' identity on disk: a study started by an older
 version of this code resumes only while they stay as they are.
+
+**Where OUT is.** A file inside OUT (the prepared faces) enters the parameters by its path relative
+to OUT (``Grid.inside``), while the step and its command line get it under OUT as given: moving the
+study folder, or reaching it by another path, changes no parameter. Each step also carries its
+``legacy`` parameters, those of the code before, which named that file under OUT as typed; a
+manifest holding them is done too (tinyscore.study.grid, "Moving a study").
 """
 from __future__ import annotations
 
@@ -45,6 +51,7 @@ class Step:
     outputs: list
     fn: object
     cli: list = field(default_factory=list)     # the equivalent command lines
+    legacy: dict | None = None                  # the params as the code before named them (accepted as done)
 
 
 def command(name: str, args, options: dict, rel) -> str:
@@ -91,6 +98,11 @@ class Cell:
     variant: str
     device: str
 
+    def data_named(self, legacy: bool = False) -> str:
+        """The dataset as the parameters name it: 'uniform', 'celeba:data/celeba80.h5' (relative to OUT);
+        ``legacy``: as the code before named it, under the --out the user typed."""
+        return _shown("data", self.data, self.grid.rel if legacy else self.grid.inside)
+
     @property
     def key(self) -> str:
         return cell_key(self.name, self.n, self.variant)
@@ -121,9 +133,11 @@ def train_options(c: Cell, half: str) -> dict:
                 seed=0, width=s["width"], resolution=c.resolution, out=c.run(half), force=True)
 
 
-def model_id(c: Cell) -> str:
-    """How the later steps name the cell's models: a digest of the options both models share."""
-    return digest(_without(train_options(c, "a"), "half", "out", "force"))
+def model_id(c: Cell, legacy: bool = False) -> str:
+    """How the later steps name the cell's models: a digest of the options both models share, the
+    dataset named as the parameters name it (``legacy``: the code before took it as given)."""
+    shared = _without(train_options(c, "a"), "half", "out", "force")
+    return digest(shared if legacy else {**shared, "data": c.data_named()})
 
 
 def train_step(c: Cell, half: str) -> Step:
@@ -136,8 +150,9 @@ def train_step(c: Cell, half: str) -> Step:
         return train(c.dataset, progress=False, device=c.device, **options, **save_every)
     # "log": the run also logs its held-out loss (it does not change the model, so it is not in model_id and the
     # later steps stand; a study trained before it retrains its models once to get their convergence)
-    params = {**_without(options, "out", "force"), "data": _shown("data", c.data, c.grid.rel), "log": "heldout"}
-    return Step(f"{c.key}/train_{half}", params, [c.run(half)], fn, [command("train", [], options, c.grid.rel)])
+    params = {**_without(options, "out", "force"), "data": c.data_named(), "log": "heldout"}
+    return Step(f"{c.key}/train_{half}", params, [c.run(half)], fn, [command("train", [], options, c.grid.rel)],
+                legacy={**params, "data": c.data_named(legacy=True)})
 
 
 def trajectories_step(c: Cell, half: str) -> Step:
@@ -147,9 +162,10 @@ def trajectories_step(c: Cell, half: str) -> Step:
 
     def fn():
         return write_model_trajectories(str(c.run(half)), probe_seed=0, device=c.device, progress=False, **options)
-    params = {**_without(options, "out"), "run": model_id(c)}
-    return Step(f"{c.key}/traj_{half}", params, [c.traj(half)], fn,
-                [command("trajectories", [c.run(half)], options, c.grid.rel)])
+    params = _without(options, "out")
+    return Step(f"{c.key}/traj_{half}", {**params, "run": model_id(c)}, [c.traj(half)], fn,
+                [command("trajectories", [c.run(half)], options, c.grid.rel)],
+                legacy={**params, "run": model_id(c, legacy=True)})
 
 
 def analysis_step(c: Cell, name: str, args: list, options: dict, params: dict, compute, figures=()) -> Step:
@@ -159,7 +175,8 @@ def analysis_step(c: Cell, name: str, args: list, options: dict, params: dict, c
         write_json(options["json"], result)
         return result
     return Step(f"{c.key}/{name}", {**params, "run": model_id(c)}, [options["json"], *figures], fn,
-                [command(name.replace("_", "-"), args, options, c.grid.rel)])
+                [command(name.replace("_", "-"), args, options, c.grid.rel)],
+                legacy={**params, "run": model_id(c, legacy=True)})
 
 
 def diverge_step(c: Cell) -> Step:
