@@ -233,6 +233,96 @@ def test_killed_worker_then_two_local_workers_match_one(single, tmp_path, micro)
     assert again["ran"] == 0 and not again["regenerated"] and again["report"]
 
 
+STOPPED = r"""
+import json, logging, sys, time
+from pathlib import Path
+from tinyscore import reproduce as rp, training
+logging.basicConfig(format="tinyscore: %(message)s")      # as cli.py sets it up
+spec, ready = json.loads(sys.argv[1]), Path(sys.argv[2])
+save = training._save_state
+def save_then_wait(tmp, step, *args, **kwargs):
+    save(tmp, step, *args, **kwargs)
+    if step == 20 and tmp.name == ".run_b.tinyscore-partial" and tmp.parent.parts[-2:] == ("n1", "ncsn"):
+        ready.touch()                                  # mid-cell: train_a done, train_b half-way
+        time.sleep(120)                                # ... until the test sends SIGTERM
+training._save_state = save_then_wait
+rp.run_worker(spec, progress=False, echo=lambda *a: None)
+"""
+
+
+def test_sigterm_releases_the_claim_at_once_and_the_next_run_resumes(single, tmp_path, micro):
+    """SIGTERM (Slurm preempting or cancelling the job) mid-cell: the worker exits 143 at once with one
+    line naming the signal, its claim is released as abandoned (free even for another machine, whose
+    lease check would otherwise wait 300 s), no temporary is left, and the next run claims the cell
+    (no takeover needed), resumes the half-trained model and ends with the numbers of one run."""
+    out, ready, key = tmp_path / "r", tmp_path / "ready", "hd-uniform/n1/ncsn"
+    spec, _, _ = rp.make_spec(out, scale="micro")
+    worker = subprocess.Popen([sys.executable, "-c", STOPPED, json.dumps(spec), str(ready)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not ready.exists():
+            assert worker.poll() is None and time.monotonic() < deadline, "the worker did not reach train_b"
+            time.sleep(0.05)
+        elsewhere = wk.Claims(out / ".steps" / "claims", {**wk.identity(), "host": "elsewhere", "boot": "x"}, "x")
+        assert elsewhere.holder(key)["pid"] == worker.pid                    # held: its lease runs 300 s
+        sent = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        _, err = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 128 + signal.SIGTERM and time.monotonic() - sent < 10, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert "Traceback" not in err and len(lines) == 1 and "SIGTERM" in lines[0], err
+    gen, rec = elsewhere.current(key)
+    assert gen == 1 and rec["released"] and rec["note"] == "abandoned: terminated by SIGTERM"
+    assert elsewhere.holder(key) is None                                    # free now, lease or not
+    cell = out / "hd-uniform" / "n1" / "ncsn"
+    assert not [p.name for p in out.rglob("*") if re.search(r"\.tinyscore-.*\.tmp$|\.tinyscore-lock$", p.name)]
+    assert (cell / ".run_b.tinyscore-partial" / "resume.pt").is_file() and not (cell / "run_b").exists()
+    assert not (out / ".steps" / "hd-uniform__n1__ncsn__train_b.json").exists()
+    assert list((out / ".steps" / "workers").iterdir()) == []             # unregistered
+    assert [(e["event"], e.get("cell")) for e in wk.read_events(out / ".steps")][-3:] == \
+        [("abandoned", key), ("release", key), ("worker-end", None)]
+
+    res = rp.reproduce(out, scale="micro", **QUIET)
+    assert res["report"] == str(out / "REPORT.md")
+    events = check_each_step_done_once(out)
+    assert not [e for e in events if e["event"] in ("takeover", "lost")]
+    assert sorted((e["cell"], e["gen"]) for e in events if e["event"] == "claim") == \
+        [(key, 1), (key, 2), ("hd-uniform/n10/ncsn", 1)]
+    done = {e["step"]: e for e in events if e["event"] == "done"}
+    assert done[f"{key}/train_a"]["pid"] == worker.pid                                 # not trained again
+    assert done[f"{key}/train_b"]["pid"] == os.getpid() and done[f"{key}/train_b"]["resumed_from"] == 20
+    assert numbers(out) == numbers(single)
+
+
+def test_a_sigterm_while_a_claim_is_released_waits_for_the_release(tmp_path):
+    """Only the first SIGTERM acts, and not in the middle of releasing a claim: it is raised after it;
+    the handler in place before the worker is put back."""
+    def before(signum, frame):
+        pytest.fail("the worker did not handle SIGTERM")
+    original = signal.signal(signal.SIGTERM, before)
+    released = False
+    try:
+        w = wk.Worker(tmp_path / ".steps", "f" * 16)
+        with pytest.raises(wk.Terminated) as stopped:
+            with w:
+                claim = w.claims.try_acquire("cell")
+                with w.tidying():
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    os.kill(os.getpid(), signal.SIGTERM)          # a second one is ignored
+                    time.sleep(0.05)                              # the handler has run by now
+                    w.release(claim)
+                    released = True
+        assert released and stopped.value.code == 128 + signal.SIGTERM and str(stopped.value) == "terminated by SIGTERM"
+        assert json.loads(claim.path.read_text())["note"] == "abandoned: terminated by SIGTERM"
+        assert signal.getsignal(signal.SIGTERM) is before
+    finally:
+        signal.signal(signal.SIGTERM, original)
+
+
 def test_submitit_local_executor_matches_one(single, tmp_path, micro):
     pytest.importorskip("submitit", reason="submitit is an optional extra (pip install -e '.[slurm]')")
     out = tmp_path / "r"

@@ -35,9 +35,19 @@ the same study simply joins: its cells are claimed like everyone's. Registration
 means that of two conflicting workers starting together at least one sees the other.
 
 **Which worker did what** is in ``log/WORKER.jsonl``: one JSON line per event (``claim``,
-``takeover``, ``start`` and ``done`` of a step, ``lost``, ``failed``, ``release``, ``report``,
-``worker-start``, ``worker-end``), which is how a test (or a
-person) checks that no cell was trained twice.
+``takeover``, ``start`` and ``done`` of a step, ``lost``, ``failed``, ``abandoned``, ``release``,
+``report``, ``worker-start``, ``worker-end``), which is how a test (or a person) checks that no
+cell was trained twice.
+
+**SIGTERM** (Slurm preempting or cancelling a job, ``kill``, a launcher stopping its workers)
+stops a worker cleanly: while a worker runs, the signal raises :class:`Terminated` in its main
+thread, so every ``finally`` on the way out runs. The claim in hand is released with the note
+``abandoned: terminated by SIGTERM`` -- free at once for any worker, on any machine, without
+waiting for its lease --, the step's temporaries are removed (a model being trained keeps its
+resumable ``.RUN.tinyscore-partial``, as after a kill), and the process prints one line naming
+the signal and exits with status 143 (128 + 15). Only the first SIGTERM acts, and one that
+arrives while the worker releases a claim or unregisters waits until that is done (Slurm's
+SIGKILL after its grace period still ends everything). SIGINT (Ctrl-C) is left as it was.
 
 **Launchers.** :func:`run_local` starts N worker processes on this machine (fresh interpreters,
 ``python -m tinyscore.workers``, one torch thread each by default); :func:`submit` submits N workers as one job array
@@ -57,6 +67,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import threading
 import time
@@ -299,12 +310,29 @@ class Claims:
                 _rewrite(claim.path, _dump(claim.record))
 
 
+# ------------------------------------------------------------------------------ SIGTERM
+class Terminated(SystemExit):
+    """SIGTERM reached a worker: raised in its main thread so that the claim, the temporaries and
+    the registration are tidied on the way out, and the process then exits with 128 + the signal
+    number (143), the status a shell reports for a process that SIGTERM ended. A subclass of
+    SystemExit: no ``except Exception`` on the way swallows it, and nothing prints a traceback."""
+
+    def __init__(self, signum: int):
+        super().__init__(128 + signum)
+        self.signum = signum
+        self.signal = signal.Signals(signum).name
+
+    def __str__(self) -> str:
+        return f"terminated by {self.signal}"
+
+
 # ------------------------------------------------------------------------------ one worker
 class Worker:
     """A registered worker of one study: its claims, its heartbeat, its event log.
 
     ``with Worker(...) as w:`` registers, refuses when a live worker of another study uses the
-    folder, starts the heartbeat; leaving unregisters and stops it."""
+    folder, starts the heartbeat and (in the main thread) turns SIGTERM into :class:`Terminated`;
+    leaving releases what is still held, unregisters and stops the heartbeat."""
 
     def __init__(self, steps_folder, digest: str, command: str = "", lease: float = LEASE, role: str = "worker"):
         self.root = Path(steps_folder)
@@ -320,6 +348,11 @@ class Worker:
         self._log = None
         self._log_lock = threading.Lock()
         self.joined: list = []
+        self.signalled = None                # the number of the SIGTERM received, if one was
+        self._handling = False               # True while this worker handles SIGTERM ...
+        self._previous_handler = None        # ... instead of this handler
+        self._tidying = False                # a SIGTERM now waits until the tidying is done ...
+        self._deferred = False               # ... and this says one is waiting
 
     # -- registration
     def _record(self) -> dict:
@@ -372,19 +405,65 @@ class Worker:
         self.event("worker-start", role=self.role, study=self.digest, joined=[r.get("worker") for r in others])
         self._thread = threading.Thread(target=self._beat, name="tinyscore-heartbeat", daemon=True)
         self._thread.start()
+        if threading.current_thread() is threading.main_thread():   # only there can Python handle signals
+            self._previous_handler = signal.signal(signal.SIGTERM, self._on_sigterm)
+            self._handling = True
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
+        self._tidying = True                 # a SIGTERM from here on waits for the end of this
+        stop = Terminated(self.signalled) if self.signalled else None
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
         for c in list(self.claims.held.values()):
-            self.claims.release(c, note="worker stopped")
-        self.event("worker-end")
+            self.claims.release(c, note=f"abandoned: {stop}" if stop else "worker stopped")
+        self.event("worker-end", **({"signal": stop.signal} if stop else {}))
         if self._log is not None:
             self._log.close()
         self.reg_path.unlink(missing_ok=True)
+        if self._handling:                   # put back the handler found (None: one not set from Python)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if self._previous_handler is None
+                          else self._previous_handler)
+        stop = stop or (Terminated(self.signalled) if self.signalled else None)    # or one that came meanwhile
+        if stop:
+            log.error("%s (pid %d) %s: its claims are released, so other workers may take its cells over now; "
+                      "run the same command again to resume", self.role, os.getpid(), stop)
+            if exc is None:                  # it came while this worker was ending normally
+                raise stop
         return False
+
+    # -- SIGTERM
+    def _on_sigterm(self, signum, frame) -> None:
+        """The SIGTERM handler: stop the work in hand by raising :class:`Terminated` (the first
+        SIGTERM only; one that arrives during :meth:`tidying` is raised at its end)."""
+        if self.signalled is not None:       # a second one: the first is being acted on
+            return
+        self.signalled = signum
+        if self._tidying:
+            self._deferred = True
+        else:
+            raise Terminated(signum)
+
+    @contextlib.contextmanager
+    def tidying(self):
+        """A block that a SIGTERM does not cut in two (releasing a claim): the signal acts after it."""
+        outer, self._tidying = self._tidying, True
+        try:
+            yield
+        finally:
+            self._tidying = outer
+        if self._deferred and not self._tidying:
+            self._deferred = False
+            raise Terminated(self.signalled)
+
+    def release(self, claim: Claim, note: str | None = None) -> None:
+        """Release ``claim`` (see :meth:`Claims.release`), whole even when a SIGTERM arrives meanwhile;
+        after a SIGTERM the claim says ``abandoned`` (its cell was left unfinished)."""
+        with self.tidying():
+            if note is None and self.signalled:
+                note = f"abandoned: {Terminated(self.signalled)}"
+            self.claims.release(claim, note)
 
     # -- heartbeat
     def heartbeat(self) -> None:
@@ -429,7 +508,7 @@ class Worker:
         try:
             yield claim
         finally:
-            self.claims.release(claim)
+            self.release(claim)
 
 
 def read_events(steps_folder) -> list:
@@ -478,13 +557,18 @@ def _child_main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     fd, spec = int(argv[0]), json.loads(argv[1])
     logging.basicConfig(format="tinyscore: %(message)s", level=logging.INFO)
+    status = 0
     try:
         outcome = worker_entry(_entry(argv[2]), spec)
     except KeyboardInterrupt:
         outcome = ("error", "interrupted")
-    with os.fdopen(fd, "w") as f:
+    except Terminated as e:                  # its claim is released already (Worker.__exit__)
+        outcome = ("error", f"worker {spec.get('worker_index')} (pid {os.getpid()}) was {e}; its cell is "
+                            "free for another worker: run the same command again to resume it")
+        status = e.code
+    with contextlib.suppress(BrokenPipeError), os.fdopen(fd, "w") as f:   # broken: the launcher is gone
         json.dump(outcome, f, default=str)
-    return 0
+    return status
 
 
 def run_local(spec: dict, jobs: int, entry, echo=print) -> list:
@@ -626,4 +710,6 @@ def submit(spec: dict, array_size: int, entry, cluster: str = "slurm", partition
 
 
 if __name__ == "__main__":
-    raise SystemExit(_child_main())
+    # through the package's own module: the study raises tinyscore.workers.Terminated, not __main__'s copy
+    from tinyscore.workers import _child_main as main
+    raise SystemExit(main())

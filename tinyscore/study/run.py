@@ -205,7 +205,8 @@ def _visit(grid, c, me, report_only, bar, echo, tally) -> bool:
         tally.counted.add(key)
         bar.update(len(c["steps"]))
         return False
-    claim = None if report_only else me.claims.try_acquire(key)
+    with me.tidying():                         # a SIGTERM does not come between creating a claim and holding it
+        claim = None if report_only else me.claims.try_acquire(key)
     if claim is None:
         tally.busy[key] = me.claims.holder(key)
         return False
@@ -215,7 +216,10 @@ def _visit(grid, c, me, report_only, bar, echo, tally) -> bool:
 
 
 def _run_claimed(grid, c, claim, me, bar, echo, tally) -> None:
-    """Run a claimed cell, logging the claim's story (takeover, claim, lost, failed, release)."""
+    """Run a claimed cell, logging the claim's story (takeover, claim, lost, failed or abandoned, release).
+
+    However the cell ends, its claim is released: on SIGTERM (:class:`tinyscore.workers.Terminated`)
+    with the note ``abandoned``, so that another worker takes the cell over at once."""
     from .. import workers
     key = c["key"]
     took = claim.record.get("took_over")
@@ -230,12 +234,16 @@ def _run_claimed(grid, c, claim, me, bar, echo, tally) -> None:
     except workers.ClaimLost:
         me.event("lost", cell=key, gen=claim.gen)
         echo(f"{key}: another worker took this cell over (this worker's lease ran out); leaving it")
+    except workers.Terminated as e:
+        me.event("abandoned", cell=key, gen=claim.gen, signal=e.signal)
+        raise
     except BaseException as e:
         me.event("failed", cell=key, gen=claim.gen, error=f"{type(e).__name__}: {e}"[:300])
         raise
     finally:
-        me.claims.release(claim)
-        me.event("release", cell=key, gen=claim.gen)
+        with me.tidying():
+            me.release(claim)
+            me.event("release", cell=key, gen=claim.gen)
 
 
 def _run_cell(grid: Grid, cell: dict, claim, me, bar) -> tuple[int, int]:
@@ -304,7 +312,7 @@ def _report_once(spec, me, grid, cells, notes, dev, tally, echo) -> dict:
         res = write_study_report(spec, grid, cells, notes, dev, tally, echo)
         me.event("report", regenerated=res["regenerated"])
     finally:
-        me.claims.release(claim)
+        me.release(claim)
     return res
 
 
