@@ -28,7 +28,6 @@ from .datasets import load_dataset
 from .defaults import ANALYSIS_SIGMAS
 from .dynamics import parse_sigmas
 from .errors import TinyscoreError
-from .limits import check_fits
 from .mixtures import BENCHMARKS
 from .metrics import score_errors
 from .models import AnalyticModel, EmpiricalModel, to_tensor
@@ -104,6 +103,19 @@ def psnr(mse: float, peak: float = 1.0) -> float:
     return float(10 * np.log10(peak ** 2 / mse)) if mse > 0 else float("inf")
 
 
+#: numbers of one array per block of probes in ``quality`` (1 MiB of float32): its memory is a few
+#: blocks' worth whatever the number of probes in the file
+QUALITY_BLOCK = 1 << 18
+
+
+def _probe_blocks(f, rows: int):
+    """(slice, x0, z) for consecutive blocks of ``rows`` probes of an open trajectory file, read and
+    checked (finite) one block at a time."""
+    for a in range(0, f.P, rows):
+        sl = slice(a, min(a + rows, f.P))
+        yield sl, f["probes/x0"].read(sl, finite=True), f["probes/z"].read(sl, finite=True)
+
+
 @torch.no_grad()
 def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=None, half=None,
             device="cpu", batch: int = 1024) -> dict:
@@ -112,55 +124,75 @@ def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=No
     The dataset is the one named in the file (a benchmark mixture) unless ``dataset`` or ``data``
     says otherwise (image files, whose attributes hold only a name). The empirical optimum uses
     the file's training set (n_train, half) unless ``n``/``half`` are given.
+
+    The file is read a block of probes at a time, so memory does not grow with the probes. Every
+    MSE is a sum of squares over probes and coordinates divided by their count, and sums add up
+    block by block (in float64):
+
+        MSE(sigma) = sum_blocks sum ||D(x0 + sigma z) - x0||^2 / (P dim)
+
+    Two passes: the first reads and checks every value of the file (finite probes and outputs) and
+    sums the outputs' errors, before a dataset is loaded or a reference computed; the second reads
+    the probes again, ``batch`` at a time (the references' batches), for the optima.
     """
+    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
+        raise TinyscoreError(f"the reference batch must be a positive integer, got {batch!r}")
+    batch = int(batch)
     with open_trajectories(path) as f:                  # checked: see tinyscore.store
         attrs = dict(f.attrs)                           # typed: text is str, integers int
         sigmas = f.sigmas
-        # everything below lives in memory at once: x0, z, the outputs, and a few float64 rows
-        check_fits(4 * (2 + len(sigmas)) * f.P * f.dim + 4 * 8 * f.P * f.dim, f"{path}: quality's arrays")
-        x0 = f["probes/x0"].read((), finite=True)
-        z = f["probes/z"].read((), finite=True)
-        den = f["onestep/denoised"].read((), finite=True)
-    followed = None
-    if dataset is None:
-        spec = data or str(attrs.get("data") or attrs.get("dataset", ""))
-        if data is None and spec not in BENCHMARKS:
-            # A trajectory file may come from anyone: a file or folder it names is not opened on its
-            # word (it could name anything this user can read). Benchmark names are safe to follow.
-            followed, spec = spec, ""
-        seed = int(attrs.get("data_seed", 0)) if data_seed is None else int(data_seed)
-        if resolution is None and data is None:
-            resolution = int(attrs.get("resolution", 0)) or None
-        try:
-            if not spec:
-                raise TinyscoreError("no dataset to load")
-            dataset = load_dataset(spec, data_seed=seed, resolution=resolution)
-        except (TinyscoreError, OSError) as e:         # OSError: a name from the file no path can have
-            dataset = None
-            if data is not None:
-                raise e if isinstance(e, TinyscoreError) else TinyscoreError(f"cannot load {data!r}: {e}") from None
-    n_train = int(n if n is not None else attrs.get("n_train", 0) or 0)
-    half = half or str(attrs.get("half", "")) or "a"
-    refs = {}
-    if dataset is not None and dataset.mixture is not None:
-        refs["analytic"] = AnalyticModel(dataset.mixture)
-    if dataset is not None and n_train > 0 and tuple(dataset.shape) == tuple(x0.shape[1:]):
-        refs["empirical"] = EmpiricalModel(to_tensor(dataset.subset(n_train, half), device))
-    P, dim = x0.shape[0], int(np.prod(x0.shape[1:]))
+        P, shape, dim = f.P, f.shape, f.dim
+        out_sq, noisy_sq = np.zeros(len(sigmas)), np.zeros(len(sigmas))
+        overflows = np.zeros(len(sigmas), dtype=bool)
+        for sl, x0, z in _probe_blocks(f, max(1, QUALITY_BLOCK // dim)):
+            for i, s in enumerate(sigmas):
+                den = f["onestep/denoised"].read((i, sl), finite=True)
+                with np.errstate(over="ignore", invalid="ignore"):   # a file's extreme values: checked, not warned
+                    y = x0 + s * z
+                    overflows[i] |= not np.isfinite(y).all()
+                    out_sq[i] += np.sum((den.astype(np.float64) - x0) ** 2)
+                    noisy_sq[i] += np.sum((y - x0) ** 2)
+        followed = None
+        if dataset is None:
+            spec = data or str(attrs.get("data") or attrs.get("dataset", ""))
+            if data is None and spec not in BENCHMARKS:
+                # A trajectory file may come from anyone: a file or folder it names is not opened on its
+                # word (it could name anything this user can read). Benchmark names are safe to follow.
+                followed, spec = spec, ""
+            seed = int(attrs.get("data_seed", 0)) if data_seed is None else int(data_seed)
+            if resolution is None and data is None:
+                resolution = int(attrs.get("resolution", 0)) or None
+            try:
+                if not spec:
+                    raise TinyscoreError("no dataset to load")
+                dataset = load_dataset(spec, data_seed=seed, resolution=resolution)
+            except (TinyscoreError, OSError) as e:         # OSError: a name from the file no path can have
+                dataset = None
+                if data is not None:
+                    raise e if isinstance(e, TinyscoreError) else TinyscoreError(f"cannot load {data!r}: {e}") from None
+        if overflows.any():
+            raise TinyscoreError(f"{path}: x0 + sigma z overflows at sigma = {sigmas[np.argmax(overflows)]:g}")
+        n_train = int(n if n is not None else attrs.get("n_train", 0) or 0)
+        half = half or str(attrs.get("half", "")) or "a"
+        refs = {}
+        if dataset is not None and dataset.mixture is not None:
+            refs["analytic"] = AnalyticModel(dataset.mixture)
+        if dataset is not None and n_train > 0 and tuple(dataset.shape) == tuple(shape):
+            refs["empirical"] = EmpiricalModel(to_tensor(dataset.subset(n_train, half), device))
+        ref_sq = {name: np.zeros(len(sigmas)) for name in refs}
+        if refs:                                        # the second pass: the probes in the references' batches
+            for _, x0, z in _probe_blocks(f, batch):
+                for i, s in enumerate(sigmas):
+                    y = to_tensor(x0 + s * z, device)
+                    for name, ref in refs.items():
+                        d = ref.denoise(y, float(s)).double().cpu().numpy()
+                        ref_sq[name][i] += np.sum((d - x0) ** 2)
     rows = []
     for i, s in enumerate(sigmas):
-        with np.errstate(over="ignore", invalid="ignore"):   # a file's extreme values: checked, not warned
-            y = x0 + s * z
-            if not np.isfinite(y).all():
-                raise TinyscoreError(f"{path}: x0 + sigma z overflows at sigma = {s:g}")
-            mse = float(np.mean((den[i].astype(np.float64) - x0) ** 2))
-            noisy = float(np.mean((y - x0) ** 2))
-        row = {"sigma": float(s), "mse": mse, "psnr": psnr(mse), "noisy_mse": noisy}
-        for name, ref in refs.items():
-            yt = to_tensor(y, device)
-            d = np.concatenate([ref.denoise(yt[a:a + batch], float(s)).double().cpu().numpy()
-                                for a in range(0, P, batch)])
-            m = float(np.mean((d - x0) ** 2))
+        mse = float(out_sq[i] / (P * dim))
+        row = {"sigma": float(s), "mse": mse, "psnr": psnr(mse), "noisy_mse": float(noisy_sq[i] / (P * dim))}
+        for name in refs:
+            m = float(ref_sq[name][i] / (P * dim))
             row[f"{name}_mse"], row[f"{name}_psnr"] = m, psnr(m)
         optimum = "analytic" if "analytic" in refs else ("empirical" if "empirical" in refs else None)
         row["optimum"] = optimum

@@ -30,6 +30,12 @@ Precision: for vector data (the mixtures) the iteration, the empirical denoiser 
 in float64 -- a float32 iteration flipped about 1 flag in 256 at N = 1000, where end points sit near
 the 1/3 threshold; a float32 network is evaluated in its own precision and its output carried on in
 float64. Images stay in float32 (the UNets are float32, and 6400-D float64 would double the cost).
+
+Memory: the training set is held once, as the dataset hands it out (float32). Where the work is in
+float64 it is widened a chunk at a time (the distances of :func:`nearest_two`, the keys of the
+empirical denoiser), which is exact -- every float32 is a float64 -- so the numbers are those of a
+float64 copy without holding one (N = 10^5 points in 100 dimensions: no 80 MB float64 copy beside
+the 40 MB of float32; what the run adds is a few chunks, whatever N).
 """
 from __future__ import annotations
 
@@ -40,7 +46,7 @@ import torch
 
 from .defaults import ATTRACTOR_EPS
 from .errors import TinyscoreError
-from .models import EmpiricalModel
+from .models import EmpiricalModel, as_sigma
 from .files import atomic_h5
 
 MEMORISED_RATIO = 1.0 / 3.0
@@ -93,13 +99,33 @@ def _denoise_in(model, x: torch.Tensor, sigma: float) -> torch.Tensor:
     return model.denoise(x, sigma)
 
 
+class WideningEmpirical(EmpiricalModel):
+    """The empirical denoiser of a training set kept in float32, evaluated in the queries' precision.
+
+    ``EmpiricalModel.denoise`` casts the whole training set to the queries' dtype on each call (a
+    float64 copy of it, per batch); here the kernel widens the keys a chunk at a time instead. The
+    widening is exact, so D_emp(y, sigma) is the same number either way."""
+
+    def denoise(self, y, sigma):
+        import kernels
+        flat = y.reshape(y.shape[0], -1)
+        keys = self.train.reshape(self.train.shape[0], -1).to(y.device)
+        den, _ = kernels.empirical_denoise(flat, keys, as_sigma(sigma, y))
+        return den.reshape(y.shape)
+
+
 def nearest_two(points: torch.Tensor, train: torch.Tensor, chunk: int = 8192):
     """For each point: index of the nearest training sample, d1 and d2 (second-nearest; inf if N = 1)."""
     p = points.reshape(points.shape[0], -1).double()
     best_d = torch.full((p.shape[0], 2), math.inf, dtype=torch.float64)
     best_i = torch.zeros((p.shape[0], 2), dtype=torch.long)
+    wide = None                      # a float32 training set is widened into one buffer, chunk by chunk
     for a in range(0, train.shape[0], chunk):
-        t = train[a:a + chunk].reshape(-1, p.shape[1]).to(p.device).double()
+        t = train[a:a + chunk].reshape(-1, p.shape[1])
+        if t.dtype != torch.float64 or t.device != p.device:
+            if wide is None:
+                wide = torch.empty((min(chunk, train.shape[0]), p.shape[1]), dtype=torch.float64, device=p.device)
+            t = wide[:t.shape[0]].copy_(t)
         d = torch.cdist(p, t)
         cand_d = torch.cat([best_d, d], 1)
         cand_i = torch.cat([best_i, torch.arange(a, a + t.shape[0]).expand(p.shape[0], -1)], 1)
@@ -139,25 +165,33 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
     train_n = dataset.cap(int(train_n), half)
     dtype = torch.float64 if len(dataset.shape) == 1 else torch.float32
 
-    def as_tensor(a):                  # straight to the working precision: no float64 copy of an image set
-        a = np.ascontiguousarray(a, dtype=np.float64 if dtype == torch.float64 else np.float32)
-        return torch.from_numpy(a).to(device=device, dtype=dtype)
-    train = as_tensor(dataset.subset(train_n, half))
+    work = np.float64 if dtype == torch.float64 else np.float32
+
+    def as_tensor(a):                  # straight to the working precision
+        return torch.from_numpy(np.ascontiguousarray(a, dtype=work)).to(device=device, dtype=dtype)
+
+    # the training set once, as the dataset hands it out (float32: no copy), widened only a chunk
+    # at a time where the work is float64 (see "Memory" above); another dtype takes the working one
+    train = np.asarray(dataset.subset(train_n, half))
+    keep = np.float32 if train.dtype == np.float32 else work
+    train = torch.from_numpy(np.ascontiguousarray(train, dtype=keep)).to(device)
     n_starts = min(int(starts), train_n)
     n_test = min(int(test_starts), dataset.test_size)
     if n_starts < 1 or n_test < 1:
         raise TinyscoreError("starts and test starts must be at least 1")
     rng = np.random.default_rng([int(seed), 7])
     own = np.sort(rng.choice(train_n, size=n_starts, replace=False))
+    x_own = train[own].to(dtype)                    # the starts' own samples, in the working precision
     test = as_tensor(dataset.test(n_test))
     z_train = as_tensor(rng.standard_normal((n_starts, *dataset.shape)).astype(np.float32))
     z_test = as_tensor(rng.standard_normal((n_test, *dataset.shape)).astype(np.float32))
     d2_fallback = None
     if train_n == 1:
-        d2_fallback = float(torch.linalg.vector_norm((test - train[0:1]).reshape(n_test, -1), dim=1).median())
+        gaps = (test - train[0:1].to(dtype)).reshape(n_test, -1)
+        d2_fallback = float(torch.linalg.vector_norm(gaps, dim=1).median())
     models = {"model": model}
     if with_empirical:
-        models["empirical"] = EmpiricalModel(train)
+        models["empirical"] = WideningEmpirical(train)
     rows, points = [], {}
     from tqdm.auto import tqdm
     bar = tqdm(total=len(eps) * len(models), desc="attractors", unit="run", disable=not progress, leave=False,
@@ -166,7 +200,7 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
         sig = sigma_schedule(e, iters, schedule, sigma_end)
         row = {"eps": float(e), "starts": n_starts, "test_starts": n_test}
         for name, m in models.items():
-            end = iterate(m, train[own] + e * z_train, sig)
+            end = iterate(m, x_own + e * z_train, sig)
             end_test = iterate(m, test + e * z_test, sig)
             if not (torch.isfinite(end).all() and torch.isfinite(end_test).all()):
                 raise TinyscoreError(f"the {name} denoiser produced NaN or infinite values at eps={e:g}")
@@ -177,7 +211,7 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
             row[f"{name}_test_captured"] = float(ct["memorised"].mean())
             row[f"{name}_ratio_median"] = float(np.median(c["d1"] / np.maximum(c["d2"], 1e-300)))
             row[f"{name}_move_median"] = float(np.median(torch.linalg.vector_norm(
-                (end - train[own]).reshape(n_starts, -1), dim=1).cpu().numpy()))
+                (end - x_own).reshape(n_starts, -1), dim=1).cpu().numpy()))
             if keep_points:
                 points[(e, name)] = {"end": end.cpu().numpy(), "end_test": end_test.cpu().numpy(),
                                      "nearest": c["nearest"], "d1": c["d1"], "d2": c["d2"],
@@ -192,7 +226,7 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
               "rows": rows}
     if keep_points:
         result["points"] = points
-        result["starts"] = {"own": own, "train_start": (train[own]).cpu().numpy(), "z_train": z_train.cpu().numpy(),
+        result["starts"] = {"own": own, "train_start": x_own.cpu().numpy(), "z_train": z_train.cpu().numpy(),
                             "test": test.cpu().numpy(), "z_test": z_test.cpu().numpy()}
     return result
 
