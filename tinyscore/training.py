@@ -1,6 +1,7 @@
 """Training: one loop for the three variants, writing a self-contained run directory.
 
-    RUN/options.json   every option of the run (data, N, half, seeds, network, objective)
+    RUN/options.json   every option of the run (data, N, half, seeds, network, objective); for a
+                       dataset file also its path relative to RUN and its sha256 (see "Moving a run")
     RUN/stats.jsonl    one JSON line per logging step: step, loss, lr, seconds, held-out losses
     RUN/model.pt       state dict + config as JSON: loads with torch.load(weights_only=True)
 
@@ -27,6 +28,14 @@ run receives ``resume.pt`` (model, optimiser, schedule, generator states, step):
 command again after a crash or ``kill -9`` continues from there, and on CPU the final ``model.pt``
 is byte-identical to that of an uninterrupted run.
 
+**Moving a run.** ``data`` is the dataset as typed, which names a file by a path that a move breaks.
+When it names a file, options.json also records ``data_sha256``, the file's digest, and
+``data_relative``, its path relative to the run directory (when the two share a folder below the
+filesystem root, as in a study folder). A run whose ``data`` is gone is given the file at
+``data_relative`` from where the run is now, only if its digest is ``data_sha256`` (:func:`run_data`);
+an unfinished run resumes on the same file under another name. Runs recorded without these fields
+(older ones, mixtures, folders of images) name their data only as typed.
+
 Under torchrun (``torchrun --nproc-per-node K cli.py train ...``) K processes train the one model
 of the same command run alone, to float32 round-off: each evaluates the network on its share of
 the global batch and the gradients are all-reduced (tinyscore.distributed). Process 0 alone
@@ -39,6 +48,7 @@ import copy
 import json
 import logging
 import math
+import os
 import shutil
 import time
 from pathlib import Path
@@ -46,13 +56,14 @@ from pathlib import Path
 import torch
 
 from . import distributed
-from .datasets import Dataset
+from .datasets import IMAGE_PREFIXES, Dataset
 from .errors import TinyscoreError
-from .files import (check_destination, destination_lock, publish_folder, remove_stale_temporaries, write_bytes,
-                    write_text)
+from .files import (check_destination, destination_lock, file_sha256, publish_folder, remove_stale_temporaries,
+                    write_bytes, write_text)
 from .limits import check_fits
+from .mixtures import BENCHMARKS
 from .nets import backbone_parameters
-from .models import CHECKPOINT, ScoreModel, save_checkpoint, to_tensor, torch_bytes
+from .models import CHECKPOINT, ScoreModel, brief, save_checkpoint, shown, to_tensor, torch_bytes
 from .objectives import make_loss, sample_sigma
 from .optim import Adam, cosine_lr
 
@@ -111,6 +122,61 @@ RESUME = "resume.pt"
 def partial_path(out: Path) -> Path:
     """The unfinished run of ``out``: ``.NAME.tinyscore-partial`` beside it, kept for resuming."""
     return out.with_name(f".{out.name}{PARTIAL_SUFFIX}")
+
+
+# ------------------------------------------------------------------------------ the data file, wherever the run moves
+#: options.json fields that find a run's dataset file again once the folder holding both has moved
+DATA_FIELDS = ("data_relative", "data_sha256")
+
+
+def data_path(spec: str) -> tuple[str, Path] | None:
+    """A dataset spec naming a file or folder, split into its prefix and path ('celeba:', Path('x.h5'));
+    None for a benchmark mixture's name."""
+    if spec in BENCHMARKS:
+        return None
+    prefix = spec[:spec.index(":") + 1] if spec.lower().startswith(IMAGE_PREFIXES) else ""
+    return prefix, Path(spec[len(prefix):]).expanduser()
+
+
+def data_identity(spec: str, out: Path) -> dict:
+    """What options.json records of a dataset file besides its spec: ``data_sha256``, its digest, and
+    ``data_relative``, its path relative to the run directory ``out``, when the two share a folder below
+    the filesystem root (a study folder, a project folder). Empty when ``spec`` names no file."""
+    named = data_path(spec)
+    if named is None or not named[1].is_file():
+        return {}
+    file, run = named[1].resolve(), out.parent.resolve() / out.name
+    try:
+        shared = Path(os.path.commonpath([file, run]))
+    except ValueError:                  # on two drives: nothing to move together
+        shared = None
+    fields = {}
+    if shared is not None and shared != Path(shared.anchor):
+        fields["data_relative"] = Path(os.path.relpath(file, run)).as_posix()
+    fields["data_sha256"] = file_sha256(file)
+    return fields
+
+
+def run_data(run, options: dict, where: str) -> str:
+    """The dataset spec to load for a trained run: ``options["data"]`` as recorded, unless it names a
+    file that is gone and the run recorded ``data_relative``: then the file at that path from where the
+    run directory is now (the folder holding both has moved), once its digest is ``data_sha256``.
+    Another file there is refused in one line; with nothing there, ``data`` is returned to fail as before."""
+    spec, relative, sha = options["data"], options.get("data_relative"), options.get("data_sha256")
+    named = data_path(spec)
+    if named is None or relative is None or named[1].exists():
+        return spec
+    for field, value in (("data_relative", relative), ("data_sha256", sha)):
+        if not isinstance(value, str) or not value:
+            raise TinyscoreError(f"{where}: field {field!r} must be a non-empty string, got {brief(value)}")
+    found = Path(os.path.normpath(Path(run).resolve() / relative))
+    if not found.is_file():
+        return spec
+    if file_sha256(found) != sha:
+        raise TinyscoreError(f"{where}: the run's data {shown(named[1])} is gone, and {shown(found)} (field "
+                             "'data_relative') is another file (its sha256 is not field 'data_sha256'); "
+                             "put the file the run was trained on there")
+    return named[0] + str(found)
 
 
 def train(dataset: Dataset, out, progress: bool = True, force: bool = False, fresh: bool = False,
@@ -465,10 +531,11 @@ class _Sink:
 
 def _open_partial(tmp: Path, out: Path, opts: dict, fresh: bool):
     """Process 0: the saved state of the unfinished run (its stats cut back to it), or a new partial run."""
-    state = _resume_state(tmp, opts, fresh)
+    found = data_identity(opts["data"], out)          # the data file's place and digest (read once, here)
+    state = _resume_state(tmp, opts, fresh, found)
     if state is None:
         tmp.mkdir()
-        write_text(tmp / "options.json", json.dumps(opts, indent=2) + "\n", force=True)
+        write_text(tmp / "options.json", json.dumps({**opts, **found}, indent=2) + "\n", force=True)
         (tmp / "stats.jsonl").touch()
         return None
     with open(tmp / "stats.jsonl", "r+b") as f:   # drop lines logged after the saved step
@@ -477,9 +544,12 @@ def _open_partial(tmp: Path, out: Path, opts: dict, fresh: bool):
     note = ""
     if saved.get("world_size", 1) != opts["world_size"]:
         note = f" with {opts['world_size']} process(es) (saved by {saved.get('world_size', 1)})"
-    if saved.get("world_size") != opts["world_size"]:      # options.json names the processes of the last attempt
-        write_text(tmp / "options.json", json.dumps({**saved, "world_size": opts["world_size"]}, indent=2) + "\n",
-                   force=True)
+    now = {"world_size": opts["world_size"]}              # options.json names the processes of the last attempt
+    if saved.get("data") != opts["data"]:                  # the same file under another name (see _resume_state)
+        saved = {k: v for k, v in saved.items() if k not in DATA_FIELDS}
+        now.update(data=opts["data"], **found)             # ... named as it is now
+    if any(saved.get(k) != v for k, v in now.items()):
+        write_text(tmp / "options.json", json.dumps({**saved, **now}, indent=2) + "\n", force=True)
     log.info(f"resuming {out} from step {int(state['step'])} of {int(opts['steps'])}{note}")
     return state
 
@@ -496,8 +566,11 @@ def _save_state(tmp: Path, step, model, optim, gen, running, count, row, elapsed
     write_bytes(tmp / RESUME, torch_bytes(state), force=True)
 
 
-def _resume_state(tmp: Path, opts: dict, fresh: bool):
-    """The saved state of an unfinished run of the same options, or None (and a clean slate)."""
+def _resume_state(tmp: Path, opts: dict, fresh: bool, found: dict | None = None):
+    """The saved state of an unfinished run of the same options, or None (and a clean slate).
+
+    ``data`` may differ when the run recorded the digest of its data file and ``found`` (the
+    :func:`data_identity` of the data now) has the same: the file was moved, or is named otherwise."""
     if not tmp.exists():
         return None
     if not tmp.is_dir() or tmp.is_symlink():
@@ -519,7 +592,9 @@ def _resume_state(tmp: Path, opts: dict, fresh: bool):
         shutil.rmtree(tmp)  # killed before its first saved state: nothing to resume, and it is ours
         return None
     same = {k: v for k, v in opts.items() if k not in RESUME_NEUTRAL}
-    was = {k: v for k, v in saved.items() if k not in RESUME_NEUTRAL}
+    was = {k: v for k, v in saved.items() if k not in RESUME_NEUTRAL + DATA_FIELDS}
+    if saved.get("data_sha256") and saved["data_sha256"] == (found or {}).get("data_sha256"):
+        was["data"] = same["data"]        # the very file trained on, wherever it is now
     if "heldout" not in was:          # saved before the held-out loss was logged: it does not change the model
         was["heldout"] = same.get("heldout")
     was.setdefault("precision", "fp32")   # saved before --precision existed: those runs trained in fp32

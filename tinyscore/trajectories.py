@@ -2,7 +2,8 @@
 
 A MODEL is one of
 
-* a run directory written by ``train`` (its dataset, N and half come from its options.json);
+* a run directory written by ``train`` (its dataset, N and half come from its options.json; a dataset
+  file that moved with the run is found beside it, see tinyscore.training, "Moving a run");
 * ``analytic``: the exact optimal denoiser of a Gaussian mixture (tinyscore.mixtures);
 * ``empirical``: the optimal denoiser of the first N points of a half, the ideal memoriser.
 
@@ -25,7 +26,7 @@ from .errors import TinyscoreError
 from .models import (CHECKPOINT, AnalyticModel, EmpiricalModel, brief, check_seed, is_int, read_run, shown,
                      to_tensor)
 from .store import trajectory_writer
-from .training import pick_device
+from .training import pick_device, run_data
 
 PSEUDO = ("analytic", "empirical")
 #: probes per batch through the model (and per write): memory holds one batch of outputs
@@ -70,16 +71,17 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
         raise TinyscoreError(f"MODEL {shown(spec)} is not a folder: {hint}")
     files = read_run(spec)
     opts, opts_path = files.options, shown(Path(spec) / "options.json")
-    if data is not None and data != opts["data"]:
+    found = run_data(spec, opts, opts_path)           # the data as recorded, or beside the run if it moved
+    if data is not None and data not in (opts["data"], found):
         raise TinyscoreError(f"{shown(spec)} was trained on {brief(opts['data'])}, not {brief(data)}; "
                              "drop --data for a run directory")
     try:
-        dataset = load_dataset(opts["data"], data_seed=opts.get("data_seed", 0), resolution=opts.get("resolution"))
+        dataset = load_dataset(found, data_seed=opts.get("data_seed", 0), resolution=opts.get("resolution"))
     except TinyscoreError as e:
         raise TinyscoreError(f"{opts_path}: field 'data' {brief(opts['data'])} does not load: {shown(e)}") from None
     model, sha = files.build(device, shape=dataset.shape), files.sha256
     attrs = dict(variant=opts["variant"], n_train=int(opts["n"]), half=opts["half"], seed=int(opts["seed"]),
-                 checkpoint_sha256=sha, data=opts["data"], resolution=opts.get("resolution") or 0,
+                 checkpoint_sha256=sha, data=found, resolution=opts.get("resolution") or 0,
                  model_kind="run", model_sha256=sha)
     return model, dataset, attrs
 
