@@ -37,7 +37,8 @@ naive reader do something its user did not ask for:
    Python code can stop it: a *global heap* collection (where variable-length strings, such as
    most attributes, are kept) whose free-space entry claims 0 bytes makes HDF5 parse the same
    entry forever. Before anything is read, :func:`check_global_heaps` walks every collection in
-   the file the way HDF5 will, and refuses one that does not tile its space exactly.
+   the file the way HDF5 will, and refuses one that does not tile its space exactly. It reads
+   the file a window of a few MiB at a time, so validating a file of gigabytes costs megabytes.
 6. **Damage.** A truncated or bit-flipped file makes h5py raise almost anything (``OSError``,
    ``RuntimeError``, ``ValueError``, ``KeyError``, ``TypeError``, ``UnicodeDecodeError``), on
    opening or on any later read, half-way through a computation. Every call into h5py made here is
@@ -56,7 +57,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import mmap
 import re
 from pathlib import Path
 
@@ -79,6 +79,8 @@ TYPE_CLASSES = {h5t.STRING: "S", h5t.INTEGER: "iu", h5t.FLOAT: "f"}
 MAX_TEXT = 4096          # longest attribute text accepted
 MAX_ATTR_BYTES = 1 << 16 # largest attribute value read (an attribute is one short value)
 SMALL_READ = 1 << 24     # reads below 16 MiB skip the memory check (it reads /proc/meminfo)
+SCAN_WINDOW = 1 << 22    # the global heap check reads the file 4 MiB at a time (check_global_heaps)
+SCAN_BLOCK = 1 << 16     # ... and the few bytes of each heap header through a 64 KiB block
 
 
 def one_line(text, limit: int = 200) -> str:
@@ -431,7 +433,65 @@ def _superblock(buf) -> tuple[int, int, int]:
     return 0, 8, 8
 
 
-def check_global_heaps(path, buf) -> None:
+class _FileBytes:
+    """A file's bytes, read like a ``bytes`` object (``len(buf)``, ``buf[i]``, ``buf[a:b]``) from disk.
+
+    The walk through a global heap collection reads a few bytes at a time, anywhere in the file.
+    They come from one cached block of ``block`` bytes, read again when a read falls outside it:
+    memory stays bounded however large the file. (A memory map of the whole file would keep every
+    page the scan touched resident: opening a 1.8 GB trajectory file would cost 2 GB.)
+    Slices are clipped to the file as ``bytes`` slices are; indices are never negative here.
+    """
+
+    def __init__(self, fh, size: int, block: int):
+        self.fh, self.size, self.block = fh, size, block
+        self.start, self.data = 0, b""          # the cached block and where it starts in the file
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            one = self[key:key + 1]
+            if not one:
+                raise IndexError("index out of range")
+            return one[0]
+        start, stop, _ = key.indices(self.size)         # clipped to the file, like bytes
+        if stop <= start:
+            return b""
+        if start < self.start or stop > self.start + len(self.data):
+            self.fh.seek(start)
+            self.start, self.data = start, self.fh.read(max(self.block, stop - start))
+        return self.data[start - self.start:stop - self.start]
+
+
+def _windows(fh, size: int, window: int, before: int, after: int):
+    """The file, one window at a time: ``(start, lo, data)`` for start = 0, window, 2 window, ...
+
+    ``data`` holds the file's bytes from ``lo = start - before`` to ``start + window + after``
+    (clipped to the file). Each window *owns* the positions [start, start + window); the bytes
+    around them overlap its neighbours'. A signature of n bytes that starts in the window lies
+    whole in ``data`` when ``after >= n - 1``, with ``before`` bytes ahead of it and
+    ``after - n + 1`` behind it: counting only the matches that start in the window finds each
+    match in the file exactly once, none lost where two windows meet (:func:`_starts`).
+    """
+    for start in range(0, size, window):
+        lo = max(0, start - before)
+        fh.seek(lo)
+        yield start, lo, fh.read(min(size, start + window + after) - lo)
+
+
+def _starts(sig: bytes, start: int, lo: int, data: bytes, window: int, first: int = 0):
+    """The positions in the file, from ``first`` on, where ``sig`` starts inside the window that
+    :func:`_windows` yielded as ``(start, lo, data)``: in increasing order, overlapping matches too."""
+    end = start + window - lo + len(sig) - 1            # a match must start before start + window
+    i = data.find(sig, max(start, first) - lo, end)
+    while i >= 0:
+        yield lo + i
+        i = data.find(sig, i + 1, end)
+
+
+def check_global_heaps(path, fh, window: int = SCAN_WINDOW) -> None:
     """Refuse global heap data that would trap HDF5 (threat 5 above), before HDF5 reads any of it.
 
     A collection is "GCOL", a version byte, 3 reserved bytes and its size (a length); then objects,
@@ -444,47 +504,106 @@ def check_global_heaps(path, buf) -> None:
     length (4 bytes), the collection's address and the object's index (4 bytes). HDF5 allocates and
     clears the length's worth of memory before it looks at the object, so one flipped bit there
     costs up to 4 GiB; every heap ID found in the file must claim no more than its object holds.
-    ``buf`` is the file's bytes (a memory map).
+
+    Nothing here trusts the file's own map of itself (which the damage may have changed): every
+    "GCOL" anywhere in the file is checked, and every place its address appears. ``fh`` is the file,
+    open for binary reading. It is read in two passes (the collections, then the heap IDs that
+    point into them) of ``window`` bytes at a time (:data:`SCAN_WINDOW`; the tests pass tiny ones),
+    with overlaps that keep a signature on a window's edge whole: the memory it takes is a window
+    or two and the list of collections, whatever the size of the file. The findings, and the first
+    one reported, are those of one scan over the whole file at once.
     """
+    fh.seek(0, 2)
+    size = fh.tell()
+    buf = _FileBytes(fh, size, min(window, SCAN_BLOCK))
     base, O, L = _superblock(buf)
-    head = obj_head = 8 + L
     objects = {}                                               # collection address -> {index: size}
-    at = buf.find(b"GCOL")
-    while at >= 0:
-        if buf[at + 4:at + 5] == b"\x01" and at + head <= len(buf):
-            size = int.from_bytes(buf[at + 8:at + 8 + L], "little")
-            end = at + size
-            if head <= size and end <= len(buf):              # otherwise HDF5 refuses it by itself
-                sizes, p = {}, at + head
-                while p < end:
-                    if p + obj_head > end:                     # a tail too small for a header: free
-                        p = end
-                        break
-                    idx = int.from_bytes(buf[p:p + 2], "little")
-                    n = int.from_bytes(buf[p + 8:p + 8 + L], "little")
-                    step = obj_head + (n + 7) // 8 * 8 if idx > 0 else n
-                    if step <= 0 or p + step > end or (idx > 0 and idx in sizes):
-                        break
-                    if idx > 0:
-                        sizes[idx] = n
-                    p += step
-                if p != end:
-                    raise TinyscoreError(one_line(f"{path}: the global heap at byte {at} is damaged (its "
-                                                  "objects do not tile it); refused before HDF5 reads it", 400))
+    for start, lo, data in _windows(fh, size, window, 0, 3):      # "GCOL" whole, no context
+        for at in _starts(b"GCOL", start, lo, data, window):
+            sizes = _collection_objects(path, buf, at, L)
+            if sizes is not None:
                 objects[at - base] = sizes
-        at = buf.find(b"GCOL", at + 1)
-    for address, sizes in objects.items():                     # the heap IDs that point into each one
-        key = address.to_bytes(O, "little")
-        q = buf.find(key, 4)
-        while q >= 0:
-            idx = int.from_bytes(buf[q + O:q + O + 4], "little")
-            claimed = int.from_bytes(buf[q - 4:q], "little")
-            vds = buf[q - 2:q] == b"\x04\x03"            # a virtual layout's heap ID has no length
-            if idx in sizes and claimed > sizes[idx] and not vds:
-                raise TinyscoreError(one_line(
-                    f"{path}: a variable-length value at byte {q - 4} claims {claimed} bytes but its heap "
-                    f"object holds {sizes[idx]} (damaged file); refused before HDF5 allocates them", 400))
-            q = buf.find(key, q + 1)
+    _check_heap_ids(path, fh, size, window, O, objects)
+
+
+def _collection_objects(path, buf, at: int, L: int):
+    """{index: size} of the objects of the collection whose "GCOL" is at byte ``at``, walked the way
+    HDF5 walks it; None when HDF5 would not take it for one; refused when its objects do not tile it."""
+    head = obj_head = 8 + L
+    if buf[at + 4:at + 5] != b"\x01" or at + head > len(buf):
+        return None
+    size = int.from_bytes(buf[at + 8:at + 8 + L], "little")
+    end = at + size
+    if head > size or end > len(buf):                         # HDF5 refuses it by itself
+        return None
+    sizes, p = {}, at + head
+    while p < end:
+        if p + obj_head > end:                                 # a tail too small for a header: free
+            p = end
+            break
+        idx = int.from_bytes(buf[p:p + 2], "little")
+        n = int.from_bytes(buf[p + 8:p + 8 + L], "little")
+        step = obj_head + (n + 7) // 8 * 8 if idx > 0 else n
+        if step <= 0 or p + step > end or (idx > 0 and idx in sizes):
+            break
+        if idx > 0:
+            sizes[idx] = n
+        p += step
+    if p != end:
+        raise TinyscoreError(one_line(f"{path}: the global heap at byte {at} is damaged (its "
+                                      "objects do not tile it); refused before HDF5 reads it", 400))
+    return sizes
+
+
+def _check_heap_ids(path, fh, size: int, window: int, O: int, objects: dict) -> None:
+    """Refuse a heap ID that claims more bytes than its object holds (see :func:`check_global_heaps`).
+
+    A heap ID is found by its collection's address (``O`` bytes, after 4 bytes of length, before
+    4 of index): one pass over the file looks for the addresses of every collection at once. The
+    one reported is the one a scan collection by collection reports: the first heap ID (by
+    position) of the first collection (by position) that has one; so once a collection has one,
+    the collections after it are no longer looked for.
+    """
+    wanted, unaddressable = [], None                           # (address as bytes, {index: size})
+    for address, sizes in objects.items():                     # in the order of their positions
+        try:
+            key = address.to_bytes(O, "little")
+        except OverflowError as e:    # an address no heap ID can hold (a "GCOL" ahead of the superblock,
+            unaddressable = e         # or past 2 ** (8 O)): the file is refused as unreadable, after the
+            break                     # heap IDs of the collections before it are checked
+        if sizes:                                              # a collection of free space only: no ID
+            wanted.append((key, sizes))                        # can claim too much of it
+    found = None
+    for start, lo, data in _windows(fh, size, window, 4, O + 3):    # 4 bytes each side of a match
+        if not wanted:
+            break
+        for i, (key, sizes) in enumerate(wanted):
+            hit = _overclaim(key, sizes, start, lo, data, window)
+            if hit:                                            # the first of collection i: those
+                found, wanted = hit, wanted[:i]                # after it no longer matter
+                break
+    if found:
+        q, claimed, holds = found
+        raise TinyscoreError(one_line(
+            f"{path}: a variable-length value at byte {q - 4} claims {claimed} bytes but its heap "
+            f"object holds {holds} (damaged file); refused before HDF5 allocates them", 400))
+    if unaddressable is not None:
+        raise unaddressable
+
+
+def _overclaim(key: bytes, sizes: dict, start: int, lo: int, data: bytes, window: int):
+    """(position, claimed, held) of the first heap ID with address ``key`` in this window (from
+    :func:`_windows`, with 4 bytes of context each side of a match) that claims more bytes than its
+    object holds; None when there is none."""
+    O = len(key)
+    for q in _starts(key, start, lo, data, window, first=4):
+        r = q - lo                                             # where the heap ID's address is in data
+        idx = int.from_bytes(data[r + O:r + O + 4], "little")
+        claimed = int.from_bytes(data[r - 4:r], "little")
+        vds = data[r - 2:r] == b"\x04\x03"                     # a virtual layout's heap ID has no length
+        if idx in sizes and claimed > sizes[idx] and not vds:
+            return q, claimed, sizes[idx]
+    return None
 
 
 @contextlib.contextmanager
@@ -506,9 +625,8 @@ def open_h5(path, what: str = "an HDF5 file"):
         raise TinyscoreError(one_line(f"{p} is not a regular file, expected {what}", 400))
     try:
         size = p.stat().st_size
-        if size:
-            with open(p, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
-                check_global_heaps(p, buf)
+        with open(p, "rb") as fh:
+            check_global_heaps(p, fh)
         f = h5py.File(p, "r")
     except TinyscoreError:
         raise
