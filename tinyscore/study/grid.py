@@ -3,7 +3,7 @@ r"""The grid of a study: its scales, its cells, and where each cell's files live
 A study is a grid of **cells**, one per (dataset, training-set size N, variant). A **scale** names
 the grid and how hard each cell works: ``smoke`` is a CI check (a couple of minutes on one CPU core),
 ``small`` covers the six mixtures and CelebA at 40x40 with N up to 1,000, briefly trained (about
-half an hour on two CPU cores), ``medium`` is the same grid trained to convergence (4,000 steps on
+17 minutes on one CPU core, 9 with ``--jobs 2``), ``medium`` is the same grid trained to convergence (4,000 steps on
 the mixtures, 10,000 on the faces; about 2 hours with ``--jobs 2`` on two CPU cores), ``paper`` is
 the study's full grid for a GPU. Image datasets override some settings (``image``).
 
