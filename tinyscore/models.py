@@ -149,9 +149,11 @@ class EmpiricalModel:
         """D_emp(y, sigma) = sum_i softmax_i(-||y - x_i||^2 / 2 sigma^2) x_i over the training set."""
         import kernels
         flat = y.reshape(y.shape[0], -1)
-        x = self.train.reshape(self.train.shape[0], -1).to(device=y.device, dtype=y.dtype)
+        x = self.train.reshape(self.train.shape[0], -1).to(device=y.device)
+        if not (x.dtype == torch.float32 and y.dtype == torch.float64):
+            x = x.to(y.dtype)      # float32 keys under float64 queries are widened chunk by chunk, not copied
         den, _ = kernels.empirical_denoise(flat, x, as_sigma(sigma, y))
-        return den.reshape(y.shape)
+        return den.reshape(y.shape).to(y.dtype)
 
     def score(self, y, sigma):
         """The score of the training set's noisy density, (D_emp(y, sigma) - y) / sigma^2."""
