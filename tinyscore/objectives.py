@@ -72,8 +72,8 @@ class DSMLoss:
 
 # Forward mode or double backward, per device type and backbone, from `cli.py bench` (rows "SSM step
 # (forward-mode jvp)" against "SSM step (double backward)", both against a DSM step):
-# * CPU, MLP: the hand-written tangent (tinyscore.tangent) costs 0.92x (100-D, batch 512) and 0.96x
-#   (2-D, batch 256) the double backward;
+# * CPU, MLP: the hand-written tangent (tinyscore.tangent) costs 0.92-1.01x the double backward's step in
+#   `bench` (100-D at batch 512, 2-D at batch 256) and trains 3-8% more steps per second in `train`;
 # * CPU, conv UNet: torch.autograd.forward_ad costs 1.3-1.5x the double backward (every op dispatched twice);
 # * CUDA: the double backward, measured on an H200 against forward_ad (2.3-2.5x a DSM step against
 #   more); the hand-written tangent is not measured on a GPU yet.
