@@ -1,6 +1,6 @@
 """Memorisation on faces: models trained on N = 1, 10 and many faces, beside the ideal memoriser.
 
-    python docs/make_memorisation_figure.py --celeba ../shared/data/celeba/img_align_celeba_half
+    python docs/make_memorisation_figure.py --celeba ../shared/data/celeba/img_align_celeba_half --force
 
 Prepares the folder at 40x40 (if not done), trains the sigma-blind UNet denoiser on the first N
 faces of half A for each N, and draws, for a few held-out test faces at one noise level, the
@@ -38,6 +38,7 @@ def main():
     p.add_argument("--variant", default="denoiser")
     p.add_argument("--sigma", type=float, default=0.25)
     p.add_argument("--out", default=str(ROOT / "docs" / "figures" / "memorisation_celeba40.png"))
+    p.add_argument("--force", action="store_true", help="replace the figure if it exists (the committed one does)")
     a = p.parse_args()
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -75,7 +76,7 @@ def main():
         titles.append("nearest of those 10")
     grid = torch.stack(rows, 1).reshape(-1, *test.shape[1:]).clamp(0, 1).numpy()
     image_grid(grid, a.out, titles=titles + [""] * (len(titles) * (len(test) - 1)), ncols=len(rows),
-               suptitle="Held-out faces denoised by models trained on N faces (40x40)")
+               suptitle="Held-out faces denoised by models trained on N faces (40x40)", force=a.force)
     # memorisation in numbers: how close each model's output is to its own nearest training face,
     # against how close the clean test face itself is to that training set
     stats = {}

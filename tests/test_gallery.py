@@ -49,3 +49,21 @@ def test_image_grid(tmp_path):
         image_grid(imgs, tmp_path / "g.png", titles=["a"])
     with pytest.raises(TinyscoreError, match="not grayscale images"):
         image_grid(np.zeros((4, 3)), tmp_path / "g.png")
+
+
+@pytest.mark.parametrize("titles", [list("abcdef"), ["a long title that wraps onto three lines here"] * 6])
+def test_image_grid_titles_clear_the_suptitle(tmp_path, monkeypatch, titles):
+    """Wrapped titles of the first row get their own room: no title's box meets the suptitle's."""
+    from tinyscore import gallery
+
+    figs = []
+    monkeypatch.setattr(gallery, "_save", lambda fig, out, force=None: figs.append(fig) or out)
+    gallery.image_grid(np.zeros((6, 8, 8)), tmp_path / "g.png", titles=titles, ncols=3, suptitle="the whole grid")
+    (fig,) = figs
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    top = fig._suptitle.get_window_extent(renderer)
+    for ax in fig.axes:
+        box = ax.title.get_window_extent(renderer)
+        assert not box.overlaps(top), (box, top)
+        assert box.y1 <= fig.bbox.y1

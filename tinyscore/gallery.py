@@ -59,9 +59,9 @@ def _show(ax, img, title=None, ylabel=None):
         ax.set_ylabel(ylabel, fontsize=7)
 
 
-def _save(fig, out_png) -> Path:
+def _save(fig, out_png, force: bool | None = None) -> Path:
     out = Path(out_png)
-    with atomic_path(out) as tmp:
+    with atomic_path(out, force=force) as tmp:
         fig.savefig(tmp, format="png")
     return out
 
@@ -76,8 +76,10 @@ def _as_images(images, where: str) -> np.ndarray:
     return a
 
 
-def image_grid(images, out_png, titles=None, ncols: int | None = None, suptitle: str | None = None) -> Path:
-    """Draw N grayscale images in [0, 1] ((N, H, W) or (N, 1, H, W)) as a grid; write a PNG."""
+def image_grid(images, out_png, titles=None, ncols: int | None = None, suptitle: str | None = None,
+               force: bool | None = None) -> Path:
+    """Draw N grayscale images in [0, 1] ((N, H, W) or (N, 1, H, W)) as a grid; write a PNG (an existing
+    one is replaced only with ``force``, by default as ``tinyscore.files.allow_replace`` says)."""
     imgs = _as_images(images, "image_grid's input")
     n = len(imgs)
     if n == 0:
@@ -90,7 +92,9 @@ def image_grid(images, out_png, titles=None, ncols: int | None = None, suptitle:
         import textwrap
         titles = ["\n".join(textwrap.wrap(str(t), width=max(6, int(CELL * 13)))) for t in titles]
     lines = max((t.count("\n") + 1 for t in titles if t), default=1) if titles is not None else 0
-    head, per_title = (0.45 if suptitle else 0.1), 0.05 + 0.13 * lines
+    per_title = 0.05 + 0.13 * lines
+    # above the first row: its titles, then the suptitle (a wrapped title would run into a fixed margin)
+    head = (per_title if titles is not None else 0.0) + (0.27 if suptitle else 0.1)
     height = nrows * (CELL + per_title) + head + 0.1
     axes = _figure(ncols * CELL + 0.3, height).subplots(
         nrows, ncols, squeeze=False, gridspec_kw=dict(wspace=0.06, hspace=0.06 + per_title / CELL, left=0.02,
@@ -103,7 +107,7 @@ def image_grid(images, out_png, titles=None, ncols: int | None = None, suptitle:
             ax.set_axis_off()
     if suptitle:
         fig.suptitle(suptitle, fontsize=9)
-    return _save(fig, out_png)
+    return _save(fig, out_png, force)
 
 
 def _spread(n: int, k: int) -> np.ndarray:
