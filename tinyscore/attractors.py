@@ -46,7 +46,7 @@ import torch
 
 from .defaults import ATTRACTOR_EPS
 from .errors import TinyscoreError
-from .models import EmpiricalModel, as_sigma
+from .models import EmpiricalModel
 from .files import atomic_h5
 
 MEMORISED_RATIO = 1.0 / 3.0
@@ -97,21 +97,6 @@ def _denoise_in(model, x: torch.Tensor, sigma: float) -> torch.Tensor:
     if p is not None and p.dtype != x.dtype:
         return model.denoise(x.to(p.dtype), sigma).to(x.dtype)
     return model.denoise(x, sigma)
-
-
-class WideningEmpirical(EmpiricalModel):
-    """The empirical denoiser of a training set kept in float32, evaluated in the queries' precision.
-
-    ``EmpiricalModel.denoise`` casts the whole training set to the queries' dtype on each call (a
-    float64 copy of it, per batch); here the kernel widens the keys a chunk at a time instead. The
-    widening is exact, so D_emp(y, sigma) is the same number either way."""
-
-    def denoise(self, y, sigma):
-        import kernels
-        flat = y.reshape(y.shape[0], -1)
-        keys = self.train.reshape(self.train.shape[0], -1).to(y.device)
-        den, _ = kernels.empirical_denoise(flat, keys, as_sigma(sigma, y))
-        return den.reshape(y.shape)
 
 
 def nearest_two(points: torch.Tensor, train: torch.Tensor, chunk: int = 8192):
@@ -191,7 +176,7 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
         d2_fallback = float(torch.linalg.vector_norm(gaps, dim=1).median())
     models = {"model": model}
     if with_empirical:
-        models["empirical"] = WideningEmpirical(train)
+        models["empirical"] = EmpiricalModel(train)   # float32 keys, widened chunk by chunk
     rows, points = [], {}
     from tqdm.auto import tqdm
     bar = tqdm(total=len(eps) * len(models), desc="attractors", unit="run", disable=not progress, leave=False,
