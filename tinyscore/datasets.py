@@ -64,6 +64,12 @@ IMAGE_PREFIXES = ("celeba:", "images:")
 ARRAY_SUFFIXES = (".npy", ".npz", ".h5", ".hdf5")
 
 
+def split_spec(spec: str) -> tuple[str, Path]:
+    """A dataset spec as its image prefix ('celeba:', 'images:' or '') and the path it names after it."""
+    prefix = spec[:spec.index(":") + 1] if spec.lower().startswith(IMAGE_PREFIXES) else ""
+    return prefix, Path(spec[len(prefix):]).expanduser()
+
+
 def load_dataset(spec: str, data_seed: int = 0, resolution: int | None = None) -> Dataset:
     """A dataset from its command-line spelling.
 
@@ -82,7 +88,7 @@ def load_dataset(spec: str, data_seed: int = 0, resolution: int | None = None) -
         if resolution is not None:
             raise TinyscoreError(f"--resolution applies to image data; {spec} is a mixture of points")
         return MixtureDataset(load_mixture(spec), data_seed=data_seed)
-    path = Path(spec.split(":", 1)[1] if lower.startswith(IMAGE_PREFIXES) else spec).expanduser()
+    path = split_spec(spec)[1]
     if lower.startswith(IMAGE_PREFIXES) and not str(path).strip():
         raise TinyscoreError(f"{spec!r} names no file: write {spec.split(':')[0]}:FILE.h5 (or a folder, .npy, .npz)")
     if lower.startswith(IMAGE_PREFIXES) or lower.endswith(ARRAY_SUFFIXES) or path.is_dir():

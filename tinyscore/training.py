@@ -56,7 +56,7 @@ from pathlib import Path
 import torch
 
 from . import distributed
-from .datasets import IMAGE_PREFIXES, Dataset
+from .datasets import Dataset, split_spec
 from .errors import TinyscoreError
 from .files import (check_destination, destination_lock, file_sha256, publish_folder, remove_stale_temporaries,
                     write_bytes, write_text)
@@ -132,10 +132,7 @@ DATA_FIELDS = ("data_relative", "data_sha256")
 def data_path(spec: str) -> tuple[str, Path] | None:
     """A dataset spec naming a file or folder, split into its prefix and path ('celeba:', Path('x.h5'));
     None for a benchmark mixture's name."""
-    if spec in BENCHMARKS:
-        return None
-    prefix = spec[:spec.index(":") + 1] if spec.lower().startswith(IMAGE_PREFIXES) else ""
-    return prefix, Path(spec[len(prefix):]).expanduser()
+    return None if spec in BENCHMARKS else split_spec(spec)
 
 
 def data_identity(spec: str, out: Path) -> dict:
