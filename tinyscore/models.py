@@ -60,6 +60,12 @@ def bcast_sigma(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return s.reshape(-1, *([1] * (y.ndim - 1)))
 
 
+def forward_ad_jvp(fn, y: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(fn(y), J_fn(y) v) by ``torch.autograd.forward_ad``: every op carries its tangent along."""
+    with fwAD.dual_level():
+        return fwAD.unpack_dual(fn(fwAD.make_dual(y, v)))
+
+
 class ScoreModel(nn.Module):
     """A backbone with its preconditioning: the model of the ``denoiser``, ``ncsn`` and ``ssm`` variants."""
 
@@ -102,8 +108,7 @@ class ScoreModel(nn.Module):
         s = sigma F(c_in y) / sigma^2, J v = J_F (c_in v) / sigma."""
         hand = getattr(self.net, "forward_and_tangent", None)
         if hand is None or not self.conditional or torch.is_autocast_enabled(y.device.type):
-            with fwAD.dual_level():
-                return fwAD.unpack_dual(self.score(fwAD.make_dual(y, v), sigma))
+            return forward_ad_jvp(lambda t: self.score(t, sigma), y, v)
         s = as_sigma(sigma, y)
         c_in = bcast_sigma(torch.rsqrt(self.sigma_data ** 2 + s ** 2), y)
         F, F_dot = hand(y * c_in, v * c_in, s.log())

@@ -37,11 +37,10 @@ from __future__ import annotations
 import math
 
 import torch
-import torch.autograd.forward_ad as fwAD
 
 import kernels
 
-from .models import bcast_sigma
+from .models import bcast_sigma, forward_ad_jvp
 
 
 def _sq(t: torch.Tensor) -> torch.Tensor:
@@ -92,8 +91,7 @@ def score_and_jvp(model, y, sigma, v):
     tangent), else ``torch.autograd.forward_ad`` through ``model.score``."""
     if hasattr(model, "score_and_jvp"):
         return model.score_and_jvp(y, sigma, v)
-    with fwAD.dual_level():
-        return fwAD.unpack_dual(model.score(fwAD.make_dual(y, v), sigma))
+    return forward_ad_jvp(lambda t: model.score(t, sigma), y, v)
 
 
 class SSMLoss:
