@@ -13,10 +13,10 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from PIL import Image
 
 import tinyscore.training as training
 from clihelp import assert_refused, run_cli
+from test_study_moves import MOVES as STUDY_MOVES, write_faces
 from tinyscore.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
 from tinyscore.files import file_sha256
@@ -139,19 +139,8 @@ def test_a_run_recorded_without_the_fields_is_as_before(made, tmp_path, capsys):
 
 
 # ------------------------------------------------------------------------------ a study, moved half-way
-def write_faces(folder: Path, n: int) -> None:
-    """``n`` CelebA-sized JPEGs (178 x 218) of smooth random colour (as tests/test_study_moves.py)."""
-    folder.mkdir(parents=True)
-    rng = np.random.default_rng(0)
-    for k in range(n):
-        small = rng.integers(0, 256, (218 // 8, 178 // 8, 3), dtype=np.uint8)
-        Image.fromarray(small).resize((178, 218)).save(folder / f"{k + 1:06d}.jpg")
-
-
 #: the smallest image study (as tests/test_study_moves.py), saving its models' state every 4 steps
-MOVES = dict(datasets=("celeba",), ns=(10,), variants=("denoiser",), steps=10, batch_size=8, width=8, probes=8,
-             path_substeps=1, eps=(0.05,), iters=2, starts=4, test_starts=4, score_points=40, bins=2,
-             image=dict(resolution=16, prepare_limit=None), save_every=4)
+MOVES = dict(STUDY_MOVES, save_every=4)
 CELL = "celeba__n10__denoiser"
 
 
