@@ -58,8 +58,72 @@ def test_tangent_layers_gradients(silu, per_row_shift):
 
     stacked, w1, w2, b2 = t(2 * B, 4), t(5, 4), t(3, 5), t(3)
     s1 = t(B, 5) if per_row_shift else t(5)
-    assert torch.autograd.gradcheck(lambda *a: tangent.TangentLayers.apply(a[0], silu, *a[1:]),
+    assert torch.autograd.gradcheck(lambda *a: tangent.layers(a[0], [a[1:3], a[3:5]], silu),
                                     (stacked, w1, s1, w2, b2))
+
+
+#: skips of every kind: the input joins a concatenation (value 0), a value joins two of them (the
+#: second is copied by torch.cat), and chains of one and of two layers
+SKIPS = (((0,), 2, True), ((1, 0), 1, True), ((2, 1), 1, False), ((3, 1, 0), 2, True))
+
+
+@pytest.mark.parametrize("per_row_shift", [True, False])
+def test_tangent_network_gradients(per_row_shift):
+    """gradcheck of a network with skip connections (TangentNet): the input, every weight and shift."""
+    g = torch.Generator().manual_seed(12)
+    B, D = 3, 2
+
+    def t(*shape):
+        return torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
+
+    widths, params = [D], []
+    for inputs, n_layers, _ in SKIPS:
+        d_in = sum(widths[j] for j in inputs)
+        for layer in range(n_layers):
+            d_out = 3 + len(params) % 2
+            params.append((t(d_out, d_in), t(B, d_out) if per_row_shift and layer == 0 else t(d_out)))
+            d_in = d_out
+        widths.append(d_in)
+    flat = [x for pair in params for x in pair]
+
+    def net(stacked, *flat):
+        return tangent.network(stacked, SKIPS, list(zip(flat[0::2], flat[1::2])))
+
+    assert torch.autograd.gradcheck(net, (t(2 * B, D), *flat))
+
+
+def test_tangent_network_is_torch_func_jvp():
+    """The one-node network on [x; x_dot] gives (f(x), J_f x_dot) of the same layers written plainly
+    (addmm, SiLU, torch.cat), by torch.func.jvp; with and without a backward to come."""
+    g = torch.Generator().manual_seed(13)
+    B, D = 4, 3
+    x, x_dot = torch.randn(B, D, generator=g, dtype=torch.float64), torch.randn(B, D, generator=g, dtype=torch.float64)
+    widths, params = [D], []
+    for inputs, n_layers, _ in SKIPS:
+        d_in = sum(widths[j] for j in inputs)
+        for layer in range(n_layers):
+            shift = (B, 5) if layer == 0 else (5,)
+            params.append((torch.randn(5, d_in, generator=g, dtype=torch.float64),
+                           torch.randn(*shift, generator=g, dtype=torch.float64)))
+            d_in = 5
+        widths.append(5)
+
+    def plain(x):
+        values, k = [x], 0
+        for inputs, n_layers, silu in SKIPS:
+            h = torch.cat([values[j] for j in inputs], dim=1)
+            for _ in range(n_layers):
+                h = h @ params[k][0].t() + params[k][1]
+                h = nn.functional.silu(h) if silu else h
+                k += 1
+            values.append(h)
+        return values[-1]
+
+    want = torch.cat(torch.func.jvp(plain, (x,), (x_dot,)))
+    torch.testing.assert_close(tangent.network(torch.cat([x, x_dot]), SKIPS, params), want, rtol=1e-12, atol=1e-12)
+    with torch.no_grad():
+        torch.testing.assert_close(tangent.network(torch.cat([x, x_dot]), SKIPS, params), want,
+                                   rtol=1e-12, atol=1e-12)
 
 
 def test_tangent_layers_refuse_a_second_derivative():

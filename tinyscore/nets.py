@@ -51,12 +51,13 @@ class Block(nn.Module):
             h = h + self.emb(emb)
         return nn.functional.silu(self.lin2(nn.functional.silu(h)))
 
-    def tangent(self, stacked, emb):
-        """``forward`` on stacked rows [h; h_dot] (:mod:`tinyscore.tangent`): [block(h); J h_dot]."""
+    def tangent_params(self, emb):
+        """The block's two layers as [(weight, shift), ...] for :mod:`tinyscore.tangent`: lin1(h) + emb(e)
+        is h W1^T plus a per-row shift, since e does not depend on the input."""
         shift = self.lin1.bias
-        if self.emb is not None:                 # lin1(h) + emb(e): e's part is a per-row bias
+        if self.emb is not None:
             shift = torch.addmm(self.lin1.bias + self.emb.bias, emb, self.emb.weight.t())
-        return tangent.layers(stacked, [(self.lin1.weight, shift), (self.lin2.weight, self.lin2.bias)])
+        return [(self.lin1.weight, shift), (self.lin2.weight, self.lin2.bias)]
 
 
 class MLPUNet(nn.Module):
@@ -83,17 +84,22 @@ class MLPUNet(nn.Module):
         u0 = self.up1(torch.cat([u1, h1], dim=1), emb)
         return self.out(torch.cat([u0, h0], dim=1))
 
+    #: the network as steps of :func:`tinyscore.tangent.network`: (values read, layers, SiLU). Values:
+    #: 0 = x, 1 = h0 (in), 2 = h1 (down1), 3 = h2 (down2), 4 = u1 (up2), 5 = u0 (up1 of [u1, h1]),
+    #: 6 = the output (out of [u0, h0])
+    TANGENT_STEPS = (((0,), 1, False), ((1,), 2, True), ((2,), 2, True), ((3,), 2, True), ((4, 2), 2, True),
+                     ((5, 1), 1, False))
+
     def forward_and_tangent(self, x, x_dot, log_sigma=None):
         """(F(x), J_F(x) x_dot) in one pass, ``forward`` with the tangent rows stacked under the
-        input's (:mod:`tinyscore.tangent`); equal to ``torch.func.jvp`` up to round-off."""
+        input's, the whole network one autograd node (:mod:`tinyscore.tangent`); equal to
+        ``torch.func.jvp`` up to round-off."""
         emb = self.embed(log_sigma) if self.conditional else None
-        h0 = tangent.layers(tangent.stack(x, x_dot), [(self.inp.weight, self.inp.bias)], silu=False)
-        h1 = self.down1.tangent(h0, emb)
-        h2 = self.down2.tangent(h1, emb)
-        u1 = self.up2.tangent(h2, emb)
-        u0 = self.up1.tangent(torch.cat([u1, h1], dim=1), emb)
-        out = tangent.layers(torch.cat([u0, h0], dim=1), [(self.out.weight, self.out.bias)], silu=False)
-        return tangent.unstack(out)
+        params = [(self.inp.weight, self.inp.bias)]
+        for block in (self.down1, self.down2, self.up2, self.up1):
+            params += block.tangent_params(emb)
+        params.append((self.out.weight, self.out.bias))
+        return tangent.unstack(tangent.network(tangent.stack(x, x_dot), self.TANGENT_STEPS, params))
 
 
 def mlp_parameters(dim: int, width: int = 64, emb_dim: int = 64, conditional: bool = True) -> int:

@@ -24,18 +24,23 @@ Three things make this fast:
    ``X @ W^T`` computes h and h_dot together, and the single backward through it is two more
    matmuls of 2B rows. Three matmuls per layer, each twice as tall, instead of the double
    backward's six: the same arithmetic in half the calls, and no graph of a graph.
-2. **The backward is written out.** With upstream gradients (g_a, g_adot) a SiLU layer gives
+2. **The backward is written out, and mostly done in the forward.** With upstream gradients
+   (g_a, g_adot) a SiLU layer gives
 
-       g_h    = g_a silu'(h) + g_adot h_dot silu''(h),   silu''(h) = s (1 - s) (2 + h (1 - 2 s))
+       g_h    = g_a silu'(h) + g_adot h_dot silu''(h)
        g_hdot = g_adot silu'(h)
 
-   from s = sigmoid(h) and silu'(h) kept by the forward: one exp per layer (in the forward),
-   where autograd's generic second derivative of SiLU recomputes the sigmoid and builds a
-   graph of a dozen element-wise nodes. It is differentiable once, which is all a single
-   backward needs; a backward that would build a graph (``create_graph=True``) fails loudly.
-3. **One autograd node per chain of layers** (:class:`TangentLayers`, a Block's two layers):
-   a custom Function costs some tens of microseconds of Python per call, which at batch 256
-   is a visible part of a step.
+   and with d = silu'(h), silu''(h) = s (1 - s) (2 + h (1 - 2 s)) = (1 - s) (2 d - a). So the
+   forward keeps just d and e = -silu''(h) h_dot, three element-wise passes from s, a and d
+   (``lerp(e, 0, s)`` is e (1 - s) in one pass, exact where s is near 1), and the backward is two
+   passes: [g_a; g_adot] d over both halves at once, then g_h -= g_adot e. One exp per layer, where
+   autograd's generic second derivative of SiLU recomputes the sigmoid and builds a graph of a
+   dozen element-wise nodes. It is differentiable once, which is all a single backward needs; a
+   backward that would build a graph (``create_graph=True``) fails loudly.
+3. **The whole network is one autograd node** (:class:`TangentNet`). A custom Function costs some
+   tens of microseconds of Python per call, which at batch 256 is a visible part of a step; and
+   the skip connections' ``torch.cat`` would copy its inputs, where here a value that a later
+   layer reads concatenated is written straight into its columns of that layer's input.
 
 The bias (plus the sigma embedding, which does not depend on the input) is added to the
 primal rows only.
@@ -43,86 +48,147 @@ primal rows only.
 The result equals ``torch.func.jvp`` of the network to round-off (tested in float64 on random
 networks) and the SSM loss and its gradient equal the double backward's (tested). ``cli.py bench``
 rows "SSM step (forward-mode jvp)" measure it against the double backward and against a DSM step:
-on one core of a 2-core AMD EPYC, 0.92-1.0x the double backward's step (100-D MLP at batch 512,
-2-D MLP at batch 256), and 3-8% more steps per second in ``train``. What it cannot remove is the
-method's own floor: every product of the network runs on twice the rows of a DSM step.
+on one core of a 2-core AMD EPYC, 1.86x a DSM step for the 100-D MLP at batch 512 (the double
+backward: 1.94x) and 1.77x for the 2-D MLP at batch 256 (1.96x). What it cannot remove is the
+method's own floor: every product of the network runs on twice the rows of a DSM step, and the
+products are two thirds of a DSM step here.
 """
 from __future__ import annotations
 
 import torch
 
 
-def _forward(x2: torch.Tensor, weight: torch.Tensor, shift: torch.Tensor, silu: bool):
-    """One layer on stacked rows: (output, what its backward needs)."""
-    B = x2.shape[0] // 2
-    pre = torch.mm(x2, weight.t())                          # [x W^T; x_dot W^T] in one matmul
-    pre[:B] += shift                                        # h = x W^T + shift; h_dot has no bias
+def _forward(x2: torch.Tensor, weight: torch.Tensor, shift: torch.Tensor, silu: bool, out=None, grad=True):
+    """One layer on stacked rows: (output, what its backward needs). ``out``: where to write the output
+    (a block of columns of the buffer a later concatenation reads), else a new tensor; ``grad``: whether
+    a backward will follow."""
+    pre = torch.mm(x2, weight.t(), out=None if silu else out)   # [x W^T; x_dot W^T] in one matmul
+    h, h_dot = pre.chunk(2)
+    h.add_(shift)                                               # h = x W^T + shift; h_dot has no bias
     if not silu:
         return pre, None
-    h, h_dot = pre[:B], pre[B:]
-    out = torch.empty_like(pre)
-    s = torch.sigmoid(h)                                    # the layer's only exp
-    a = torch.mul(h, s, out=out[:B])                        # silu(h) = h s
-    d = torch.addcmul(a + s, a, s, value=-1)                # silu'(h) = s (1 + h (1 - s)) = a + s - a s
-    torch.mul(d, h_dot, out=out[B:])                        # a_dot = silu'(h) h_dot
-    return out, (pre, s, d)
+    out = torch.empty_like(pre) if out is None else out
+    a, a_dot = out.chunk(2)
+    s = torch.sigmoid(h)                                        # the layer's only exp
+    torch.mul(h, s, out=a)                                      # silu(h) = h s
+    d = torch.lerp(a, s.new_ones(()), s)                        # silu'(h) = s (1 + h (1 - s)) = a + s (1 - a)
+    torch.mul(d, h_dot, out=a_dot)                              # a_dot = silu'(h) h_dot
+    if not grad:
+        return out, None
+    e = torch.add(a, d, alpha=-2).mul_(h_dot)                   # -silu''(h) h_dot = (1 - s) (a - 2 silu'(h)) h_dot
+    return out, (d, e.lerp_(s.new_zeros(()), s))                # lerp(e, 0, s) = e (1 - s)
 
 
-def _backward(g: torch.Tensor, x2: torch.Tensor, weight: torch.Tensor, shift_dim: int, act, out, need_x: bool):
-    """Gradients (x2, weight, shift) of one layer from the gradient ``g`` of its output ``out``."""
+def _backward(g: torch.Tensor, x2: torch.Tensor, weight: torch.Tensor, shift_dim: int, act, need_x: bool):
+    """Gradients (x2, weight, shift) of one layer from the gradient ``g`` of its output."""
     B = g.shape[0] // 2
     if act is not None:
-        (pre, s, d), a = act, out[:B]
-        h, h_dot = pre[:B], pre[B:]
-        g_a, g_adot = g[:B], g[B:]
-        g_pre = torch.empty_like(g)
-        torch.mul(g_adot, d, out=g_pre[B:])                     # g_hdot = g_adot silu'(h)
-        g_h = torch.mul(g_a, d, out=g_pre[:B])                  # g_h = g_a silu'(h) + g_adot h_dot silu''(h),
-        curve = torch.add(h, a, alpha=-2).add_(2)               # silu''(h) = s (1 - s) (2 + h (1 - 2 s))
-        curve = torch.ops.aten.sigmoid_backward(curve.mul_(g_adot), s)   # (.) s (1 - s)
-        g_h.addcmul_(curve, h_dot)
-        g = g_pre
+        d, e = act
+        g_adot = g[B:]
+        g = torch.mul(g.view(2, B, -1), d).view(2 * B, -1)     # [g_h; g_hdot] = [g_a; g_adot] silu'(h) ...
+        g_h = g[:B].addcmul_(g_adot, e, value=-1)               # ... + [g_adot h_dot silu''(h); 0]
+    else:
+        g_h = g[:B]
     g_x = torch.mm(g, weight) if need_x else None
-    g_shift = g[:B].sum(0) if shift_dim == 1 else g[:B]
-    return g_x, torch.mm(g.t(), x2), g_shift
+    return g_x, torch.mm(g.t(), x2), (g_h.sum(0) if shift_dim == 1 else g_h)
 
 
-class TangentLayers(torch.autograd.Function):
-    """A chain of layers x -> x W_k^T + shift_k (then SiLU) on stacked rows [x; x_dot], the shifts (a
-    bias (out,), or (B, out)) on the primal rows only. One autograd node for the whole chain: the
-    Python cost of a custom Function is paid once, not per layer."""
+def _widths(stacked: torch.Tensor, steps, weights) -> list[int]:
+    """The number of columns of every value: the input's, then each step's output (its last layer's)."""
+    widths, k = [stacked.shape[1]], 0
+    for _, n_layers, _ in steps:
+        k += n_layers
+        widths.append(weights[k - 1].shape[0])
+    return widths
+
+
+class TangentNet(torch.autograd.Function):
+    """A small network of layer chains on stacked rows [x; x_dot], in ONE autograd node.
+
+    The values are numbered: 0 is the network's input, then one per step, in order (the last is the
+    network's output). ``steps`` is a tuple of (inputs, n_layers, silu): a step reads the
+    concatenation (along columns) of the earlier values ``inputs`` and runs a chain of ``n_layers``
+    layers x -> x W^T + shift (then SiLU), the shifts (a bias (out,), or (B, out)) on the primal
+    rows only.
+    ``params`` are (weight, shift) of every layer, step after step, flattened.
+
+    Why one node: a custom Function costs some tens of microseconds of Python per call, and a
+    ``torch.cat`` of the skip connections copies its inputs. Here a value that a later step
+    concatenates is written straight into its block of columns of that step's input buffer, so
+    the skips cost no copy in the forward and a column view in the backward.
+    """
 
     @staticmethod
-    def forward(ctx, stacked: torch.Tensor, silu: bool, *params: torch.Tensor):
-        inputs, acts, x = [stacked], [], stacked
-        for weight, shift in zip(params[0::2], params[1::2]):
-            x, act = _forward(x, weight, shift, silu)
-            inputs.append(x)
-            acts.append(act)
-        # the chain's input, parameters and output through save_for_backward; intermediates on ctx
+    def forward(ctx, stacked: torch.Tensor, steps, *params: torch.Tensor):
+        weights, shifts = params[0::2], params[1::2]
+        widths = _widths(stacked, steps, weights)
+        buffers, target = {}, {}                      # step -> its concatenated input; value -> its columns
+        for i, (inputs, _, _) in enumerate(steps):
+            if len(inputs) > 1 and not any(j in target for j in inputs):
+                buf = stacked.new_empty(stacked.shape[0], sum(widths[j] for j in inputs))
+                offsets = [0]
+                for j in inputs:
+                    target[j] = buf[:, offsets[-1]:offsets[-1] + widths[j]]
+                    offsets.append(offsets[-1] + widths[j])
+                buffers[i] = buf
+        if 0 in target:                               # the input itself joins a concatenation: copy it in
+            target[0].copy_(stacked)
+        grad = any(ctx.needs_input_grad)
+        values, layer_inputs, acts, k = [stacked], [], [], 0
+        for i, (inputs, n_layers, silu) in enumerate(steps):
+            x = (buffers[i] if i in buffers else values[inputs[0]] if len(inputs) == 1
+                 else torch.cat([values[j] for j in inputs], dim=1))
+            for layer in range(n_layers):
+                layer_inputs.append(x)
+                out = target.get(i + 1) if layer == n_layers - 1 else None
+                x, act = _forward(x, weights[k], shifts[k], silu, out, grad)
+                acts.append(act)
+                k += 1
+            values.append(x)
+        # the input, parameters and output through save_for_backward; intermediates on ctx
         # (keeping the output itself on ctx would make a reference cycle through its grad_fn)
-        ctx.save_for_backward(stacked, x, *params)
-        ctx.inner, ctx.acts = inputs[1:-1], acts
-        return x
+        ctx.save_for_backward(stacked, values[-1], *params)
+        ctx.steps, ctx.widths, ctx.inputs, ctx.acts, ctx.values = steps, widths, layer_inputs, acts, values[1:-1]
+        return values[-1]
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx, g_out):
         if torch.is_grad_enabled():
             raise RuntimeError("tinyscore.tangent layers are differentiable once (a single backward)")
         stacked, out, *params = ctx.saved_tensors
-        xs = [stacked] + ctx.inner + [out]              # xs[k]: the input of layer k, xs[k + 1] its output
-        grads = [None] * len(params)
-        for k in reversed(range(len(ctx.acts))):
-            weight, shift = params[2 * k], params[2 * k + 1]
-            need_x = k > 0 or ctx.needs_input_grad[0]
-            g, grads[2 * k], grads[2 * k + 1] = _backward(g, xs[k], weight, shift.dim(), ctx.acts[k], xs[k + 1],
-                                                          need_x)
-        return (g, None, *grads)
+        weights, shifts = params[0::2], params[1::2]
+        values = [stacked] + ctx.values + [out]
+        grads_v = [None] * len(values)                # the gradient of every value
+        grads_v[-1] = g_out
+        grads_p = [None] * len(params)
+        k = len(weights)
+        for i in reversed(range(len(ctx.steps))):
+            inputs, n_layers, _ = ctx.steps[i]
+            g = grads_v[i + 1]
+            for layer in reversed(range(n_layers)):
+                k -= 1
+                need_x = layer > 0 or inputs != (0,) or ctx.needs_input_grad[0]
+                g, grads_p[2 * k], grads_p[2 * k + 1] = _backward(g, ctx.inputs[k], weights[k], shifts[k].dim(),
+                                                                  ctx.acts[k], need_x)
+            if g is None:
+                continue
+            offset = 0
+            for j in inputs:                          # split the input's gradient among the values it joined
+                part = g[:, offset:offset + ctx.widths[j]]
+                offset += ctx.widths[j]
+                grads_v[j] = part if grads_v[j] is None else grads_v[j] + part
+        return (grads_v[0], None, *grads_p)
+
+
+def network(stacked: torch.Tensor, steps, params: list) -> torch.Tensor:
+    """The network of layer chains ``steps`` with layers [(weight, shift), ...] on stacked rows [x; x_dot]
+    (:class:`TangentNet`)."""
+    return TangentNet.apply(stacked, tuple(steps), *(t for pair in params for t in pair))
 
 
 def layers(stacked: torch.Tensor, params: list, silu: bool = True) -> torch.Tensor:
-    """The chain of layers [(weight, shift), ...] on stacked rows [x; x_dot] (:class:`TangentLayers`)."""
-    return TangentLayers.apply(stacked, silu, *(t for pair in params for t in pair))
+    """One chain of layers [(weight, shift), ...] on stacked rows [x; x_dot]: a network of one step."""
+    return network(stacked, [((0,), len(params), silu)], params)
 
 
 def stack(x: torch.Tensor, x_dot: torch.Tensor) -> torch.Tensor:
