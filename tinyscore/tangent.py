@@ -58,11 +58,15 @@ from __future__ import annotations
 import torch
 
 
-def _forward(x2: torch.Tensor, weight: torch.Tensor, shift: torch.Tensor, silu: bool, out=None, grad=True):
+def _forward(x2: torch.Tensor, weight: torch.Tensor, shift: torch.Tensor, silu: bool, out, grad: bool,
+             one: torch.Tensor, zero: torch.Tensor):
     """One layer on stacked rows: (output, what its backward needs). ``out``: where to write the output
-    (a block of columns of the buffer a later concatenation reads), else a new tensor; ``grad``: whether
-    a backward will follow."""
-    pre = torch.mm(x2, weight.t(), out=None if silu else out)   # [x W^T; x_dot W^T] in one matmul
+    (a block of columns of the buffer a later concatenation reads) or None for a new tensor; ``grad``: whether
+    a backward will follow; ``one``, ``zero``: 0-dim tensors of x2's dtype and device."""
+    if silu or out is None:
+        pre = torch.mm(x2, weight.t())                          # [x W^T; x_dot W^T] in one matmul
+    else:
+        pre = torch.mm(x2, weight.t(), out=out)
     h, h_dot = pre.chunk(2)
     h.add_(shift)                                               # h = x W^T + shift; h_dot has no bias
     if not silu:
@@ -71,12 +75,12 @@ def _forward(x2: torch.Tensor, weight: torch.Tensor, shift: torch.Tensor, silu: 
     a, a_dot = out.chunk(2)
     s = torch.sigmoid(h)                                        # the layer's only exp
     torch.mul(h, s, out=a)                                      # silu(h) = h s
-    d = torch.lerp(a, s.new_ones(()), s)                        # silu'(h) = s (1 + h (1 - s)) = a + s (1 - a)
+    d = torch.lerp(a, one, s)                                   # silu'(h) = s (1 + h (1 - s)) = a + s (1 - a)
     torch.mul(d, h_dot, out=a_dot)                              # a_dot = silu'(h) h_dot
     if not grad:
         return out, None
     e = torch.add(a, d, alpha=-2).mul_(h_dot)                   # -silu''(h) h_dot = (1 - s) (a - 2 silu'(h)) h_dot
-    return out, (d, e.lerp_(s.new_zeros(()), s))                # lerp(e, 0, s) = e (1 - s)
+    return out, (d, e.lerp_(zero, s))                           # lerp(e, 0, s) = e (1 - s)
 
 
 def _backward(g: torch.Tensor, x2: torch.Tensor, weight: torch.Tensor, shift_dim: int, act, need_x: bool):
@@ -134,6 +138,7 @@ class TangentNet(torch.autograd.Function):
         if 0 in target:                               # the input itself joins a concatenation: copy it in
             target[0].copy_(stacked)
         grad = any(ctx.needs_input_grad)
+        one, zero = stacked.new_ones(()), stacked.new_zeros(())
         values, layer_inputs, acts, k = [stacked], [], [], 0
         for i, (inputs, n_layers, silu) in enumerate(steps):
             x = (buffers[i] if i in buffers else values[inputs[0]] if len(inputs) == 1
@@ -141,7 +146,7 @@ class TangentNet(torch.autograd.Function):
             for layer in range(n_layers):
                 layer_inputs.append(x)
                 out = target.get(i + 1) if layer == n_layers - 1 else None
-                x, act = _forward(x, weights[k], shifts[k], silu, out, grad)
+                x, act = _forward(x, weights[k], shifts[k], silu, out, grad, one, zero)
                 acts.append(act)
                 k += 1
             values.append(x)
