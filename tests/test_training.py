@@ -133,3 +133,26 @@ def test_our_adam_is_torch_adam_bit_for_bit():
         assert cosine_lr(lr, step, steps) == sched.get_last_lr()[0]
     for pa, pb in zip(net_a.parameters(), net_b.parameters()):
         assert torch.equal(pa, pb)
+
+
+def test_our_adam_leaves_parameters_without_a_gradient_alone():
+    """A parameter with no gradient this step (frozen, or unused) keeps its value and moments; the
+    others move exactly as torch.optim.Adam moves them (which skips such parameters too)."""
+    from tinyscore.optim import Adam
+    torch.manual_seed(4)
+    net_a = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2))
+    net_b = copy.deepcopy(net_a)
+    ours, theirs = Adam(net_a.parameters(), lr=1e-2), torch.optim.Adam(net_b.parameters(), lr=1e-2)
+    x = torch.randn(8, 3)
+    for net, opt in ((net_a, ours), (net_b, theirs)):
+        for _ in range(3):
+            opt.zero_grad()
+            (net(x) ** 2).mean().backward()
+            net[0].weight.grad = None
+            opt.step()
+    assert not ours.m[0].any() and not ours.v[0].any()
+    for pa, pb in zip(net_a.parameters(), net_b.parameters()):
+        assert torch.equal(pa, pb)
+    ours.zero_grad()
+    ours.step()                                  # no gradient at all: nothing moves, nothing fails
+    assert all(torch.equal(pa, pb) for pa, pb in zip(net_a.parameters(), net_b.parameters()))
