@@ -42,6 +42,10 @@ Three things make this fast:
    the skip connections' ``torch.cat`` would copy its inputs, where here a value that a later
    layer reads concatenated is written straight into its columns of that layer's input.
 
+And the passes work in place where nothing else reads what they overwrite: a SiLU layer writes
+(a, a_dot) over its own pre-activations, and the backward scales the gradient it was handed (not
+autograd's, which it copies): fewer fresh buffers, writes to lines already in cache, 2% of a step.
+
 The bias (plus the sigma embedding, which does not depend on the input) is added to the
 primal rows only.
 
@@ -61,36 +65,35 @@ import torch
 def _forward(x2: torch.Tensor, weight: torch.Tensor, shift: torch.Tensor, silu: bool, out, grad: bool,
              one: torch.Tensor, zero: torch.Tensor):
     """One layer on stacked rows: (output, what its backward needs). ``out``: where to write the output
-    (a block of columns of the buffer a later concatenation reads) or None for a new tensor; ``grad``: whether
-    a backward will follow; ``one``, ``zero``: 0-dim tensors of x2's dtype and device."""
-    if silu or out is None:
-        pre = torch.mm(x2, weight.t())                          # [x W^T; x_dot W^T] in one matmul
-    else:
-        pre = torch.mm(x2, weight.t(), out=out)
+    (a block of columns of the buffer a later concatenation reads), or None: then a SiLU layer
+    overwrites its own pre-activations, which nothing else reads. ``grad``: whether a backward will
+    follow; ``one``, ``zero``: 0-dim tensors of x2's dtype and device."""
+    w_t = weight.t()
+    pre = torch.mm(x2, w_t) if silu or out is None else torch.mm(x2, w_t, out=out)   # [x W^T; x_dot W^T]
     h, h_dot = pre.chunk(2)
     h.add_(shift)                                               # h = x W^T + shift; h_dot has no bias
     if not silu:
         return pre, None
-    out = torch.empty_like(pre) if out is None else out
-    a, a_dot = out.chunk(2)
+    a, a_dot = (h, h_dot) if out is None else out.chunk(2)
     s = torch.sigmoid(h)                                        # the layer's only exp
     torch.mul(h, s, out=a)                                      # silu(h) = h s
     d = torch.lerp(a, one, s)                                   # silu'(h) = s (1 + h (1 - s)) = a + s (1 - a)
-    torch.mul(d, h_dot, out=a_dot)                              # a_dot = silu'(h) h_dot
-    if not grad:
-        return out, None
-    e = torch.add(a, d, alpha=-2).mul_(h_dot)                   # -silu''(h) h_dot = (1 - s) (a - 2 silu'(h)) h_dot
-    return out, (d, e.lerp_(zero, s))                           # lerp(e, 0, s) = e (1 - s)
+    e = torch.add(a, d, alpha=-2).mul_(h_dot) if grad else None  # -silu''(h) h_dot / (1 - s), from h_dot ...
+    torch.mul(d, h_dot, out=a_dot)                              # ... before a_dot = silu'(h) h_dot replaces it
+    return (pre if out is None else out), ((d, e.lerp_(zero, s)) if grad else None)  # lerp(e, 0, s) = e (1 - s)
 
 
-def _backward(g: torch.Tensor, x2: torch.Tensor, weight: torch.Tensor, shift_dim: int, act, need_x: bool):
-    """Gradients (x2, weight, shift) of one layer from the gradient ``g`` of its output."""
+def _backward(g: torch.Tensor, x2: torch.Tensor, weight: torch.Tensor, shift_dim: int, act, need_x: bool,
+              own: bool):
+    """Gradients (x2, weight, shift) of one layer from the gradient ``g`` of its output (``own``: g may be
+    overwritten)."""
     B = g.shape[0] // 2
     if act is not None:
         d, e = act
-        g_adot = g[B:]
-        g = torch.mul(g.view(2, B, -1), d).view(2 * B, -1)     # [g_h; g_hdot] = [g_a; g_adot] silu'(h) ...
-        g_h = g[:B].addcmul_(g_adot, e, value=-1)               # ... + [g_adot h_dot silu''(h); 0]
+        g = g if own else g.clone()
+        g_a, g_adot = g[:B], g[B:]
+        g_h = g_a.mul_(d).addcmul_(g_adot, e, value=-1)        # g_h = g_a silu'(h) + g_adot h_dot silu''(h)
+        g_adot.mul_(d)                                          # g_hdot = g_adot silu'(h)
     else:
         g_h = g[:B]
     g_x = torch.mm(g, weight) if need_x else None
@@ -174,7 +177,7 @@ class TangentNet(torch.autograd.Function):
                 k -= 1
                 need_x = layer > 0 or inputs != (0,) or ctx.needs_input_grad[0]
                 g, grads_p[2 * k], grads_p[2 * k + 1] = _backward(g, ctx.inputs[k], weights[k], shifts[k].dim(),
-                                                                  ctx.acts[k], need_x)
+                                                                  ctx.acts[k], need_x, g is not g_out)
             if g is None:
                 continue
             offset = 0
