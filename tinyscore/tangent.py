@@ -52,8 +52,8 @@ primal rows only.
 The result equals ``torch.func.jvp`` of the network to round-off (tested in float64 on random
 networks) and the SSM loss and its gradient equal the double backward's (tested). ``cli.py bench``
 rows "SSM step (forward-mode jvp)" measure it against the double backward and against a DSM step:
-on one core of a 2-core AMD EPYC, 1.86x a DSM step for the 100-D MLP at batch 512 (the double
-backward: 1.94x) and 1.77x for the 2-D MLP at batch 256 (1.96x). What it cannot remove is the
+on one core of a 2-core AMD EPYC, 1.87-1.90x a DSM step for the 100-D MLP at batch 512 (the
+double backward: 1.99x) and 1.72-1.79x for the 2-D MLP at batch 256 (1.92x). What it cannot remove is the
 method's own floor: every product of the network runs on twice the rows of a DSM step, and the
 products are two thirds of a DSM step here.
 """
