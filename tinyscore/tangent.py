@@ -32,8 +32,8 @@ Three things make this fast:
 
    and with d = silu'(h), silu''(h) = s (1 - s) (2 + h (1 - 2 s)) = (1 - s) (2 d - a). So the
    forward keeps just d and e = -silu''(h) h_dot, three element-wise passes from s, a and d
-   (``lerp(e, 0, s)`` is e (1 - s) in one pass, exact where s is near 1), and the backward is two
-   passes: [g_a; g_adot] d over both halves at once, then g_h -= g_adot e. One exp per layer, where
+   (``lerp(e, 0, s)`` is e (1 - s) in one pass, exact where s is near 1), and the backward is three
+   passes over half the rows each: g_h = g_a d - g_adot e, then g_hdot = g_adot d. One exp per layer, where
    autograd's generic second derivative of SiLU recomputes the sigmoid and builds a graph of a
    dozen element-wise nodes. It is differentiable once, which is all a single backward needs; a
    backward that would build a graph (``create_graph=True``) fails loudly.
@@ -53,9 +53,9 @@ The result equals ``torch.func.jvp`` of the network to round-off (tested in floa
 networks) and the SSM loss and its gradient equal the double backward's (tested). ``cli.py bench``
 rows "SSM step (forward-mode jvp)" measure it against the double backward and against a DSM step:
 on one core of a 2-core AMD EPYC, 1.87-1.90x a DSM step for the 100-D MLP at batch 512 (the
-double backward: 1.99x) and 1.72-1.79x for the 2-D MLP at batch 256 (1.92x). What it cannot remove is the
-method's own floor: every product of the network runs on twice the rows of a DSM step, and the
-products are two thirds of a DSM step here.
+double backward: 1.99x) and 1.72-1.79x for the 2-D MLP at batch 256 (1.92x). What it cannot
+remove is the method's own floor: every product of the network runs on twice the rows of a DSM
+step, and the products are two thirds of a DSM step here.
 """
 from __future__ import annotations
 
