@@ -71,7 +71,7 @@ class DSMLoss:
 
 # Forward mode or double backward, per device type and backbone, from `cli.py bench` (rows "SSM step
 # (forward-mode jvp)" against "SSM step (double backward)", both against a DSM step):
-# * CPU, MLP: the hand-written tangent (tinyscore.tangent) costs 0.89-0.95x the double backward's step in
+# * CPU, MLP: the hand-written tangent (tinyscore.tangent) costs 0.89-0.96x the double backward's step in
 #   `bench` (1.87-1.90x a DSM step at 100-D and batch 512, 1.72-1.79x at 2-D and batch 256);
 # * CPU, conv UNet: torch.autograd.forward_ad costs 1.3-1.5x the double backward (every op dispatched twice);
 # * CUDA: the double backward, measured on an H200 against forward_ad (2.3-2.5x a DSM step against
