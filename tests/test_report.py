@@ -234,17 +234,28 @@ def test_heldout_logging_leaves_the_model_bytes_unchanged(variant, tmp_path):
     rows_on, rows_off = read_stats(tmp_path / "on" / "stats.jsonl"), read_stats(tmp_path / "off" / "stats.jsonl")
     assert [r["loss"] for r in rows_on] == [r["loss"] for r in rows_off]           # the same updates
     assert all("heldout" not in r for r in rows_off)
-    assert [r["step"] for r in rows_on] == list(range(1, 61))                     # log_every 60 // 50 = 1
-    assert all(r["heldout"] > 0 and r["heldout_excess"] >= 0 and r["heldout_ema"] > 0 for r in rows_on)
-    assert rows_on[0]["heldout_ema"] == rows_on[0]["heldout"]                     # step 1: the average is the model
-    assert rows_on[-1]["heldout"] < rows_on[0]["heldout"]                         # it learns
+    assert [r["step"] for r in rows_on] == list(range(2, 61, 2))                  # log_every: 60 / 50 rounded up
+    assert all(r["heldout_ema"] > 0 for r in rows_on)
+    # the model itself is scored at the end only: every row before costs a pass over the held-out set
+    assert all("heldout" not in r and "heldout_excess" not in r for r in rows_on[:-1])
+    assert rows_on[-1]["heldout"] > 0 and rows_on[-1]["heldout_excess"] >= 0
+    assert rows_on[-1]["heldout_ema"] < rows_on[0]["heldout_ema"]                 # it learns
     assert summary["convergence"] == convergence(rows_on) and summary["heldout"] == rows_on[-1]["heldout"]
+    assert summary["convergence"]["measure"] == "heldout_ema" and summary["convergence"]["points"] == 16
     assert json.loads((tmp_path / "on" / "options.json").read_text())["heldout"] == 1024
     # the same held-out problems every time: a second run logs the same numbers
     train(data, tmp_path / "again", **kw)
     again = read_stats(tmp_path / "again" / "stats.jsonl")
-    assert [r["heldout"] for r in again] == [r["heldout"] for r in rows_on]
+    assert [r["heldout_ema"] for r in again] == [r["heldout_ema"] for r in rows_on]
+    assert again[-1]["heldout"] == rows_on[-1]["heldout"]
     torch.set_rng_state(rng)
+
+
+def test_after_one_step_the_average_is_the_model(tmp_path):
+    summary = train(load_dataset("uniform"), tmp_path / "one", progress=False, device="cpu", variant="ncsn", steps=1,
+                    n=100, batch_size=32)
+    (row,) = read_stats(tmp_path / "one" / "stats.jsonl")
+    assert row["heldout_ema"] == row["heldout"] == summary["heldout"] > 0
 
 
 def test_heldout_logging_leaves_image_model_bytes_unchanged(tmp_path):
@@ -257,5 +268,6 @@ def test_heldout_logging_leaves_image_model_bytes_unchanged(tmp_path):
     train(data, tmp_path / "on", **kw)
     assert (tmp_path / "on" / "model.pt").read_bytes() == (tmp_path / "off" / "model.pt").read_bytes()
     rows = read_stats(tmp_path / "on" / "stats.jsonl")
-    assert all(r["heldout"] > 0 and "heldout_excess" not in r for r in rows)     # no known optimum for images
+    assert rows[-1]["heldout"] > 0 and all("heldout_excess" not in r for r in rows)   # no known optimum for images
+    assert all(r["heldout_ema"] > 0 for r in rows)
     assert re.fullmatch(r"\d+", str(json.loads((tmp_path / "on" / "options.json").read_text())["heldout"]))

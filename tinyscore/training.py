@@ -215,8 +215,8 @@ def _resolve(dataset: Dataset, world, options: dict):
     for key in ("steps", "batch_size", "save_every"):
         if int(opts[key]) < 1:
             raise TinyscoreError(f"{key.replace('_', '-')} must be at least 1")
-    if opts["log_every"] is None:       # at most 50 steps apart, and about 50 rows: 10 in convergence's window
-        opts["log_every"] = max(1, min(50, int(opts["steps"]) // 50))
+    if opts["log_every"] is None:       # at most 50 steps apart; up to 2,500 steps, at most 50 rows
+        opts["log_every"] = max(1, min(50, -(-int(opts["steps"]) // 50)))
     if int(opts["log_every"]) < 1:
         raise TinyscoreError("log-every must be at least 1")
     if opts["heldout"] is None:
@@ -319,8 +319,9 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
                 if step % opts["log_every"] == 0 or step == steps:
                     row = {"step": step, "loss": running / count, "lr": cosine_lr(opts["lr"], step, steps),
                            "seconds": round(time.perf_counter() - t0, 3)}
-                    if heldout is not None:
-                        row.update(heldout_loss(model, heldout))
+                    if heldout is not None:     # the model itself at the end; convergence reads the average
+                        if step == steps:
+                            row.update(heldout_loss(model, heldout))
                         row["heldout_ema"] = heldout_loss(ema.model, heldout, with_excess=False)["heldout"]
                     world.root_io(lambda: (stats.write(json.dumps(row) + "\n"), stats.flush()))
                     bar.set_postfix(loss=f"{row['loss']:.4g}")
