@@ -52,9 +52,11 @@ def _reference_superblock(buf) -> tuple[int, int, int]:
 
 def whole_file_reference(path, buf) -> None:
     """REFERENCE ONLY: check_global_heaps as it was, scanning ``buf``, all of the file's bytes, at
-    once (verbatim but for the helpers' names and the comments). The windowed check must match it."""
+    once (verbatim but for the helpers' names and the comments, and the size of the headers, since
+    corrected to HDF5's: 8 bytes and a length, padded to 8; the same 16 for 8-byte lengths). The
+    windowed check must match it."""
     base, O, L = _reference_superblock(buf)
-    head = obj_head = 8 + L
+    head = obj_head = (8 + L + 7) // 8 * 8
     objects = {}
     at = buf.find(b"GCOL")
     while at >= 0:
@@ -115,15 +117,16 @@ def reference(data: bytes):
 def layout(data: bytes):
     """(base, O, L, collections): each collection as (position, [(position, index, size) of its objects])."""
     base, O, L = _reference_superblock(data)
+    head = (8 + L + 7) // 8 * 8                   # a collection's header, and an object's
     out, at = [], data.find(b"GCOL")
     while at >= 0:
-        end, p, objs = at + int.from_bytes(data[at + 8:at + 8 + L], "little"), at + 8 + L, []
-        while p + 8 + L <= end:
+        end, p, objs = at + int.from_bytes(data[at + 8:at + 8 + L], "little"), at + head, []
+        while p + head <= end:
             idx, size = int.from_bytes(data[p:p + 2], "little"), int.from_bytes(data[p + 8:p + 8 + L], "little")
             objs.append((p, idx, size))
             if idx == 0:
                 break
-            p += 8 + L + (size + 7) // 8 * 8
+            p += head + (size + 7) // 8 * 8
         out.append((at, objs))
         at = data.find(b"GCOL", at + 1)
     return base, O, L, out
@@ -140,11 +143,12 @@ def heap_ids(data: bytes, at: int):
     return out
 
 
-def names_file(path, address=8, userblock=0, n=600):
+def names_file(path, address=8, userblock=0, n=600, length=8):
     """Several collections (600 variable-length names outgrow one), string attributes before and after,
-    with addresses of ``address`` bytes and a user block ahead of the superblock if asked."""
+    with addresses of ``address`` bytes, lengths of ``length`` bytes and a user block ahead of the
+    superblock if asked."""
     fcpl = h5p.create(h5p.FILE_CREATE)
-    fcpl.set_sizes(address, 8)
+    fcpl.set_sizes(address, length)
     if userblock:
         fcpl.set_userblock(userblock)
     with h5py.File(h5f.create(str(path).encode(), h5f.ACC_TRUNC, fcpl=fcpl)) as f:
@@ -164,9 +168,13 @@ def files(tmp_path_factory):
     names_file(d / "names.h5")
     names_file(d / "names4.h5", address=4, userblock=512)   # 4-byte addresses, relative to byte 512
     names_file(d / "names2.h5", address=2, n=100)           # 2-byte addresses: a file under 64 KiB
+    names_file(d / "lengths4.h5", length=4)                 # 4-byte lengths: the headers are still 16
+    names_file(d / "lengths2.h5", address=4, length=2, n=200)
     out = {p.name: p.read_bytes() for p in sorted(d.glob("*.h5"))}
     assert len(layout(out["names.h5"])[3]) >= 2 and len(layout(out["names4.h5"])[3]) >= 2
     assert layout(out["names4.h5"])[:3] == (512, 4, 8) and layout(out["names2.h5"])[:3] == (0, 2, 8)
+    assert layout(out["lengths4.h5"])[:3] == (0, 8, 4) and layout(out["lengths2.h5"])[:3] == (0, 4, 2)
+    assert len(layout(out["lengths4.h5"])[3]) >= 2
     return out
 
 
@@ -229,7 +237,7 @@ def test_damaged_files_are_refused_by_both(cases):
     refused = [name for name, data in cases.items() if reference(data)]
     assert sorted(refused) == sorted(name for name in cases if ":" in name and not name.endswith("of no object"))
     assert len(refused) >= 25
-    for name in ("names.h5", "names4.h5", "names2.h5"):
+    for name in ("names.h5", "names4.h5", "names2.h5", "lengths4.h5"):
         data = cases[f"{name}: two collections with a string of 64 MiB"]
         (at, objs), (at2, objs2) = layout(data)[3][:2]
         assert f"at byte {string_ids(cases[name], at, objs)[-1]} claims" in reference(data)[1]
@@ -297,6 +305,19 @@ def test_an_address_no_heap_id_can_hold_fails_as_before(files):
             bad = bad.ljust(70_000, b"\0") + free_collection(8)
             assert "claims 67108864 bytes" in reference(bad)[1]
             assert windowed(bad, window) == reference(bad)
+
+
+@pytest.mark.parametrize("address,length", [(8, 8), (8, 4), (4, 4), (8, 2), (4, 2)])
+def test_sound_files_of_every_field_size_are_accepted(tmp_path, address, length):
+    """Files written by HDF5 with 2-, 4- or 8-byte lengths open through the check, and HDF5 reads their
+    strings back. The check once took a header to be 8 bytes and a length, unpadded: every sound file
+    with lengths shorter than 8 bytes (written by tools other than h5py's defaults) was refused."""
+    path = names_file(tmp_path / "f.h5", address=address, length=length, n=300)
+    assert layout(path.read_bytes())[1:3] == (address, length)
+    with h5safe.open_h5(path) as h:
+        names = [bytes(v).decode() for v in h.f["names"][()]]
+        assert h.f.attrs["after"] == "a string attribute after the names"
+    assert names == [f"{i:06d}-{'x' * (i % 23)}.jpg" for i in range(300)]
 
 
 def test_seeded_bit_flips_and_truncations(files):

@@ -528,8 +528,11 @@ def check_global_heaps(path, fh, window: int = SCAN_WINDOW) -> None:
 
 def _collection_objects(path, buf, at: int, L: int):
     """{index: size} of the objects of the collection whose "GCOL" is at byte ``at``, walked the way
-    HDF5 walks it; None when HDF5 would not take it for one; refused when its objects do not tile it."""
-    head = obj_head = 8 + L
+    HDF5 walks it; None when HDF5 would not take it for one; refused when its objects do not tile it.
+
+    Both headers (the collection's and each object's) are 8 bytes and a length, padded to a multiple
+    of 8 so that what follows is aligned: 16 bytes for lengths of 2, 4 or 8 bytes."""
+    head = obj_head = (8 + L + 7) // 8 * 8
     if buf[at + 4:at + 5] != b"\x01" or at + head > len(buf):
         return None
     size = int.from_bytes(buf[at + 8:at + 8 + L], "little")
