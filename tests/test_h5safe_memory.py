@@ -231,6 +231,15 @@ def cases(files):
     return out
 
 
+@pytest.fixture(params=["find each", "look up all"])
+def search(request, monkeypatch):
+    """Both ways of looking for heap IDs: a bytes.find per collection (files of few collections), and
+    one look-up of every position in the sorted addresses (files of many): forced here on every file."""
+    if request.param == "look up all":
+        monkeypatch.setattr(h5safe, "FIND_KEYS", 0)
+    return request.param
+
+
 def test_damaged_files_are_refused_by_both(cases):
     """The cases are worth comparing: the reference refuses every damaged one, and of two heap IDs
     claiming too much it names the one of the first collection, although it lies later in the file."""
@@ -243,8 +252,14 @@ def test_damaged_files_are_refused_by_both(cases):
         assert f"at byte {string_ids(cases[name], at, objs)[-1]} claims" in reference(data)[1]
 
 
-@pytest.mark.parametrize("window", [1, 3, 4, 5, 7, 13, 64, 1000, 4096, h5safe.SCAN_WINDOW])
-def test_windows_of_any_size_find_what_the_whole_file_scan_finds(cases, window):
+WINDOWS = [1, 3, 4, 5, 7, 13, 64, 1000, 4096, h5safe.SCAN_WINDOW]
+
+
+# the look-up of all positions costs some numpy calls a window: on windows under 8 bytes, over every
+# case, that is a minute of tests for nothing the windows from 7 bytes on do not also cover
+@pytest.mark.parametrize("window,search", [(w, "find each") for w in WINDOWS]
+                         + [(w, "look up all") for w in WINDOWS if w >= 7], indirect=["search"])
+def test_windows_of_any_size_find_what_the_whole_file_scan_finds(cases, window, search):
     for name, data in cases.items():
         assert windowed(data, window) == reference(data), name
 
@@ -261,7 +276,7 @@ def edges(data: bytes):
     return sorted({m + k for m in marks for k in range(-12, 25) if m + k >= 1})
 
 
-def test_window_edges_on_every_byte_around_the_heaps(files, cases):
+def test_window_edges_on_every_byte_around_the_heaps(files, cases, search):
     """A window of W bytes has its first edge at byte W: a collection, a heap ID or a damaged header
     straddling an edge is found as if there were none."""
     checked = 0
@@ -275,11 +290,11 @@ def test_window_edges_on_every_byte_around_the_heaps(files, cases):
 
 def free_collection(L: int, size: int = 32) -> bytes:
     """A sound collection of ``size`` bytes holding nothing: one free space fills it."""
-    free = size - (8 + L)
+    free = size - (8 + L + 7) // 8 * 8
     return (b"GCOL\x01" + bytes(3) + size.to_bytes(L, "little") + bytes(8) + free.to_bytes(L, "little")).ljust(size, b"\0")
 
 
-def test_an_address_no_heap_id_can_hold_fails_as_before(files):
+def test_an_address_no_heap_id_can_hold_fails_as_before(files, search):
     """A "GCOL" whose address its file's heap IDs cannot hold, in a user block ahead of the superblock
     (a negative address) or past 64 KiB in a file of 2-byte addresses: the whole-file scan failed
     there (OverflowError, which open_h5 reports as an unreadable file), but only after checking the
@@ -320,7 +335,38 @@ def test_sound_files_of_every_field_size_are_accepted(tmp_path, address, length)
     assert names == [f"{i:06d}-{'x' * (i % 23)}.jpg" for i in range(300)]
 
 
-def test_seeded_bit_flips_and_truncations(files):
+def test_a_file_of_many_collections_is_looked_through_once(tmp_path, monkeypatch):
+    """5,000 tiny collections appended to a sound file, with heap IDs of two of them claiming too much:
+    found as the whole-file scan finds them (the one of the earlier collection, though it lies later),
+    by one pass over the file, not one per collection (a crafted file of 40,000 collections, 2 MB,
+    took 95 s that way; the time grew with the square of the file)."""
+    data = bytearray(names_file(tmp_path / "f.h5", n=50).read_bytes())
+    base, O, L, _ = layout(bytes(data))
+    tiny = (b"GCOL\x01" + bytes(3) + (48).to_bytes(8, "little")            # header, then object 1 of 8 bytes
+            + (1).to_bytes(2, "little") + bytes(6) + (8).to_bytes(8, "little") + bytes(16))  # and a free tail
+    first = len(data)
+    data += tiny * 5000
+    address = [first + 48 * k - base for k in range(5000)]
+
+    def heap_id(k, claims):
+        return claims.to_bytes(4, "little") + address[k].to_bytes(O, "little") + (1).to_bytes(4, "little")
+    sound = bytes(data + heap_id(7, 8) + heap_id(4000, 8))
+    damaged = bytes(data + heap_id(4000, 1 << 26) + heap_id(10, 1 << 26))
+    calls = []
+    starts = h5safe._starts
+    monkeypatch.setattr(h5safe, "_starts", lambda *a, **k: calls.append(1) or starts(*a, **k))
+    assert reference(sound) is None and windowed(sound, 1 << 16) is None
+    assert len(calls) <= 2 * (len(sound) // (1 << 16) + 1)                # the "GCOL" pass and no other
+    want = reference(damaged)
+    assert f"at byte {len(data) + 16} claims 67108864" in want[1]           # collection 10's, the second
+    for window in (4096, 1 << 16, h5safe.SCAN_WINDOW):
+        assert windowed(damaged, window) == want
+    monkeypatch.setattr(h5safe, "LOOKUP_CHUNK", 7)            # the look-up's chunks meet inside heap IDs
+    for window in (4096, h5safe.SCAN_WINDOW):
+        assert windowed(damaged, window) == want and windowed(sound, window) is None
+
+
+def test_seeded_bit_flips_and_truncations(files, search):
     """Random damage, most of it in and around the heaps: the findings agree, whatever they are."""
     rng = np.random.default_rng(7)
     names = sorted(files)
@@ -338,7 +384,7 @@ def test_seeded_bit_flips_and_truncations(files):
             data = data[:at + int(rng.integers(0, 64))]      # cut inside or just past a collection
         want = reference(bytes(data))
         differ += want is not None
-        for window in (3, 61, 4096):
+        for window in (3, 61, 4096) if search == "find each" else (61, 4096):
             assert windowed(bytes(data), window) == want, (i, window)
     assert differ >= 30                                       # most of the damage is refused
 
