@@ -260,6 +260,31 @@ def test_image_points_are_one_float_copy_with_the_same_values():
             assert x.tobytes() == ref[:, None].tobytes()
 
 
+def test_mixture_points_are_one_copy_and_each_block_has_its_own_seed():
+    """MixtureDataset keeps nothing once it has handed points out (it kept every sampled block, a
+    second copy of each half for the dataset's lifetime), and its points are still the blocks of
+    BLOCK points drawn from SeedSequence([data_seed, stream, k]): a prefix of any larger request."""
+    import tracemalloc
+    from tinyscore.datasets import MixtureDataset, load_dataset
+    d = load_dataset("hd-uniform", data_seed=3)
+    d.subset(10, "b")                       # the mixture's own lazy set-up, before the count starts
+    tracemalloc.start()
+    try:
+        x = d.subset(5000, "a")
+        held = tracemalloc.get_traced_memory()[0]
+        del x
+        left = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held >= 5000 * 100 * 4 and left < 100_000           # 2 MB handed out, nothing kept
+    B = MixtureDataset.BLOCK
+    for stream, take in ((0, lambda n: d.subset(n, "a")), (1, lambda n: d.subset(n, "b")), (2, d.test)):
+        want = np.concatenate([d.mixture.sample(B, np.random.SeedSequence([3, stream, k])) for k in range(3)])
+        got = take(2 * B + 7)
+        assert got.dtype == np.float32 and got.tobytes() == want[:2 * B + 7].astype(np.float32).tobytes()
+        assert take(5).tobytes() == got[:5].tobytes()
+
+
 def test_score_error_in_batches_is_the_one_call_result():
     """The exact mixture score and density are taken in batches: the same numbers at any batch."""
     from tinyscore.accuracy import score_error_by_density

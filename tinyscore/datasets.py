@@ -46,18 +46,18 @@ class MixtureDataset(Dataset):
                                  f"point, spread {self.sigma_data:.3g}); nothing to learn")
         # noise should reach past the data's spread; the analysis sigmas go up to 1.0
         self.sigma_max = float(max(1.0, round(2 * self.sigma_data, 1)))
-        self._blocks: dict = {}
-
-    def _block(self, stream: int, k: int) -> np.ndarray:
-        key = (stream, k)
-        if key not in self._blocks:
-            seq = np.random.SeedSequence([self.data_seed, stream, k])
-            self._blocks[key] = self.mixture.sample(self.BLOCK, seq).astype(np.float32)
-        return self._blocks[key]
 
     def _take(self, stream: int, n: int) -> np.ndarray:
-        blocks = [self._block(stream, k) for k in range(-(-n // self.BLOCK))]
-        return np.concatenate(blocks)[:n]
+        """The first n points of a stream: blocks of BLOCK points, block k drawn from its own seed
+        (data_seed, stream, k), so any n gives a prefix of any larger n. Each call draws them again
+        into one array (a call is rare and cheap next to what is done with the points; a cache of
+        blocks kept a second copy of every half for the dataset's lifetime)."""
+        out = np.empty((n, *self.shape), dtype=np.float32)
+        for k, a in enumerate(range(0, n, self.BLOCK)):
+            seq = np.random.SeedSequence([self.data_seed, stream, k])
+            rows = min(self.BLOCK, n - a)
+            out[a:a + rows] = self.mixture.sample(self.BLOCK, seq)[:rows]
+        return out
 
 
 IMAGE_PREFIXES = ("celeba:", "images:")
