@@ -165,3 +165,36 @@ def test_a_study_moved_with_an_unfinished_image_cell_completes(tmp_path, monkeyp
     assert res["ran"] == 6 and res["skipped"] == 1 and (tmp_path / "b" / "REPORT.md").is_file()
     manifest = json.loads((tmp_path / "b" / ".steps" / f"{CELL}__train_b.json").read_text())
     assert manifest["result"]["resumed_from"] == 4
+
+
+# ------------------------------------------------------------------------------ the halves, as split when trained
+def test_the_halves_a_run_was_trained_on_are_checked(tmp_path, capsys, monkeypatch):
+    """A run records the digest of its data's split into halves A, B and test ('split_sha256'). The
+    identities beside an .npy change that split (by person, not by image) without changing the .npy,
+    so data_sha256 cannot see them go: without them, the analyses refuse the run in one line and write
+    nothing, and an unfinished run does not resume; put back, both go on."""
+    folder, ids = tmp_path / "f", tmp_path / "f" / "data" / "faces_identities.npy"
+    faces(folder / "data" / "faces.npy", 0)
+    np.save(ids, np.arange(60) // 3)                                 # 20 people, 3 images each
+    train(folder, steps=4)
+    run_dir = folder / "runs" / "r"
+    opts = json.loads((run_dir / "options.json").read_text())
+    assert opts["split_sha256"] == load_dataset(spec(folder)).split_sha256()
+    assert run_cli(trajectories(run_dir, tmp_path / "t.h5"), capsys)[0] == 0
+    ids.rename(tmp_path / "aside.npy")
+    assert load_dataset(spec(folder)).split_sha256() != opts["split_sha256"]    # split by image now
+    assert_refused(trajectories(run_dir, tmp_path / "u.h5"), capsys, watch=[tmp_path], contains="split_sha256")
+    (tmp_path / "aside.npy").rename(ids)
+    assert run_cli(trajectories(run_dir, tmp_path / "u.h5"), capsys)[0] == 0
+    # an unfinished run
+    g = tmp_path / "g"
+    shutil.copytree(folder / "data", g / "data")
+    half_trained(g, monkeypatch)
+    (g / "data" / "faces_identities.npy").unlink()
+    with pytest.raises(TinyscoreError, match="other halves.*split_sha256"):
+        train(g, steps=6, save_every=2, force=True)
+    np.save(g / "data" / "faces_identities.npy", np.arange(60) // 3)
+    assert train(g, steps=6, save_every=2, force=True)["resumed_from"] == 2
+    # a mixture's split is its seed's: nothing to record
+    training.train(load_dataset("uniform"), tmp_path / "m", variant="ncsn", steps=2, n=10, progress=False)
+    assert "split_sha256" not in json.loads((tmp_path / "m" / "options.json").read_text())

@@ -84,6 +84,7 @@ drawn across many people, the same for every run with the same seed.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import warnings
@@ -479,6 +480,14 @@ class ImageDataset(Dataset):
         self.half_size, self.test_size = min(len(a), len(b)), len(t)
         self.order = (a[:self.half_size], b[:self.half_size], t)   # pool indices of A, B, test
         self.sigma_max = 1.0
+
+    def split_sha256(self) -> str:
+        """sha256 of the pool indices of A, B and test, in order (each as its length, then int64s)."""
+        h = hashlib.sha256()
+        for o in self.order:
+            h.update(len(o).to_bytes(8, "little"))
+            h.update(np.ascontiguousarray(o, dtype="<i8").tobytes())
+        return h.hexdigest()
 
     def _take(self, stream: int, n: int) -> np.ndarray:
         x = self.pool[self.order[stream][:n]]             # a copy already (fancy indexing)

@@ -57,6 +57,13 @@ class Dataset:
             return self.half_size
         return n
 
+    def split_sha256(self) -> str | None:
+        """A digest of which points make up halves A, B and the test set, where the data decides it
+        (images: the pool's indices, which the pool's size and the identities beside it change);
+        None where the dataset and its seed alone decide it (mixtures). Runs record it, so that a run
+        is never resumed or analysed on other halves than it was trained on."""
+        return None
+
     def subset(self, n: int, half: str = "a") -> np.ndarray:
         """The first n points of half A or B, float32, shape (n, *shape)."""
         n = self.cap(n, half)

@@ -34,7 +34,10 @@ When it names a file, options.json also records ``data_sha256``, the file's dige
 filesystem root, as in a study folder). A run whose ``data`` is gone is given the file at
 ``data_relative`` from where the run is now, only if its digest is ``data_sha256`` (:func:`run_data`);
 an unfinished run resumes on the same file under another name. Runs recorded without these fields
-(older ones, mixtures, folders of images) name their data only as typed.
+(older ones, mixtures, folders of images) name their data only as typed. Image runs also record
+``split_sha256`` (:meth:`~tinyscore.splits.Dataset.split_sha256`): a run is not resumed, nor analysed,
+on data that no longer splits into the halves it was trained on (a folder's images changed, or the
+identities beside an .npy are gone).
 
 Under torchrun (``torchrun --nproc-per-node K cli.py train ...``) K processes train the one model
 of the same command run alone, to float32 round-off: each evaluates the network on its share of
@@ -126,7 +129,7 @@ def partial_path(out: Path) -> Path:
 
 # ------------------------------------------------------------------------------ the data file, wherever the run moves
 #: options.json fields that find a run's dataset file again once the folder holding both has moved
-DATA_FIELDS = ("data_relative", "data_sha256")
+DATA_FIELDS = ("data_relative", "data_sha256", "split_sha256")
 
 
 def data_path(spec: str) -> tuple[str, Path] | None:
@@ -269,7 +272,8 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
     heldout = heldout_set(dataset, opts, device) if world.root else None
 
     tmp = partial_path(out)
-    state = world.on_root(lambda: _open_partial(tmp, out, opts, fresh))   # read by process 0, sent to all
+    split = dataset.split_sha256()
+    state = world.on_root(lambda: _open_partial(tmp, out, opts, fresh, split))   # read by process 0, sent to all
     start, elapsed, running, count, row = 0, 0.0, 0.0, 0, None
     if state is not None:
         model.load_state_dict(state["model"])
@@ -527,9 +531,12 @@ class _Sink:
         return 0
 
 
-def _open_partial(tmp: Path, out: Path, opts: dict, fresh: bool):
-    """Process 0: the saved state of the unfinished run (its stats cut back to it), or a new partial run."""
+def _open_partial(tmp: Path, out: Path, opts: dict, fresh: bool, split: str | None = None):
+    """Process 0: the saved state of the unfinished run (its stats cut back to it), or a new partial run.
+    ``split``: the dataset's :meth:`~tinyscore.splits.Dataset.split_sha256`, recorded and checked."""
     found = data_identity(opts["data"], out)          # the data file's place and digest (read once, here)
+    if split is not None:
+        found["split_sha256"] = split
     state = _resume_state(tmp, opts, fresh, found)
     if state is None:
         tmp.mkdir()
@@ -589,6 +596,10 @@ def _resume_state(tmp: Path, opts: dict, fresh: bool, found: dict | None = None)
     if not isinstance(state, dict) or state.get("format") != "tinyscore.resume":
         shutil.rmtree(tmp)  # killed before its first saved state: nothing to resume, and it is ours
         return None
+    if saved.get("split_sha256") is not None and saved["split_sha256"] != (found or {}).get("split_sha256"):
+        raise TinyscoreError(f"the unfinished run in {tmp} was trained on other halves of {brief(opts['data'])} "
+                             "than it splits into now (field 'split_sha256'): its images, or the identities beside "
+                             "them, have changed; restore them to resume, or pass --fresh to start over")
     same = {k: v for k, v in opts.items() if k not in RESUME_NEUTRAL}
     was = {k: v for k, v in saved.items() if k not in RESUME_NEUTRAL + DATA_FIELDS}
     if saved.get("data_sha256") and saved["data_sha256"] == (found or {}).get("data_sha256"):

@@ -79,6 +79,11 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
         dataset = load_dataset(found, data_seed=opts.get("data_seed", 0), resolution=opts.get("resolution"))
     except TinyscoreError as e:
         raise TinyscoreError(f"{opts_path}: field 'data' {brief(opts['data'])} does not load: {shown(e)}") from None
+    split = opts.get("split_sha256")
+    if split is not None and split != dataset.split_sha256():
+        raise TinyscoreError(f"{opts_path}: field 'split_sha256' says {shown(spec)} was trained on other halves of "
+                             f"{brief(found)} than it splits into now: its images, or the identities beside them, "
+                             "have changed; restore them")
     model, sha = files.build(device, shape=dataset.shape), files.sha256
     attrs = dict(variant=opts["variant"], n_train=int(opts["n"]), half=opts["half"], seed=int(opts["seed"]),
                  checkpoint_sha256=sha, data=found, resolution=opts.get("resolution") or 0,
