@@ -571,8 +571,8 @@ def _check_heap_ids(path, fh, size: int, window: int, O: int, objects: dict) -> 
     dozens) are each found by ``bytes.find``, at memory speed. Many would make that a search per
     collection per window: a crafted file of 40,000 tiny collections (2 MB) took 95 s, and the time
     grows with the square of the file. Above :data:`FIND_KEYS` addresses, every position of a window
-    is read as an address at once (``O`` strided views) and looked up in the sorted addresses, so
-    the time grows with the file alone.
+    is read as an address at once (a strided view) and looked up in the sorted addresses, so the
+    time grows with the file alone.
     """
     wanted, unaddressable = [], None                           # (address, {index: size})
     for address, sizes in objects.items():                     # in the order of their positions
