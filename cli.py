@@ -140,6 +140,9 @@ def cli():
 @click.option("--precision", type=click.Choice(["fp32", "bf16"]), default="fp32", show_default=True,
               help="bf16: autocast the convolutional backbone of image data to bfloat16 (faster on GPUs and on "
                    "CPUs with AMX; its accuracy cost is measured in README). Weights and loss stay fp32.")
+@click.option("--heldout", type=click.IntRange(min=0), default=None,
+              help="Held-out test points scored in stats.jsonl for the convergence record; 0: none (a short "
+                   "image run spends a large part of its time there) [default: 1024 for vectors, 128 for images].")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:K.")
 @click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
               help="CPU threads for training (0: torch's default, all cores).")
@@ -152,7 +155,7 @@ def cli():
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, seed, sigma_min, sigma_max,
           sigma_levels, conditional, width, ssm_objective, ssm_projection, ssm_projections, ssm_jvp, precision,
-          device, threads, out, force, save_every, fresh, progress):
+          heldout, device, threads, out, force, save_every, fresh, progress):
     """Train one model and write a run directory (options.json, stats.jsonl, model.pt).
 
     Interrupted runs resume: running the same command again continues from the last saved state.
@@ -176,7 +179,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
                             batch_size=batch_size, lr=lr, seed=seed, sigma_min=sigma_min, sigma_max=sigma_max,
                             sigma_levels=sigma_levels, conditional=conditional, width=width,
                             ssm_vr=ssm_objective == "vr", ssm_kind=ssm_projection, ssm_proj=ssm_projections,
-                            ssm_jvp=ssm_jvp, precision=precision, device=device, threads=threads)
+                            ssm_jvp=ssm_jvp, precision=precision, heldout=heldout, device=device, threads=threads)
     except PeerFailed as e:
         if e.quiet:                    # another process failed, and process 0 reports it
             raise click.exceptions.Exit(2) from None

@@ -251,6 +251,19 @@ def test_heldout_logging_leaves_the_model_bytes_unchanged(variant, tmp_path):
     torch.set_rng_state(rng)
 
 
+def test_train_heldout_option(tmp_path):
+    """``train --heldout K``: K held-out points scored (recorded in options.json), 0 for none at all."""
+    import cli
+    base = ["train", "--variant", "ncsn", "--steps", "20", "--n", "50", "--no-progress", "--device", "cpu"]
+    assert cli.main([*base, "--heldout", "0", "--out", str(tmp_path / "off")]) == 0
+    assert cli.main([*base, "--heldout", "64", "--out", str(tmp_path / "on")]) == 0
+    for run, k in (("off", 0), ("on", 64)):
+        assert json.loads((tmp_path / run / "options.json").read_text())["heldout"] == k
+    assert all(set(r) == {"step", "loss", "lr", "seconds"} for r in read_stats(tmp_path / "off" / "stats.jsonl"))
+    assert all("heldout_ema" in r for r in read_stats(tmp_path / "on" / "stats.jsonl"))
+    assert cli.main([*base, "--heldout", "-1", "--out", str(tmp_path / "bad")]) == 2
+
+
 def test_after_one_step_the_average_is_the_model(tmp_path):
     summary = train(load_dataset("uniform"), tmp_path / "one", progress=False, device="cpu", variant="ncsn", steps=1,
                     n=100, batch_size=32)
