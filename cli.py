@@ -13,6 +13,8 @@ import errno
 import functools
 import json
 import logging
+import math
+import os
 import re
 import sys
 from pathlib import Path
@@ -42,17 +44,40 @@ def _json_out(obj, path) -> None:
     write_text(path, json.dumps(obj, indent=2) + "\n")
 
 
+class _Finite(click.FloatRange):
+    """A FloatRange that also refuses infinity (which a range with no upper bound lets through: 1e309
+    is inf) and NaN."""
+
+    def convert(self, value, param, ctx):
+        v = super().convert(value, param, ctx)
+        if not math.isfinite(v):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return v
+
+
+#: --threads above this is refused: torch crashed (a segmentation fault) on 100,000 threads
+MAX_THREADS = 1024
+
 PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff")
 
 
-def _check_outputs(force: bool, paths: dict, make_parents=()) -> None:
+def _check_outputs(force: bool, paths: dict, make_parents=(), inputs=()) -> None:
     """Refuse, before any work, an output that exists (without --force), lies in a missing folder,
-    or is a figure in a format we cannot draw."""
-    from tinyscore.files import check_destination
+    is a figure in a format we cannot draw, is named by two output options, or would replace one of
+    the command's ``inputs`` (the file itself, or, with --force, a file inside an input folder such
+    as the run being read)."""
+    from tinyscore.files import check_destination, check_not_input
+    seen = {}
     for option, p in paths.items():
         if p is None:
             continue
+        key = os.path.abspath(p)
+        if key in seen:
+            raise TinyscoreError(f"--{_flag(seen[key])} and --{_flag(option)} name the same file {p}; "
+                                 "give each output its own name")
+        seen[key] = option
         p = Path(p)
+        check_not_input(p, inputs)
         check_destination(p, force)
         if not p.parent.is_dir() and option not in make_parents:
             raise TinyscoreError(f"folder {p.parent} of {p} does not exist")
@@ -74,18 +99,24 @@ def _threads(f):
             return f(*args, **kwargs)
         finally:
             torch.set_num_threads(before)
-    return click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+    return click.option("--threads", type=click.IntRange(min=0, max=MAX_THREADS), default=1, show_default=True,
                         help="CPU threads (0: torch's default, all cores).")(wrapper)
 
 
-def _writes(*options, make_parents=()):
-    """Give a command --force, and check its output options before it starts any work."""
+def _flag(option: str) -> str:
+    """The command-line spelling of an output option's parameter name: json_path -> json."""
+    return option.removesuffix("_path").replace("_", "-")
+
+
+def _writes(*options, make_parents=(), inputs=()):
+    """Give a command --force, and check its output options before it starts any work; ``inputs``
+    names the parameters that are files or folders the command reads."""
     def deco(f):
         @functools.wraps(f)
         def wrapper(*args, force, **kwargs):
             from tinyscore.files import allow_replace, destination_lock
             outputs = {o: kwargs.get(o) for o in options}
-            _check_outputs(force, outputs, make_parents)
+            _check_outputs(force, outputs, make_parents, [kwargs[i] for i in inputs if kwargs.get(i)])
             with allow_replace(force), contextlib.ExitStack() as stack:
                 for p in outputs.values():       # held from the start: a second writer fails at once
                     if p is not None and Path(p).parent.is_dir():
@@ -116,11 +147,11 @@ def cli():
 @click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True)
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Samples per step [default: 256 for vectors, 32 for images].")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
+@click.option("--lr", type=_Finite(min=0, min_open=True), default=2e-3, show_default=True,
               help="Adam learning rate (cosine-decayed to 0).")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of initialisation, batches and noise.")
-@click.option("--sigma-min", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True)
-@click.option("--sigma-max", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--sigma-min", type=_Finite(min=0, min_open=True), default=0.01, show_default=True)
+@click.option("--sigma-max", type=_Finite(min=0, min_open=True), default=None,
               help="Top of the training noise range [default: 1.0 for images, about twice the spread for mixtures].")
 @click.option("--sigma-levels", type=click.IntRange(min=0), default=0, show_default=True,
               help="0: sigma log-uniform; L > 1: a geometric ladder of L levels (NCSN style).")
@@ -144,7 +175,7 @@ def cli():
               help="Held-out test points scored in stats.jsonl for the convergence record; 0: none (a short "
                    "image run spends a large part of its time there) [default: 1024 for vectors, 128 for images].")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:K.")
-@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+@click.option("--threads", type=click.IntRange(min=0, max=MAX_THREADS), default=1, show_default=True,
               help="CPU threads for training (0: torch's default, all cores).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run directory [default: runs/VARIANT-DATA-HALFN-sSEED].")
@@ -164,13 +195,13 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
     """
     from tinyscore.datasets import load_dataset
     from tinyscore.distributed import PeerFailed, env_world_size
-    from tinyscore.training import train as train_run
+    from tinyscore.training import RUN_FILES, train as train_run
     from tinyscore.files import check_destination
     if out is None:
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(data.split(":", 1)[-1]).stem)
         out = Path("runs") / f"{variant}-{stem}-{half}{n}-s{seed}"
     if env_world_size() == 1:          # under torchrun process 0 checks it, and tells the others
-        check_destination(out, force, folder=True)
+        check_destination(out, force, folder=True, owned=RUN_FILES)
     dataset = load_dataset(data, data_seed=data_seed, resolution=resolution)
     try:
         summary = train_run(dataset, out, progress=progress, force=force, fresh=fresh, save_every=save_every,
@@ -202,7 +233,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @click.option("--probes", type=click.IntRange(min=1), default=256, show_default=True,
               help="Number of held-out test points to probe.")
 @click.option("--probe-seed", type=SEED, default=0, show_default=True, help="Chooses the probes and their noise.")
-@click.option("--path-substeps", type=click.IntRange(min=1), default=8, show_default=True,
+@click.option("--path-substeps", type=click.IntRange(min=1, max=1000), default=8, show_default=True,
               help="Heun steps of the reverse path between consecutive analysis sigmas.")
 @click.option("--data", default=None, help="For analytic, empirical and models made elsewhere: the dataset (as in train) "
                    "[default: uniform; kadkhodaie: and diffusers: need it].")
@@ -212,7 +243,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
 @click.option("--device", default="auto", show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
-@_writes("out")
+@_writes("out", inputs=("model",))
 @_threads
 def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, data_seed, resolution, n, half, device,
                  progress):
@@ -242,7 +273,7 @@ def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, da
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Draw L2 and cosine against sigma (PNG).")
-@_writes("json_path", "plot_path")
+@_writes("json_path", "plot_path", inputs=("file_a", "file_b"))
 @_threads
 def diverge(file_a, file_b, json_path, plot_path):
     """How two models diverge as sigma -> 0: L2 and cosine per sigma, one-step and path."""
@@ -296,7 +327,7 @@ def data():
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first K files.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the summary as JSON.")
-@_writes("out", "json_path", make_parents=("out",))
+@_writes("out", "json_path", make_parents=("out",), inputs=("src", "identities"))
 def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path):
     """Crop, grayscale and resize aligned CelebA JPEGs in SRC into one HDF5 file."""
     from tinyscore.images import prepare_celeba as prepare
@@ -315,7 +346,7 @@ def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path
 @click.option("--probes", type=click.IntRange(min=1), default=8, show_default=True, help="Rows (probes) to draw.")
 @click.option("--path-steps", type=click.IntRange(min=1), default=6, show_default=True,
               help="Path states to draw per probe.")
-@_writes("out")
+@_writes("out", inputs=("file",))
 @_threads
 def show(file, out, probes, path_steps):
     """Draw the probes of an image trajectory file and their denoised images per sigma and path step."""
@@ -328,7 +359,7 @@ def show(file, out, probes, path_steps):
 @cli.command()
 @click.option("--quick", is_flag=True, help="Smaller sizes: a run under a minute.")
 @click.option("--device", default="auto", show_default=True)
-@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+@click.option("--threads", type=click.IntRange(min=0, max=MAX_THREADS), default=1, show_default=True,
               help="CPU threads (0: torch's default, all cores).")
 @click.option("--repeats", type=click.IntRange(min=5), default=5, show_default=True,
               help="Timed repeats of each compared function (medians are reported).")
@@ -346,11 +377,11 @@ def bench(quick, device, threads, repeats, json_path):
 @cli.command()
 @click.argument("model")
 @click.option("--eps", default=ATTRACTOR_EPS_TEXT, show_default=True, help="Perturbation sizes, comma-separated.")
-@click.option("--iters", type=click.IntRange(min=1), default=10, show_default=True,
+@click.option("--iters", type=click.IntRange(min=1, max=10000), default=10, show_default=True,
               help="Denoiser iterations from each perturbed start.")
 @click.option("--schedule", type=click.Choice(["anneal", "fixed"]), default="anneal", show_default=True,
               help="anneal: sigma falls geometrically from eps to --sigma-end; fixed: sigma = eps throughout.")
-@click.option("--sigma-end", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True)
+@click.option("--sigma-end", type=_Finite(min=0, min_open=True), default=0.01, show_default=True)
 @click.option("--starts", type=click.IntRange(min=1), default=256, show_default=True,
               help="Training samples perturbed (at most N).")
 @click.option("--test-starts", type=click.IntRange(min=1), default=256, show_default=True,
@@ -368,7 +399,7 @@ def bench(quick, device, threads, repeats, json_path):
               help="Fractions against eps (PNG); for images, a grid of starts and end points.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--device", default="auto", show_default=True)
-@_writes("out", "json_path", "plot_path")
+@_writes("out", "json_path", "plot_path", inputs=("model",))
 @_threads
 def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed, data, data_seed, resolution, n,
                half, out, json_path, plot_path, device, progress):
@@ -426,7 +457,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
               help="2-D data: quiver plot of learned and true score fields; otherwise error by density (PNG).")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--device", default="auto", show_default=True)
-@_writes("json_path", "plot_path")
+@_writes("json_path", "plot_path", inputs=("model",))
 @_threads
 def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, n, half, json_path, plot_path, device, progress):
     """Score error of MODEL against the analytic mixture score, per sigma and per density bin.
@@ -473,7 +504,7 @@ def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, 
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="MSE against sigma (PNG).")
 @click.option("--device", default="auto", show_default=True)
-@_writes("json_path", "plot_path")
+@_writes("json_path", "plot_path", inputs=("file",))
 @_threads
 def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, device):
     """Denoising quality of a trajectory FILE: MSE and PSNR per sigma beside the optimum."""
@@ -510,7 +541,7 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
               help="Folder holding celeba/img_align_celeba [default: ../shared/data beside the repository].")
 @click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True)
 @click.option("--device", default="auto", show_default=True)
-@click.option("--threads", type=click.IntRange(min=0), default=1, show_default=True,
+@click.option("--threads", type=click.IntRange(min=0, max=MAX_THREADS), default=1, show_default=True,
               help="torch CPU threads (0: torch's default); small models run best on one.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
@@ -527,7 +558,7 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
               help="Slurm: time limit per worker, minutes or [DAYS-]HH:MM:SS [default: 24:00:00].")
 @click.option("--wait/--no-wait", default=False, show_default=True,
               help="Slurm: wait for the array to finish (the last worker writes the report either way).")
-@click.option("--lease", type=click.FloatRange(min=1), default=300, show_default=True,
+@click.option("--lease", type=_Finite(min=1), default=300, show_default=True,
               help="Seconds a worker's claim on a cell lasts without renewal; a worker on another machine takes "
                    "the cell over after this (on the same machine, as soon as the holder's process is gone).")
 @click.option("--report-only", is_flag=True, help="Write REPORT.md from a finished grid; run nothing.")

@@ -152,7 +152,7 @@ def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=No
                     overflows[i] |= not np.isfinite(y).all()
                     out_sq[i] += np.sum((den.astype(np.float64) - x0) ** 2)
                     noisy_sq[i] += np.sum((y - x0) ** 2)
-        followed = None
+        followed, given = None, dataset is not None
         if dataset is None:
             spec = data or str(attrs.get("data") or attrs.get("dataset", ""))
             if data is None and spec not in BENCHMARKS:
@@ -170,6 +170,12 @@ def quality(path, dataset=None, data=None, data_seed=None, resolution=None, n=No
                 dataset = None
                 if data is not None:
                     raise e if isinstance(e, TinyscoreError) else TinyscoreError(f"cannot load {data!r}: {e}") from None
+        if dataset is not None and tuple(dataset.shape) != tuple(shape):
+            if data is not None or given:
+                raise TinyscoreError(f"the data given ({data or dataset.name}) has points of shape "
+                                     f"{tuple(dataset.shape)}, the probes of {path} {tuple(shape)}; give the "
+                                     "data the file was made from")
+            dataset = None                               # the file's own name for it, at another shape: no optimum
         if overflows.any():
             raise TinyscoreError(f"{path}: x0 + sigma z overflows at sigma = {sigmas[np.argmax(overflows)]:g}")
         n_train = int(n if n is not None else attrs.get("n_train", 0) or 0)

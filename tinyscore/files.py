@@ -107,10 +107,16 @@ def exists_error(path: Path) -> TinyscoreError:
     return TinyscoreError(f"{path} exists already ({kind}); pass --force to replace it, or choose another name")
 
 
-def check_destination(path, force: bool | None = None, folder: bool = False) -> Path:
-    """Refuse early a destination that exists (unless forced) or has the wrong kind or no parent."""
+def check_destination(path, force: bool | None = None, folder: bool = False, owned=None) -> Path:
+    """Refuse early a destination that exists (unless forced) or has the wrong kind or no parent, or
+    that names no new entry ('.', '..', '/'). A folder is replaced (with force) only when it holds
+    nothing but entries named in ``owned``: what the command itself writes there (see
+    :func:`foreign_entries`)."""
     path = Path(path)
     force = replacing() if force is None else force
+    if path.name in ("", ".", ".."):
+        raise TinyscoreError(f"{path} names no new {'folder' if folder else 'file'}: give the output a name "
+                             "of its own")
     if path.exists() or path.is_symlink():
         if folder and not path.is_dir():
             raise TinyscoreError(f"{path} exists and is not a folder")
@@ -118,7 +124,51 @@ def check_destination(path, force: bool | None = None, folder: bool = False) -> 
             raise TinyscoreError(f"{path} is a folder, expected a file name")
         if not force:
             raise exists_error(path)
+        if folder and owned is not None:
+            check_owned(path, owned)
     return path
+
+
+def foreign_entries(path: Path, owned) -> list:
+    """The entries of folder ``path`` not named in ``owned`` (sorted)."""
+    try:
+        return sorted(e for e in os.listdir(path) if e not in owned)
+    except OSError as e:
+        raise TinyscoreError(f"{path} cannot be read ({e.strerror or e})") from None
+
+
+def check_owned(path: Path, owned) -> None:
+    """Refuse to replace folder ``path`` when it holds anything not named in ``owned``: --force
+    replaces what tinyscore wrote, never a user's folder (a data folder, a project) by mistake."""
+    if path.is_symlink():
+        raise TinyscoreError(f"{path} is a link to a folder; --force replaces only a folder tinyscore wrote")
+    foreign = foreign_entries(path, owned)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise TinyscoreError(f"{path} holds files tinyscore did not write there ({shown}); --force replaces "
+                             "only such a folder: choose another name, or move them out")
+
+
+def check_not_input(path: Path, inputs) -> None:
+    """Refuse an output that is one of the command's inputs, or that exists inside an input folder
+    (replacing it, even with --force, would destroy what the command reads)."""
+    try:
+        out = Path(os.path.abspath(path))
+        exists = out.exists()
+    except (OSError, ValueError):
+        return                                  # check_destination names what is wrong with it
+    for given in inputs:
+        inp = Path(os.path.abspath(given))
+        try:
+            same = out == inp or (exists and inp.exists() and os.path.samefile(out, inp))
+            inside = exists and inp.is_dir() and (inp in out.parents or
+                                                  any(os.path.samefile(q, inp) for q in out.parents if q.exists()))
+        except OSError:
+            continue
+        if same:
+            raise TinyscoreError(f"{path} is also an input of this command; write the output elsewhere")
+        if inside:
+            raise TinyscoreError(f"{path} is inside {given}, an input of this command; write the output elsewhere")
 
 
 def publish_file(tmp: Path, path: Path, force: bool) -> None:
@@ -140,9 +190,12 @@ def publish_file(tmp: Path, path: Path, force: bool) -> None:
         tmp.unlink()
 
 
-def publish_folder(tmp: Path, path: Path, force: bool) -> None:
-    """Move the finished folder ``tmp`` to ``path``; an existing ``path`` is replaced only with ``force``."""
+def publish_folder(tmp: Path, path: Path, force: bool, owned=None) -> None:
+    """Move the finished folder ``tmp`` to ``path``; an existing ``path`` is replaced only with ``force``
+    (and, given ``owned``, only when it holds nothing else: :func:`check_owned`)."""
     if path.exists() and force:
+        if owned is not None:
+            check_owned(path, owned)
         old = temp_name(path)
         os.rename(path, old)               # aside first, so the swap cannot lose both
         try:

@@ -306,16 +306,23 @@ def read_identities(path) -> dict[str, int]:
     if not path.is_file():
         raise TinyscoreError(f"identity file {path} does not exist")
     table = {}
-    with open(path) as f:
-        for k, line in enumerate(f, 1):
-            parts = line.split()
-            if not parts:
-                continue
-            try:
-                name, ident = parts
-                table[name] = int(ident)
-            except ValueError:
-                raise TinyscoreError(f"{path}:{k}: expected 'filename identity', got {line.strip()!r}") from None
+    try:
+        with open(path, encoding="utf-8") as f:
+            for k, line in enumerate(f, 1):
+                parts = line.split()
+                if not parts:
+                    continue
+                try:
+                    name, ident = parts
+                    table[name] = int(ident)
+                except ValueError:
+                    raise TinyscoreError(f"{path}:{k}: expected 'filename identity', "
+                                         f"got {line.strip()[:80]!r}") from None
+    except UnicodeDecodeError:
+        raise TinyscoreError(f"identity file {path} is not text (expected 'filename identity' lines, as "
+                             "CelebA's identity_CelebA.txt)") from None
+    except OSError as e:
+        raise TinyscoreError(f"identity file {path} cannot be read ({e.strerror or e})") from None
     return table
 
 

@@ -349,6 +349,8 @@ def load_mixture(spec: str) -> GaussianMixture:
         d = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise TinyscoreError(f"mixture file {spec} is not valid JSON ({e.__class__.__name__}: {e})") from None
+    except ValueError as e:            # an integer of over 4,300 digits: Python refuses to convert it
+        raise TinyscoreError(f"mixture file {spec} is not a mixture: {str(e).splitlines()[0]}") from None
     except RecursionError:
         raise TinyscoreError(f"mixture file {spec} is not a mixture: its JSON is nested too deeply") from None
     except OSError as e:

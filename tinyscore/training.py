@@ -130,6 +130,8 @@ def partial_path(out: Path) -> Path:
 # ------------------------------------------------------------------------------ the data file, wherever the run moves
 #: options.json fields that find a run's dataset file again once the folder holding both has moved
 DATA_FIELDS = ("data_relative", "data_sha256", "split_sha256")
+#: what a run directory holds: --force replaces a folder only when it holds nothing else
+RUN_FILES = ("options.json", "stats.jsonl", CHECKPOINT)
 
 
 def data_path(spec: str) -> tuple[str, Path] | None:
@@ -198,7 +200,7 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, fre
         out = Path(out)
 
         def take_destination():               # process 0 alone: the lock is held until the run is published
-            check_destination(out, force, folder=True)
+            check_destination(out, force, folder=True, owned=RUN_FILES)
             if not out.parent.is_dir():
                 out.parent.mkdir(parents=True, exist_ok=True)
             held.enter_context(destination_lock(out))
@@ -235,6 +237,9 @@ def _resolve(dataset: Dataset, world, options: dict):
         raise TinyscoreError(f"--precision {opts['precision']} is for the convolutional backbone of image data; "
                              f"the MLP of {dataset.name} trains in fp32 (it would gain nothing and lose accuracy)")
     opts["sigma_max"] = float(opts["sigma_max"] or dataset.sigma_max)
+    if int(opts["sigma_levels"]) == 1 or int(opts["sigma_levels"]) < 0:
+        raise TinyscoreError(f"sigma-levels must be 0 (log-uniform noise levels) or a ladder of at least 2 "
+                             f"levels, got {opts['sigma_levels']}")
     if not 0 < opts["sigma_min"] < opts["sigma_max"]:
         raise TinyscoreError(f"need 0 < sigma-min < sigma-max, got {opts['sigma_min']} and {opts['sigma_max']}")
     # a batch holds the inputs, the noise and the activations of a few layers: refuse absurd sizes early
@@ -342,7 +347,7 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
             (tmp / CHECKPOINT).unlink(missing_ok=True)    # of an attempt killed just before publishing
             save_checkpoint(model.cpu(), tmp / CHECKPOINT)
             (tmp / RESUME).unlink(missing_ok=True)
-            publish_folder(tmp, out, force)
+            publish_folder(tmp, out, force, owned=RUN_FILES)
         world.on_root(publish)
     except BaseException as e:
         # keep an unfinished run that can be resumed (a kill, Ctrl-C, a full disk, another process
