@@ -61,7 +61,7 @@ MAX_THREADS = 1024
 PLOT_FORMATS = (".png", ".pdf", ".svg", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff")
 
 
-def _check_outputs(force: bool, paths: dict, make_parents=(), inputs=()) -> None:
+def _check_outputs(force: bool, paths: dict, make_parents=(), inputs=(), figures=("plot_path",)) -> None:
     """Refuse, before any work, an output that exists (without --force), lies in a missing folder,
     is a figure in a format we cannot draw, is named by two output options, or would replace one of
     the command's ``inputs`` (the file itself, or, with --force, a file inside an input folder such
@@ -81,8 +81,8 @@ def _check_outputs(force: bool, paths: dict, make_parents=(), inputs=()) -> None
         check_destination(p, force)
         if not p.parent.is_dir() and option not in make_parents:
             raise TinyscoreError(f"folder {p.parent} of {p} does not exist")
-        if option == "plot_path" and p.suffix.lower() not in PLOT_FORMATS:
-            raise TinyscoreError(f"--plot {p}: unknown figure format {p.suffix or '(none)'!r}; "
+        if option in figures and p.suffix.lower() not in PLOT_FORMATS:
+            raise TinyscoreError(f"--{_flag(option)} {p}: unknown figure format {p.suffix or '(none)'!r}; "
                                  f"use one of {', '.join(PLOT_FORMATS)}")
 
 
@@ -108,15 +108,16 @@ def _flag(option: str) -> str:
     return option.removesuffix("_path").replace("_", "-")
 
 
-def _writes(*options, make_parents=(), inputs=()):
+def _writes(*options, make_parents=(), inputs=(), figures=("plot_path",)):
     """Give a command --force, and check its output options before it starts any work; ``inputs``
-    names the parameters that are files or folders the command reads."""
+    names the parameters that are files or folders the command reads, ``figures`` the outputs that
+    are figures (their suffix names the format)."""
     def deco(f):
         @functools.wraps(f)
         def wrapper(*args, force, **kwargs):
             from tinyscore.files import allow_replace, destination_lock
             outputs = {o: kwargs.get(o) for o in options}
-            _check_outputs(force, outputs, make_parents, [kwargs[i] for i in inputs if kwargs.get(i)])
+            _check_outputs(force, outputs, make_parents, [kwargs[i] for i in inputs if kwargs.get(i)], figures)
             with allow_replace(force), contextlib.ExitStack() as stack:
                 for p in outputs.values():       # held from the start: a second writer fails at once
                     if p is not None and Path(p).parent.is_dir():
@@ -346,7 +347,7 @@ def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path
 @click.option("--probes", type=click.IntRange(min=1), default=8, show_default=True, help="Rows (probes) to draw.")
 @click.option("--path-steps", type=click.IntRange(min=1), default=6, show_default=True,
               help="Path states to draw per probe.")
-@_writes("out", inputs=("file",))
+@_writes("out", inputs=("file",), figures=("out",))
 @_threads
 def show(file, out, probes, path_steps):
     """Draw the probes of an image trajectory file and their denoised images per sigma and path step."""

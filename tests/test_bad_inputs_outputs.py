@@ -144,3 +144,15 @@ def test_infinite_numbers_and_a_ladder_of_one_level_are_refused(made, tmp_path, 
         assert_refused(args, capsys, watch=[tmp_path], contains="finite")
     assert_refused([*TRAIN, "--out", w / "r", "--sigma-levels", "1"], capsys, watch=[tmp_path],
                    contains="at least 2")
+
+
+def test_show_writes_the_format_its_name_says(tmp_path, capsys):
+    """show wrote PNG bytes under any name (s.h5, s.pdf); now the suffix is the format, or refused."""
+    from h5craft import write_image_trajectories
+    write_image_trajectories(tmp_path / "img.h5")
+    assert_refused(["show", tmp_path / "img.h5", "--out", tmp_path / "s.h5"], capsys, watch=[tmp_path],
+                   contains="unknown figure format")
+    for name, magic in (("s.png", b"\x89PNG"), ("s.pdf", b"%PDF")):
+        code, _, err = run_cli(["show", tmp_path / "img.h5", "--out", tmp_path / name], capsys)
+        assert code == 0, err
+        assert (tmp_path / name).read_bytes().startswith(magic)

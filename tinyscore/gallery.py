@@ -62,7 +62,7 @@ def _show(ax, img, title=None, ylabel=None):
 def _save(fig, out_png, force: bool | None = None) -> Path:
     out = Path(out_png)
     with atomic_path(out, force=force) as tmp:
-        fig.savefig(tmp, format="png")
+        fig.savefig(tmp, format=out.suffix.lstrip(".").lower() or "png")   # the format its name says
     return out
 
 
