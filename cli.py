@@ -598,6 +598,8 @@ def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, pr
         raise TinyscoreError("--dry-run and --report-only exclude each other")
     if not dry_run and (step_times or json_path):
         raise TinyscoreError(f"{'--step-times' if step_times else '--json'} applies to --dry-run")
+    from tinyscore.workers import parse_time
+    time_min = parse_time(time_limit) if time_limit else 24 * 60      # checked before a dry run, too
     common = dict(scale=scale, datasets=split(datasets), variants=split(variants), ns=n_list, data_root=data_root,
                   device=device, threads=threads or None)
     if dry_run:
@@ -609,10 +611,9 @@ def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, pr
         if json_path:
             _json_out(estimate, json_path)
         return
-    from tinyscore.workers import parse_time
     slurm = {"array_size": array_size, "partition": partition,
              "gpus_per_task": 1 if gpus_per_task is None else gpus_per_task, "cpus_per_task": cpus_per_task,
-             "time_min": parse_time(time_limit) if time_limit else 24 * 60}
+             "time_min": time_min}
     run.reproduce(out, progress=progress, echo=click.echo, jobs=jobs, executor=executor, slurm=slurm,
                   report_only=report_only, lease=lease, wait=wait, **common)
 

@@ -156,3 +156,8 @@ def test_show_writes_the_format_its_name_says(tmp_path, capsys):
         code, _, err = run_cli(["show", tmp_path / "img.h5", "--out", tmp_path / name], capsys)
         assert code == 0, err
         assert (tmp_path / name).read_bytes().startswith(magic)
+
+
+def test_a_dry_run_checks_the_slurm_time_too(tmp_path, capsys):
+    assert_refused(["reproduce", "--dry-run", "--executor", "slurm", "--time", "banana", "--out", tmp_path / "s"],
+                   capsys, watch=[tmp_path], contains="--time")
