@@ -161,3 +161,10 @@ def test_show_writes_the_format_its_name_says(tmp_path, capsys):
 def test_a_dry_run_checks_the_slurm_time_too(tmp_path, capsys):
     assert_refused(["reproduce", "--dry-run", "--executor", "slurm", "--time", "banana", "--out", tmp_path / "s"],
                    capsys, watch=[tmp_path], contains="--time")
+
+
+def test_a_run_directory_refuses_another_resolution(made, tmp_path, capsys):
+    """--resolution was silently ignored for a run directory (its options.json decides)."""
+    w = copy(made, tmp_path)
+    assert_refused(["trajectories", w / "run", "--out", w / "t.h5", "--resolution", "100000", "--no-progress"],
+                   capsys, watch=[tmp_path], contains="resolution")

@@ -75,6 +75,9 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
     if data is not None and data not in (opts["data"], found):
         raise TinyscoreError(f"{shown(spec)} was trained on {brief(opts['data'])}, not {brief(data)}; "
                              "drop --data for a run directory")
+    if resolution is not None and int(resolution) != int(opts.get("resolution") or 0):
+        raise TinyscoreError(f"{shown(spec)} was trained at resolution {opts.get('resolution') or '(none)'}, "
+                             f"not {resolution}; drop --resolution for a run directory")
     try:
         dataset = load_dataset(found, data_seed=opts.get("data_seed", 0), resolution=opts.get("resolution"))
     except TinyscoreError as e:
