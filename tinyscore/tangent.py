@@ -156,17 +156,16 @@ class TangentNet(torch.autograd.Function):
         # the input, parameters and output through save_for_backward; intermediates on ctx
         # (keeping the output itself on ctx would make a reference cycle through its grad_fn)
         ctx.save_for_backward(stacked, values[-1], *params)
-        ctx.steps, ctx.widths, ctx.inputs, ctx.acts, ctx.values = steps, widths, layer_inputs, acts, values[1:-1]
+        ctx.steps, ctx.widths, ctx.inputs, ctx.acts = steps, widths, layer_inputs, acts
         return values[-1]
 
     @staticmethod
     def backward(ctx, g_out):
         if torch.is_grad_enabled():
             raise RuntimeError("tinyscore.tangent layers are differentiable once (a single backward)")
-        stacked, out, *params = ctx.saved_tensors
+        params = ctx.saved_tensors[2:]                # after the input and the output (saved for their checks)
         weights, shifts = params[0::2], params[1::2]
-        values = [stacked] + ctx.values + [out]
-        grads_v = [None] * len(values)                # the gradient of every value
+        grads_v = [None] * (len(ctx.steps) + 1)       # the gradient of every value: the input, then each step's
         grads_v[-1] = g_out
         grads_p = [None] * len(params)
         k = len(weights)
