@@ -111,7 +111,7 @@ def check_destination(path, force: bool | None = None, folder: bool = False, own
     """Refuse early a destination that exists (unless forced) or has the wrong kind or no parent, or
     that names no new entry ('.', '..', '/'). A folder is replaced (with force) only when it holds
     nothing but entries named in ``owned``: what the command itself writes there (see
-    :func:`foreign_entries`)."""
+    :func:`check_owned`)."""
     path = Path(path)
     force = replacing() if force is None else force
     if path.name in ("", ".", ".."):
@@ -129,20 +129,15 @@ def check_destination(path, force: bool | None = None, folder: bool = False, own
     return path
 
 
-def foreign_entries(path: Path, owned) -> list:
-    """The entries of folder ``path`` not named in ``owned`` (sorted)."""
-    try:
-        return sorted(e for e in os.listdir(path) if e not in owned)
-    except OSError as e:
-        raise TinyscoreError(f"{path} cannot be read ({e.strerror or e})") from None
-
-
 def check_owned(path: Path, owned) -> None:
     """Refuse to replace folder ``path`` when it holds anything not named in ``owned``: --force
     replaces what tinyscore wrote, never a user's folder (a data folder, a project) by mistake."""
     if path.is_symlink():
         raise TinyscoreError(f"{path} is a link to a folder; --force replaces only a folder tinyscore wrote")
-    foreign = foreign_entries(path, owned)
+    try:
+        foreign = sorted(e for e in os.listdir(path) if e not in owned)
+    except OSError as e:
+        raise TinyscoreError(f"{path} cannot be read ({e.strerror or e})") from None
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise TinyscoreError(f"{path} holds files tinyscore did not write there ({shown}); --force replaces "
@@ -161,8 +156,7 @@ def check_not_input(path: Path, inputs) -> None:
         inp = Path(os.path.abspath(given))
         try:
             same = out == inp or (exists and inp.exists() and os.path.samefile(out, inp))
-            inside = exists and inp.is_dir() and (inp in out.parents or
-                                                  any(os.path.samefile(q, inp) for q in out.parents if q.exists()))
+            inside = exists and inp.is_dir() and any(os.path.samefile(q, inp) for q in out.parents)
         except OSError:
             continue
         if same:

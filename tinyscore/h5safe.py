@@ -627,8 +627,9 @@ def _look_up_all(addresses: list, O: int, window: int):
     in the sorted addresses."""
     chunk = LOOKUP_CHUNK
     dtype = np.dtype(f"<u{O}")
-    order = np.argsort(np.array(addresses, dtype=np.uint64), kind="stable")
-    keys = np.array(addresses, dtype=np.uint64)[order].astype(dtype)
+    given = np.array(addresses, dtype=np.uint64)
+    order = np.argsort(given, kind="stable")
+    keys = given[order].astype(dtype)
 
     def search(start: int, lo: int, data: bytes, n: int):
         first = max(start, 4) - lo               # positions relative to data, as _starts counts them
