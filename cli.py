@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from tinyscore import __version__
-from tinyscore.defaults import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT
+from tinyscore.config import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT
 from tinyscore.errors import TinyscoreError
 
 VARIANTS = ("denoiser", "ncsn", "ssm")
@@ -40,7 +40,7 @@ def _data_options(f):
 
 
 def _json_out(obj, path) -> None:
-    from tinyscore.files import write_text
+    from tinyscore.storage.files import write_text
     write_text(path, json.dumps(obj, indent=2) + "\n")
 
 
@@ -66,7 +66,7 @@ def _check_outputs(force: bool, paths: dict, make_parents=(), inputs=(), figures
     is a figure in a format we cannot draw, is named by two output options, or would replace one of
     the command's ``inputs`` (the file itself, or, with --force, a file inside an input folder such
     as the run being read)."""
-    from tinyscore.files import check_destination, check_not_input
+    from tinyscore.storage.files import check_destination, check_not_input
     seen = {}
     for option, p in paths.items():
         if p is None:
@@ -115,7 +115,7 @@ def _writes(*options, make_parents=(), inputs=(), figures=("plot_path",)):
     def deco(f):
         @functools.wraps(f)
         def wrapper(*args, force, **kwargs):
-            from tinyscore.files import allow_replace, destination_lock
+            from tinyscore.storage.files import allow_replace, destination_lock
             outputs = {o: kwargs.get(o) for o in options}
             _check_outputs(force, outputs, make_parents, [kwargs[i] for i in inputs if kwargs.get(i)], figures)
             with allow_replace(force), contextlib.ExitStack() as stack:
@@ -131,7 +131,7 @@ def _writes(*options, make_parents=(), inputs=(), figures=("plot_path",)):
 @click.version_option(version=__version__, message="tinyscore %(version)s")
 def cli():
     """Score-based diffusion models in the low-noise regime."""
-    from tinyscore.malloc import keep_freed_memory
+    from tinyscore.storage.malloc import keep_freed_memory
     keep_freed_memory()          # no page faults for the tensors each step frees and allocates again
 
 
@@ -194,10 +194,10 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
     Under torchrun (torchrun --nproc-per-node K cli.py train ...) K processes train the same model
     on shares of each batch; process 0 writes the run.
     """
-    from tinyscore.datasets import load_dataset
-    from tinyscore.distributed import PeerFailed, env_world_size
-    from tinyscore.training import RUN_FILES, train as train_run
-    from tinyscore.files import check_destination
+    from tinyscore.data.datasets import load_dataset
+    from tinyscore.training.distributed import PeerFailed, env_world_size
+    from tinyscore.training.loop import RUN_FILES, train as train_run
+    from tinyscore.storage.files import check_destination
     if out is None:
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(data.split(":", 1)[-1]).stem)
         out = Path("runs") / f"{variant}-{stem}-{half}{n}-s{seed}"
@@ -258,7 +258,7 @@ def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, da
     python:MODULE:CALLABLE or FILE.py:CALLABLE, which runs your code with your permissions: name only
     code you trust. Their probes come from --data.
     """
-    from tinyscore.trajectories import write_model_trajectories
+    from tinyscore.analyses.trajectories import write_model_trajectories
     info = write_model_trajectories(model, out, sigmas=sigmas, probes=probes, probe_seed=probe_seed,
                                     path_substeps=path_substeps, data=data, data_seed=data_seed,
                                     resolution=resolution, n=n, half=half, device=device,
@@ -278,9 +278,9 @@ def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, da
 @_threads
 def diverge(file_a, file_b, json_path, plot_path):
     """How two models diverge as sigma -> 0: L2 and cosine per sigma, one-step and path."""
-    from tinyscore import metrics
-    from tinyscore.plots import describe_trajectory_file
-    from tinyscore.store import open_trajectories
+    from tinyscore.analyses import metrics
+    from tinyscore.analyses.plots import describe_trajectory_file
+    from tinyscore.storage.store import open_trajectories
     with open_trajectories(file_a) as fa, open_trajectories(file_b) as fb:   # each opened and checked once
         result = metrics.diverge_open(fa, fb, str(file_a), str(file_b))
         attrs_a, attrs_b = dict(fa.attrs), dict(fb.attrs)
@@ -294,20 +294,20 @@ def diverge(file_a, file_b, json_path, plot_path):
     if json_path:
         _json_out(result, json_path)
     if plot_path:
-        from tinyscore.plots import plot_divergence
+        from tinyscore.analyses.plots import plot_divergence
         plot_divergence({"A vs B": result}, plot_path,
                         title=f"A: {describe_trajectory_file(attrs_a)}  vs  B: {describe_trajectory_file(attrs_b)}")
 
 
 def _trajectory_attrs(path) -> dict:
     """The typed root attributes of a trajectory file, read through its checked reader."""
-    from tinyscore.store import open_trajectories
+    from tinyscore.storage.store import open_trajectories
     with open_trajectories(path) as f:
         return dict(f.attrs)
 
 
 # --------------------------------------------------------------------------- published
-from tinyscore.published import published_command  # noqa: E402  (imports no torch until it runs)
+from tinyscore.analyses.published import published_command  # noqa: E402  (imports no torch until it runs)
 
 cli.add_command(published_command)
 
@@ -331,7 +331,7 @@ def data():
 @_writes("out", "json_path", make_parents=("out",), inputs=("src", "identities"))
 def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path):
     """Crop, grayscale and resize aligned CelebA JPEGs in SRC into one HDF5 file."""
-    from tinyscore.images import prepare_celeba as prepare
+    from tinyscore.data.images import prepare_celeba as prepare
     summary = prepare(src, out, size=size, dedup=dedup, identities=identities, limit=limit, progress=progress)
     click.echo(f"wrote {summary['written']} images of {size}x{size} to {out} "
                f"({summary['skipped_unreadable']} unreadable skipped, {summary['duplicates_dropped']} duplicates "
@@ -351,7 +351,7 @@ def prepare_celeba(src, out, size, dedup, identities, limit, progress, json_path
 @_threads
 def show(file, out, probes, path_steps):
     """Draw the probes of an image trajectory file and their denoised images per sigma and path step."""
-    from tinyscore.gallery import show_trajectories
+    from tinyscore.analyses.gallery import show_trajectories
     show_trajectories(file, out, max_probes=probes, path_steps=path_steps)
     click.echo(f"wrote {out}")
 
@@ -414,9 +414,9 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
     python:MODULE:CALLABLE or FILE.py:CALLABLE, which runs your code with your permissions: name only
     code you trust. Their training set is --n/--half of --data.
     """
-    from tinyscore import attractors as att
-    from tinyscore.trajectories import resolve_model
-    from tinyscore.training import pick_device
+    from tinyscore.analyses import attractors as att
+    from tinyscore.analyses.trajectories import resolve_model
+    from tinyscore.training.loop import pick_device
     dev = pick_device(device)
     m, dataset, attrs = resolve_model(model, data, data_seed, resolution, n, half, dev)
     n_train = attrs["n_train"] or n
@@ -434,7 +434,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
             from tinyscore.study.steps import attractor_grid
             attractor_grid(res, plot_path, f"{attrs['variant']} N={res['settings']['n_train']}")
         else:
-            from tinyscore.plots import plot_attractors_vs_eps
+            from tinyscore.analyses.plots import plot_attractors_vs_eps
             half = f", half {attrs['half'].upper()}" if attrs.get("half") in ("a", "b") else ""
             plot_attractors_vs_eps(res, plot_path, title=f"Attractors: {attrs['variant']} on {dataset.name}, "
                                                          f"N={res['settings']['n_train']}{half}")
@@ -468,9 +468,9 @@ def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, 
     python:MODULE:CALLABLE or FILE.py:CALLABLE, which runs your code with your permissions: name only
     code you trust. The mixture is --data.
     """
-    from tinyscore import accuracy
-    from tinyscore.trajectories import resolve_model
-    from tinyscore.training import pick_device
+    from tinyscore.analyses import accuracy
+    from tinyscore.analyses.trajectories import resolve_model
+    from tinyscore.training.loop import pick_device
     dev = pick_device(device)
     m, dataset, attrs = resolve_model(model, data, data_seed, resolution, n, half, dev)
     res = accuracy.score_error_by_density(m, dataset, sigmas, points, bins, seed, dev, progress=progress)
@@ -479,12 +479,12 @@ def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, 
     if json_path:
         _json_out(res, json_path)
     if plot_path:
-        from tinyscore import plots
+        from tinyscore.analyses import plots
         if dataset.dim == 2:
             test = dataset.test(min(2000, dataset.test_size))
             lo, hi = test.min(0), test.max(0)
             pad = 0.1 * (hi - lo)
-            from tinyscore.dynamics import parse_sigmas
+            from tinyscore.core.dynamics import parse_sigmas
             pts = dataset.subset(min(attrs["n_train"] or 500, 500), attrs["half"] or half)
             plots.plot_score_field(m, dataset.mixture, parse_sigmas(sigmas), plot_path,
                                    ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])), points=pts,
@@ -509,8 +509,8 @@ def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, 
 @_threads
 def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, device):
     """Denoising quality of a trajectory FILE: MSE and PSNR per sigma beside the optimum."""
-    from tinyscore import accuracy
-    from tinyscore.training import pick_device
+    from tinyscore.analyses import accuracy
+    from tinyscore.training.loop import pick_device
     res = accuracy.quality(file, data=data, data_seed=data_seed if data else None, resolution=resolution, n=n,
                            half=half, device=pick_device(device))
     click.echo(accuracy.format_quality_table(res))
@@ -522,8 +522,8 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
     if json_path:
         _json_out(res, json_path)
     if plot_path:
-        from tinyscore.plots import plot_quality
-        from tinyscore.plots import describe_trajectory_file
+        from tinyscore.analyses.plots import plot_quality
+        from tinyscore.analyses.plots import describe_trajectory_file
         what = describe_trajectory_file(_trajectory_attrs(file))
         plot_quality({what: res}, plot_path, title=f"Denoising quality: {what} ({Path(file).name})")
 
@@ -598,7 +598,7 @@ def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, pr
         raise TinyscoreError("--dry-run and --report-only exclude each other")
     if not dry_run and (step_times or json_path):
         raise TinyscoreError(f"{'--step-times' if step_times else '--json'} applies to --dry-run")
-    from tinyscore.workers import parse_time
+    from tinyscore.training.workers import parse_time
     time_min = parse_time(time_limit) if time_limit else 24 * 60      # checked before a dry run, too
     common = dict(scale=scale, datasets=split(datasets), variants=split(variants), ns=n_list, data_root=data_root,
                   device=device, threads=threads or None)

@@ -10,7 +10,7 @@ data.
 
 Synthetic data, made in a temporary folder (removed at the end unless ``--keep``):
 
-* prepared-image HDF5 files (the format of ``tinyscore.images.prepare_celeba``) of random 40x40
+* prepared-image HDF5 files (the format of ``tinyscore.data.images.prepare_celeba``) of random 40x40
   uint8 images: 40,000 (test set of 4,000, for ``trajectories`` with 4,000 probes) and 100,000
   (the loaders, ``attractors`` on images, at N = 100,000 images); the same 100,000 as an .npy,
   and a folder of 20,000 PNGs;
@@ -46,7 +46,7 @@ def make_images(path: Path, n: int, size: int = 40, seed: int = 0) -> None:
         ds = f.create_dataset("images", (n, size, size), np.uint8, chunks=(1024, size, size))
         for a in range(0, n, 10_000):
             ds[a:a + 10_000] = rng.integers(0, 256, (min(10_000, n - a), size, size), dtype=np.uint8)
-        f.attrs.update(format="tinyscore.images", version=1, size=size, source="synthetic")
+        f.attrs.update(format="tinyscore.data.images", version=1, size=size, source="synthetic")
 
 
 def peak_rss(argv, cwd) -> tuple[int, float, int, str]:
@@ -71,7 +71,7 @@ def make_folder(path: Path, n: int, size: int = 40, seed: int = 1) -> None:
         Image.fromarray(rng.integers(0, 256, (size, size), dtype=np.uint8)).save(path / f"{i:06d}.png")
 
 
-LOAD = ("import sys; from tinyscore.datasets import load_dataset; "
+LOAD = ("import sys; from tinyscore.data.datasets import load_dataset; "
         "d = load_dataset(sys.argv[1], resolution=int(sys.argv[2]) or None); x = d.subset(d.half_size); print(d)")
 
 
@@ -88,11 +88,11 @@ def cases(work: Path, quick: bool):
     half = N_img * 9 // 20                      # the test set takes 10%, the halves share the rest
     traj = work / "t.h5"
     D = 1600
-    yield ("floor: import torch, h5py, tinyscore", [py, "-c", "import torch, h5py, tinyscore.trajectories, "
-                                                              "tinyscore.attractors, tinyscore.accuracy"],
+    yield ("floor: import torch, h5py, tinyscore", [py, "-c", "import torch, h5py, tinyscore.analyses.trajectories, "
+                                                              "tinyscore.analyses.attractors, tinyscore.analyses.accuracy"],
            "torch", 0, None)
-    yield ("floor: import numpy, h5py, PIL, tinyscore.images", [py, "-c", "import tinyscore.datasets, "
-                                                                          "tinyscore.images"], "numpy", 0, None)
+    yield ("floor: import numpy, h5py, PIL, tinyscore.data.images", [py, "-c", "import tinyscore.data.datasets, "
+                                                                          "tinyscore.data.images"], "numpy", 0, None)
     for p in ((P // 4, P) if not quick else (P,)):
         yield (f"trajectories empirical, {p:,} probes x {D} dims x 33 steps",
                [py, cli, "trajectories", "empirical", "--data", f"celeba:{img40}", "--n", "100", "--probes",

@@ -19,9 +19,9 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import cli  # noqa: E402
-from tinyscore.datasets import load_dataset  # noqa: E402
-from tinyscore.gallery import image_grid  # noqa: E402
-from tinyscore.models import EmpiricalModel, load_run, to_tensor  # noqa: E402
+from tinyscore.data.datasets import load_dataset  # noqa: E402
+from tinyscore.analyses.gallery import image_grid  # noqa: E402
+from tinyscore.core.models import EmpiricalModel, load_run, to_tensor  # noqa: E402
 
 
 def sh(args):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import h5py
 import numpy as np
 
-from tinyscore.store import probes_digest
+from tinyscore.storage.store import probes_digest
 
 SENTINEL = 0.3125
 
@@ -22,7 +22,7 @@ def write_image_trajectories(path, P=3, S=2, T=3, H=8, W=8, seed=0):
     x0 = rng.random((P, 1, H, W), dtype=np.float32)
     z = rng.standard_normal((P, 1, H, W)).astype(np.float32)
     with h5py.File(path, "w") as f:
-        f.attrs.update(format="tinyscore.trajectories", version=1, variant="denoiser", dataset="faces",
+        f.attrs.update(format="tinyscore.analyses.trajectories", version=1, variant="denoiser", dataset="faces",
                        n_train=10, half="a", probes_digest=probes_digest(x0, z, sigmas))
         f["sigmas"] = sigmas
         f["probes/x0"], f["probes/z"] = x0, z

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from cli import main
-from tinyscore import accuracy
-from tinyscore.datasets import load_dataset
+from tinyscore.analyses import accuracy
+from tinyscore.data.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
-from tinyscore.models import AnalyticModel
-from tinyscore.trajectories import write_model_trajectories
+from tinyscore.core.models import AnalyticModel
+from tinyscore.analyses.trajectories import write_model_trajectories
 
 
 @pytest.mark.parametrize("name", ["uniform", "sharpcov", "thinmanifold"])

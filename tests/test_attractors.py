@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from cli import main
-from tinyscore import attractors as att
-from tinyscore.datasets import load_dataset
+from tinyscore.analyses import attractors as att
+from tinyscore.data.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
-from tinyscore.models import EmpiricalModel, to_tensor
+from tinyscore.core.models import EmpiricalModel, to_tensor
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 
 import cli
 from clihelp import assert_refused, run_cli
-from tinyscore import files
+from tinyscore.storage import files
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ["train", "--variant", "ncsn", "--steps", "3", "--n", "20", "--no-progress"]
@@ -143,7 +143,7 @@ def test_second_writer_is_refused_naming_the_holder(world, capsys):
 
 HOLD = """
 import sys, time
-from tinyscore.files import destination_lock
+from tinyscore.storage.files import destination_lock
 with destination_lock(sys.argv[1]):
     print("holding", flush=True)
     time.sleep(60)
@@ -165,7 +165,7 @@ def test_unfinished_run_with_other_options_is_not_overwritten(tmp_path, capsys):
 
 def _train_and_stop(out, extra, stop_after):
     """Train in-process and stop (as a kill would) right after the state of step ``stop_after`` is saved."""
-    from tinyscore import training
+    from tinyscore.training import loop as training
 
     class Stop(BaseException):
         pass
@@ -206,7 +206,7 @@ def test_file_system_errors_are_one_line(world, tmp_path, monkeypatch, capsys, e
 
 
 def test_ctrl_c_is_interrupted_exit_130(tmp_path, monkeypatch, capsys):
-    from tinyscore.mixtures import GaussianMixture
+    from tinyscore.core.mixtures import GaussianMixture
 
     def interrupt(*a, **kw):
         raise KeyboardInterrupt

@@ -17,12 +17,12 @@ import pytest
 from PIL import Image
 
 from clihelp import assert_refused, run_cli
-from tinyscore import images as I
-from tinyscore.datasets import load_dataset
+from tinyscore.data import images as I
+from tinyscore.data.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
-from tinyscore.mixtures import load_mixture
-from tinyscore.nets import MLPUNet, backbone_parameters, build_backbone
-from tinyscore.unet import ConvUNet
+from tinyscore.core.mixtures import load_mixture
+from tinyscore.core.nets import MLPUNet, backbone_parameters, build_backbone
+from tinyscore.core.unet import ConvUNet
 
 OLIVETTI = Path(__file__).resolve().parents[2] / "shared" / "data" / "olivetti" / "olivetti_faces_uint8.npy"
 
@@ -228,7 +228,7 @@ CASES = {
     "one point mass": (lambda t: _json(t, {"weights": [1], "means": [[1, 2]], "covs": [0]}), "zero variance"),
     "a list, not an object": (lambda t: _json(t, [1, 2]), "JSON object"),
     "not UTF-8": (lambda t: _json(t, raw=b'{"weights": "\xff\xfe"}'), "not valid JSON"),
-    "another tinyscore format": (lambda t: _json(t, mixture(format="tinyscore.trajectories")), "format"),
+    "another tinyscore format": (lambda t: _json(t, mixture(format="tinyscore.analyses.trajectories")), "format"),
     "mixture with --resolution": (_with(lambda t: _json(t, mixture()), "--resolution", "8"), "image data"),
     # declared sizes in options
     "mlp --width 10^8": (lambda t: ("uniform", ["--width", "100000000"]), "needs"),
@@ -392,7 +392,7 @@ def test_parameter_estimate_is_exact(arch, shape, opts, conditional):
 
 
 def test_huge_width_is_refused_before_allocating(monkeypatch):
-    import tinyscore.nets as nets
+    import tinyscore.core.nets as nets
 
     def never(*a, **k):
         raise AssertionError("the network was built")

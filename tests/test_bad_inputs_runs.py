@@ -18,7 +18,7 @@ import torch
 import cli
 from clihelp import assert_refused, run_cli
 from tinyscore.errors import TinyscoreError
-from tinyscore.models import file_sha256, load_checkpoint, load_run
+from tinyscore.core.models import file_sha256, load_checkpoint, load_run
 
 
 @pytest.fixture(scope="module")

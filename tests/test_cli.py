@@ -51,7 +51,7 @@ def test_disjoint_halves_diverge_table(study, capsys):
 
 def test_trajectory_file_schema(study):
     with h5py.File(study / "a.h5") as f, h5py.File(study / "truth.h5") as g:
-        assert f.attrs["format"] == "tinyscore.trajectories" and f.attrs["version"] == 1
+        assert f.attrs["format"] == "tinyscore.analyses.trajectories" and f.attrs["version"] == 1
         for key in ("variant", "dataset", "n_train", "half", "seed", "checkpoint_sha256", "probes_digest",
                     "created", "tinyscore_version"):
             assert key in f.attrs
@@ -62,7 +62,7 @@ def test_trajectory_file_schema(study):
         assert f.attrs["probes_digest"] == g.attrs["probes_digest"]        # same probe seed, same probes
         np.testing.assert_array_equal(f["probes/z"][()], g["probes/z"][()])
         # the analytic file holds exactly the optimal denoiser of the mixture
-        from tinyscore.mixtures import load_mixture
+        from tinyscore.core.mixtures import load_mixture
         mix = load_mixture("uniform")
         y = g["probes/x0"][()] + 0.1 * g["probes/z"][()]
         np.testing.assert_allclose(g["onestep/denoised"][3], mix.denoise(y, 0.1), atol=1e-5)
@@ -78,7 +78,7 @@ def test_diverge_against_itself_is_zero(study, capsys):
 
 
 def test_model_against_truth_shrinks_with_sigma(study):
-    from tinyscore.metrics import diverge
+    from tinyscore.analyses.metrics import diverge
     res = diverge(study / "a.h5", study / "truth.h5")
     rms = [r["rms"] for r in res["onestep"]]
     assert rms[-1] < rms[0]                    # one-step outputs agree more as sigma -> 0 (D -> identity)
@@ -90,7 +90,7 @@ def test_empirical_pseudo_model(study, capsys):
                       "--sigmas", "0.5,0.1"], capsys)
     assert code == 0
     with h5py.File(study / "emp.h5") as f:
-        from tinyscore.datasets import load_dataset
+        from tinyscore.data.datasets import load_dataset
         x1 = load_dataset("uniform").subset(1, "a")[0]
         # with one training point the ideal denoiser returns it, whatever the input
         np.testing.assert_allclose(f["onestep/denoised"][()], np.broadcast_to(x1, (2, 8, 2)), atol=1e-5)

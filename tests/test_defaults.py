@@ -1,5 +1,5 @@
 """One source of defaults: the analysis sigmas and attractor eps are written out only in
-``tinyscore.defaults``; every command's ``--sigmas`` / ``--eps`` and every library function's
+``tinyscore.config``; every command's ``--sigmas`` / ``--eps`` and every library function's
 ``sigmas`` / ``eps`` default shows that value (so ``--help`` still prints the numbers)."""
 
 import ast
@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 import cli
-from tinyscore import accuracy, api, attractors, defaults, dynamics, published, trajectories
+from tinyscore.analyses import accuracy, attractors, published, trajectories
+from tinyscore import api, config as defaults
+from tinyscore.core import dynamics
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,6 +64,6 @@ def test_the_values_are_written_out_once():
     sigmas, eps = defaults.ANALYSIS_SIGMAS, defaults.ATTRACTOR_EPS
     written = {sigmas, defaults.ATTRACTOR_EPS_TEXT, eps, tuple(float(s) for s in sigmas.split(","))}
     files = [ROOT / "cli.py", *sorted((ROOT / "tinyscore").rglob("*.py")), *sorted((ROOT / "kernels").rglob("*.py"))]
-    again = [f"{path.relative_to(ROOT)} line {line}" for path in files if path.name != "defaults.py"
+    again = [f"{path.relative_to(ROOT)} line {line}" for path in files if path.name != "config.py"
              for line, value in _written_values(path) if value in written]
-    assert not again, "defaults written out again (import them from tinyscore.defaults): " + ", ".join(again)
+    assert not again, "defaults written out again (import them from tinyscore.config): " + ", ".join(again)

@@ -24,8 +24,8 @@ import numpy as np
 import pytest
 import torch
 
-from tinyscore.datasets import load_dataset
-from tinyscore.training import train
+from tinyscore.data.datasets import load_dataset
+from tinyscore.training.loop import train
 
 ROOT = Path(__file__).resolve().parents[1]
 ATOL = RTOL = 1e-5
@@ -107,7 +107,7 @@ def test_two_processes_train_the_single_process_model(variant, single, tmp_path)
 def test_torchrun_resumes_a_single_process_run(single, tmp_path, monkeypatch):
     """A run saved by one process (step 10 of 20) is finished by two: process 0 reads the state and
     sends it to the other; options.json then names 2 processes."""
-    import tinyscore.training as training
+    import tinyscore.training.loop as training
     runs = tmp_path / "runs"
     real = training.cosine_lr
 
@@ -147,11 +147,11 @@ from pathlib import Path
 
 import torch
 
-from tinyscore import distributed, training
-from tinyscore.datasets import load_dataset
+from tinyscore.training import distributed, loop as training
+from tinyscore.data.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
-from tinyscore.models import ScoreModel, to_tensor
-from tinyscore.objectives import make_loss, sample_sigma
+from tinyscore.core.models import ScoreModel, to_tensor
+from tinyscore.core.objectives import make_loss, sample_sigma
 
 runs, images = Path(sys.argv[1]), sys.argv[2]
 CASES = [("uniform", "denoiser", {}), ("uniform", "ncsn", {}), ("uniform", "ssm", {}),

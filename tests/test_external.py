@@ -179,7 +179,7 @@ def test_a_state_dict_that_fits_no_layout_names_its_first_misfit(edit, named, tm
 
 
 def test_the_first_misfit_in_file_order_is_named(tmp_path):
-    from tinyscore.models import ScoreModel
+    from tinyscore.core.models import ScoreModel
     state = ScoreModel({"variant": "ncsn", "arch": "conv", "shape": [1, 8, 8], "sigma_data": 0.3}).state_dict()
     torch.save(state, tmp_path / "other.pt")
     with pytest.raises(TinyscoreError) as e:
@@ -222,7 +222,7 @@ def test_bad_published_models_are_refused(tmp_path, capsys):
     faces = save_images(tmp_path / "faces.npy")
     odd = save_images(tmp_path / "odd.npy", size=10)
     torch.save(_rf45_state(), tmp_path / "ok.pt")
-    from tinyscore.models import ScoreModel
+    from tinyscore.core.models import ScoreModel
     torch.save(ScoreModel({"variant": "ncsn", "arch": "mlp", "shape": [2], "sigma_data": 1.0}).state_dict(),
                tmp_path / "mlp.pt")
     (tmp_path / "text.pt").write_text("not a checkpoint")
@@ -474,10 +474,10 @@ def test_readme_own_code_example_runs(tmp_path, monkeypatch, capsys):
     assert code_ == 0, err
 
 
-# ------------------------------------------------------------- published pairs (tinyscore.published)
+# ------------------------------------------------------------- published pairs (tinyscore.analyses.published)
 def test_published_pairs_are_found_traced_and_compared(tmp_path):
     from click.testing import CliRunner
-    from tinyscore.published import find_pairs, published_command, study_published
+    from tinyscore.analyses.published import find_pairs, published_command, study_published
     torch.manual_seed(3)
     models = tmp_path / "denoisers" / "UNet" / "celeba_16x16"
     for name, ref in (("0to255_RF_set_size_1", Reference(2, 4)), ("0to255_RF_set_size_1_swapped", Reference(2, 4)),

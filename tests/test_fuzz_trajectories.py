@@ -34,9 +34,9 @@ import numpy as np
 import pytest
 
 import cli
-from tinyscore import gallery
+from tinyscore.analyses import gallery
 from h5craft import SENTINEL, replace, spy_outside_reads, write_image_trajectories
-from tinyscore.store import DATASETS
+from tinyscore.storage.store import DATASETS
 
 SEED = 20250609
 CASES = 2000
@@ -157,7 +157,7 @@ def _random_text(rng):
     if kind == 2:
         return "x" * int(rng.integers(200, 6000))
     if kind == 3:
-        return rng.choice(["a", "b", "uniform", "spiral", "tinyscore.trajectories", "tinyscore.images"])
+        return rng.choice(["a", "b", "uniform", "spiral", "tinyscore.analyses.trajectories", "tinyscore.data.images"])
     if kind == 4:
         return "line one\nline two $\\frac{1}{0}$"
     return "0" * 64
@@ -169,7 +169,7 @@ def m_attr(rng, f, ctx):
     values = {
         0: None, 1: int(rng.integers(-2 ** 40, 2 ** 40)), 2: float(rng.normal()), 3: np.nan,
         4: _random_text(rng), 5: np.bytes_(rng.bytes(int(rng.integers(1, 16)))),
-        6: np.array([1, 2, 3]), 7: h5py.Empty("f4"), 8: np.bytes_(b"tinyscore.trajectories"),
+        6: np.array([1, 2, 3]), 7: h5py.Empty("f4"), 8: np.bytes_(b"tinyscore.analyses.trajectories"),
         9: np.uint64(2 ** 64 - 1), 10: np.array(["a", "b"], dtype="S1"), 11: True,
     }
     value = values[kind]

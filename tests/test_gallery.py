@@ -5,10 +5,10 @@ import pytest
 from PIL import Image
 
 from tinyscore.errors import TinyscoreError
-from tinyscore.gallery import image_grid, show_trajectories
+from tinyscore.analyses.gallery import image_grid, show_trajectories
 
 
-def write_trajectory_file(path, shape=(1, 16, 16), P=3, S=2, T=5, fmt="tinyscore.trajectories"):
+def write_trajectory_file(path, shape=(1, 16, 16), P=3, S=2, T=5, fmt="tinyscore.analyses.trajectories"):
     rng = np.random.default_rng(0)
     with h5py.File(path, "w") as f:
         f.attrs.update(format=fmt, version=1, variant="denoiser", dataset="faces", n_train=10, half="a")
@@ -54,7 +54,7 @@ def test_image_grid(tmp_path):
 @pytest.mark.parametrize("titles", [list("abcdef"), ["a long title that wraps onto three lines here"] * 6])
 def test_image_grid_titles_clear_the_suptitle(tmp_path, monkeypatch, titles):
     """Wrapped titles of the first row get their own room: no title's box meets the suptitle's."""
-    from tinyscore import gallery
+    from tinyscore.analyses import gallery
 
     figs = []
     monkeypatch.setattr(gallery, "_save", lambda fig, out, force=None: figs.append(fig) or out)

@@ -1,7 +1,7 @@
 """The global heap check reads the file in windows: the same findings as one scan of the whole file,
 in memory that does not grow with the file.
 
-:func:`tinyscore.h5safe.check_global_heaps` (threat 5 of :mod:`tinyscore.h5safe`) looks through the
+:func:`tinyscore.storage.h5safe.check_global_heaps` (threat 5 of :mod:`tinyscore.storage.h5safe`) looks through the
 whole file for every global heap collection ("GCOL") and for every heap ID that points into one.
 It used to map the whole file into memory and scan it; a mapped page the scan has touched counts as
 the process's memory, so opening a 1.8 GB trajectory file peaked at 2 GB. It now reads the file a
@@ -32,7 +32,7 @@ from h5py import h5d, h5f, h5p, h5s, h5t
 from test_h5_trust import PATCHES, write_prepared_images
 
 import cli
-from tinyscore import h5safe
+from tinyscore.storage import h5safe
 from tinyscore.errors import TinyscoreError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ PATH = "f.h5"                                   # the name the findings are repo
 
 # ------------------------------------------------------------------ the whole-file reference
 def _reference_superblock(buf) -> tuple[int, int, int]:
-    """tinyscore.h5safe._superblock as it was when the scan read the whole file (verbatim)."""
+    """tinyscore.storage.h5safe._superblock as it was when the scan read the whole file (verbatim)."""
     for base in (0, 512, 1024, 2048, 4096, 8192):
         if buf[base:base + 8] == b"\x89HDF\r\n\x1a\n" and len(buf) > base + 14:
             v0 = buf[base + 8] in (0, 1)
@@ -394,10 +394,10 @@ SIZE = 256 << 20
 
 MEASURE = textwrap.dedent("""
     import resource, sys
-    from tinyscore.h5safe import open_h5
+    from tinyscore.storage.h5safe import open_h5
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with open_h5(sys.argv[1]) as h:
-        assert h.attr_str("format") == "tinyscore.trajectories"
+        assert h.attr_str("format") == "tinyscore.analyses.trajectories"
     print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
 """)
 
@@ -410,7 +410,7 @@ def big_sparse_file(path, size=SIZE):
         dcpl.set_alloc_time(h5d.ALLOC_TIME_EARLY)
         dcpl.set_fill_time(h5d.FILL_TIME_NEVER)
         h5d.create(f.id, b"big", h5t.NATIVE_FLOAT, h5s.create_simple((size // 4,)), dcpl=dcpl)
-        f.attrs["format"] = "tinyscore.trajectories"
+        f.attrs["format"] = "tinyscore.analyses.trajectories"
         f.attrs["variant"] = "a string attribute at the end of the file"
     return path
 

@@ -16,7 +16,7 @@ these packages is an edge from the importing module to the module it names:
   making that import eager one day would turn it into an import-time failure. Each edge records
   whether it is lazy, so a failure message says which kind closes the cycle;
 * imports under ``if TYPE_CHECKING:`` never run and are not edges;
-* the implicit import of a parent package (importing ``tinyscore.nets`` first initialises
+* the implicit import of a parent package (importing ``tinyscore.core.nets`` first initialises
   ``tinyscore``) is not an edge: Python initialises a package before its submodules by design,
   and counting it would make every package that re-exports its submodules (``kernels``) a cycle.
 
@@ -252,7 +252,7 @@ def test_planted_lazy_cycle_is_found_in_source(tmp_path):
 
 def test_tinyscore_and_kernels_have_no_import_cycle():
     edges = import_graph()
-    assert "tinyscore.nets" in edges and "kernels.dispatch" in edges  # the graph was really read
+    assert "tinyscore.core.nets" in edges and "kernels.dispatch" in edges  # the graph was really read
     graph = {m: [e.target for e in es] for m, es in edges.items()}
     cycles = find_cycles(graph)
     assert not cycles, "import cycles:\n" + "\n".join(describe(c, edges) for c in cycles)

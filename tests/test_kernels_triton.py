@@ -225,7 +225,7 @@ def test_ssm_loss_through_kernels_matches_reference_path(device, vr):
     """The SSM loss with projections regenerated inside the kernels (no stored v) and with the
     reference path's explicit directions: same value and same parameter gradient."""
     skip_cpu_without_interpreter(device)
-    from tinyscore.objectives import SSMLoss
+    from tinyscore.core.objectives import SSMLoss
 
     g = torch.Generator().manual_seed(31)
     w = torch.randn(9, 9, generator=g, dtype=torch.float64)

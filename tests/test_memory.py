@@ -23,9 +23,9 @@ import numpy as np
 import pytest
 
 import cli
-from tinyscore import files, store
+from tinyscore.storage import files, store
 from tinyscore.errors import TinyscoreError
-from tinyscore.trajectories import write_model_trajectories
+from tinyscore.analyses.trajectories import write_model_trajectories
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,9 +50,9 @@ def mlp_run(tmp_path_factory):
 def _unbatched(spec, **kw):
     """The outputs as the writer computed them before it streamed: every probe's outputs in memory
     at once (the model itself still called on 512 probes at a time, as it always was)."""
-    from tinyscore.dynamics import one_step, parse_sigmas, path_ladder, pf_ode_path
-    from tinyscore.models import to_tensor
-    from tinyscore.trajectories import choose_probes, resolve_model
+    from tinyscore.core.dynamics import one_step, parse_sigmas, path_ladder, pf_ode_path
+    from tinyscore.core.models import to_tensor
+    from tinyscore.analyses.trajectories import choose_probes, resolve_model
     model, dataset, _ = resolve_model(spec, kw.get("data"), 0, None, kw["n"], "a", "cpu")
     x0, z = choose_probes(dataset, kw["probes"], 0)
     sigmas = parse_sigmas(kw["sigmas"])
@@ -190,8 +190,8 @@ def test_one_progress_bar_over_batches_and_rungs(tmp_path, monkeypatch):
 # ------------------------------------------------------------------- peak memory, full disk
 RUN = textwrap.dedent("""
     import sys
-    from tinyscore import files
-    from tinyscore.trajectories import write_model_trajectories
+    from tinyscore.storage import files
+    from tinyscore.analyses.trajectories import write_model_trajectories
     files.H5_IN_MEMORY = 0                  # both sizes stream to disk: only the batch is compared
     write_model_trajectories("empirical", sys.argv[2], data="hd-uniform", n=10, probes=int(sys.argv[1]),
                              sigmas="1,0.1", path_substeps=40, device="cpu", progress=False, batch=256)
@@ -232,7 +232,7 @@ def test_full_disk_while_streaming_is_one_line_and_nothing_left(tmp_path, limit)
     writes, and the command still ends with one line and leaves no file and no temporary."""
     d = tmp_path / "dest"
     d.mkdir()
-    code = ("import sys, cli; from tinyscore import files; files.H5_IN_MEMORY = 0; "
+    code = ("import sys, cli; from tinyscore.storage import files; files.H5_IN_MEMORY = 0; "
             "sys.exit(cli.main(sys.argv[1:]))")
     p = subprocess.Popen([sys.executable, "-c", code, "trajectories", "analytic", "--out", str(d / "t.h5"),
                           "--probes", "2000", "--no-progress"], cwd=ROOT, stdout=subprocess.PIPE,
@@ -248,7 +248,7 @@ def test_full_disk_while_streaming_is_one_line_and_nothing_left(tmp_path, limit)
 def test_image_points_are_one_float_copy_with_the_same_values():
     """ImageDataset hands out points divided in place (one float32 copy, not two): the values are
     those of ``uint8.astype(float32) / 255``, and a float pool is copied once, never shared."""
-    from tinyscore.images import ImageDataset
+    from tinyscore.data.images import ImageDataset
     rng = np.random.default_rng(3)
     for pool in (rng.integers(0, 256, (300, 6, 6), dtype=np.uint8), rng.random((300, 6, 6), dtype=np.float32)):
         d = ImageDataset(pool)
@@ -265,7 +265,7 @@ def test_mixture_points_are_one_copy_and_each_block_has_its_own_seed():
     second copy of each half for the dataset's lifetime), and its points are still the blocks of
     BLOCK points drawn from SeedSequence([data_seed, stream, k]): a prefix of any larger request."""
     import tracemalloc
-    from tinyscore.datasets import MixtureDataset, load_dataset
+    from tinyscore.data.datasets import MixtureDataset, load_dataset
     d = load_dataset("hd-uniform", data_seed=3)
     d.subset(10, "b")                       # the mixture's own lazy set-up, before the count starts
     tracemalloc.start()
@@ -287,9 +287,9 @@ def test_mixture_points_are_one_copy_and_each_block_has_its_own_seed():
 
 def test_score_error_in_batches_is_the_one_call_result():
     """The exact mixture score and density are taken in batches: the same numbers at any batch."""
-    from tinyscore.accuracy import score_error_by_density
-    from tinyscore.datasets import load_dataset
-    from tinyscore.models import AnalyticModel
+    from tinyscore.analyses.accuracy import score_error_by_density
+    from tinyscore.data.datasets import load_dataset
+    from tinyscore.core.models import AnalyticModel
     ds = load_dataset("hd-sharpcov")
     model = AnalyticModel(ds.mixture)
     one = score_error_by_density(model, ds, sigmas="1,0.1", points=300, batch=4096)
@@ -300,12 +300,12 @@ def test_score_error_in_batches_is_the_one_call_result():
 FAULTS = r"""
 import resource, sys, torch
 if sys.argv[1] == "keep":
-    from tinyscore.malloc import keep_freed_memory
+    from tinyscore.storage.malloc import keep_freed_memory
     assert keep_freed_memory()
 torch.set_num_threads(1)
 from tinyscore.bench import make_step
-from tinyscore.models import ScoreModel
-from tinyscore.objectives import SSMLoss
+from tinyscore.core.models import ScoreModel
+from tinyscore.core.objectives import SSMLoss
 torch.manual_seed(0)
 x = torch.rand(512, 100)
 model = ScoreModel(dict(variant="ssm", sigma_data=0.5, arch="mlp", shape=[100], net={}))

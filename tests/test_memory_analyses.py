@@ -17,12 +17,13 @@ import numpy as np
 import pytest
 import torch
 
-from tinyscore import accuracy, store
-from tinyscore import attractors as att
-from tinyscore.datasets import load_dataset
+from tinyscore.analyses import accuracy
+from tinyscore.storage import store
+from tinyscore.analyses import attractors as att
+from tinyscore.data.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
-from tinyscore.models import AnalyticModel, EmpiricalModel, to_tensor
-from tinyscore.trajectories import write_model_trajectories
+from tinyscore.core.models import AnalyticModel, EmpiricalModel, to_tensor
+from tinyscore.analyses.trajectories import write_model_trajectories
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -120,7 +121,7 @@ class Shrink:
 
 def reference_attractors(model, ds, n, eps, iters, starts, test_starts, seed=0):
     """The experiment on a float64 copy of the training set (as run_attractors held it before), with
-    tinyscore.models' empirical denoiser and brute-force distances: rows and end points."""
+    tinyscore.core.models' empirical denoiser and brute-force distances: rows and end points."""
     train = torch.from_numpy(ds.subset(n, "a").astype(np.float64))
     test = torch.from_numpy(ds.test(test_starts).astype(np.float64))
     rng = np.random.default_rng([seed, 7])
@@ -180,7 +181,7 @@ PROBE = textwrap.dedent("""
     torch.set_num_threads(1)
     kind, *args = sys.argv[1:]
     if kind == "quality":
-        from tinyscore.accuracy import quality
+        from tinyscore.analyses.accuracy import quality
 
         class Points:                      # no density: the only reference is the empirical one of 10 points
             mixture, shape = None, (int(args[1]),)
@@ -193,8 +194,8 @@ PROBE = textwrap.dedent("""
         assert res["settings"]["references"] == ["empirical"]
         print(tracemalloc.get_traced_memory()[1])
     else:
-        from tinyscore.attractors import run_attractors
-        from tinyscore.splits import Dataset
+        from tinyscore.analyses.attractors import run_attractors
+        from tinyscore.data.splits import Dataset
 
         class Pool(Dataset):               # hands out views of its arrays: what the run adds is its own
             name, test_size = "pool", 1000
@@ -248,7 +249,7 @@ def test_attractors_hold_one_training_set():
 
 EMPIRICAL_PEAK = r"""
 import resource, torch
-from tinyscore.models import EmpiricalModel
+from tinyscore.core.models import EmpiricalModel
 x = torch.randn(300000, 100, generator=torch.Generator().manual_seed(0))     # 114 MiB of float32
 y = torch.randn(64, 100, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
 model = EmpiricalModel(x)

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from tinyscore.datasets import MixtureDataset, load_dataset
+from tinyscore.data.datasets import MixtureDataset, load_dataset
 from tinyscore.errors import TinyscoreError
-from tinyscore.mixtures import BENCHMARKS, MIXTURE_DIR, GaussianMixture, load_mixture, make_benchmark
+from tinyscore.core.mixtures import BENCHMARKS, MIXTURE_DIR, GaussianMixture, load_mixture, make_benchmark
 
 SIGMAS = [0.0, 0.01, 0.1, 0.5, 2.0]
 

@@ -6,8 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from tinyscore.models import ScoreModel
-from tinyscore.objectives import DSMLoss, ReconstructionLoss, SSMLoss, sample_sigma
+from tinyscore.core.models import ScoreModel
+from tinyscore.core.objectives import DSMLoss, ReconstructionLoss, SSMLoss, sample_sigma
 
 
 class LinearScore(nn.Module):
@@ -148,9 +148,12 @@ def test_ssm_loss_is_pinned_for_a_seed(vr, kind, n_proj, loss_sum, grad_sum, los
     sig = torch.linspace(0.1, 1.0, 32, dtype=torch.float64)
     loss = SSMLoss(vr=vr, kind=kind, n_proj=n_proj, jvp=jvp)(model, x, sig, torch.Generator().manual_seed(3))
     loss.sum().backward()
-    assert loss.sum().item() == pytest.approx(loss_sum, rel=1e-10)
-    assert model.w1.grad.sum().item() == pytest.approx(grad_sum, rel=1e-10)
-    assert loss[0].item() == pytest.approx(loss0, rel=1e-10)
+    # Rademacher directions are exact integers; Gaussian ones come from torch's vectorised normal
+    # sampler, whose last bits differ between CPUs (1e-8 apart, relative, on two machines of this project)
+    rel = 1e-10 if kind == "rademacher" else 1e-6
+    assert loss.sum().item() == pytest.approx(loss_sum, rel=rel)
+    assert model.w1.grad.sum().item() == pytest.approx(grad_sum, rel=rel)
+    assert loss[0].item() == pytest.approx(loss0, rel=rel)
 
 
 def test_ssm_loss_matches_explicit_double_backward():
@@ -172,7 +175,7 @@ def test_ssm_loss_matches_explicit_double_backward():
 
 
 def test_jvp_choice():
-    from tinyscore.objectives import default_jvp, make_loss
+    from tinyscore.core.objectives import default_jvp, make_loss
 
     assert default_jvp("cpu") == "backward"
     assert make_loss("ssm").jvp == "auto"

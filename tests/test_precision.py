@@ -7,9 +7,9 @@ import torch
 
 from clihelp import assert_refused
 from tinyscore.bench import bench_precision
-from tinyscore.datasets import load_dataset
-from tinyscore.models import load_run
-from tinyscore.training import train
+from tinyscore.data.datasets import load_dataset
+from tinyscore.core.models import load_run
+from tinyscore.training.loop import train
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_bf16_trains_the_same_model_to_bf16_round_off(faces, tmp_path):
 
 def test_bf16_under_autocast_returns_fp32_from_the_model(faces):
     """The backbone answers in bf16 under autocast; ScoreModel hands back y's dtype."""
-    from tinyscore.models import ScoreModel
+    from tinyscore.core.models import ScoreModel
     m = ScoreModel(dict(variant="ncsn", arch="conv", shape=[1, 16, 16], sigma_data=0.5, net={"base": 8}))
     with torch.autocast("cpu", dtype=torch.bfloat16):
         out = m.denoise(torch.rand(2, 1, 16, 16), 0.5)
@@ -62,7 +62,7 @@ def test_bf16_refused_for_the_mlp(capsys, tmp_path):
 def test_resume_refuses_another_precision_and_keeps_old_runs_fp32(faces, tmp_path, monkeypatch):
     """A partial run saved without a precision field (before the option existed) resumes as fp32;
     resuming it in bf16 is refused naming the field."""
-    import tinyscore.training as tr
+    import tinyscore.training.loop as tr
     from tinyscore.errors import TinyscoreError
     out = tmp_path / "r"
     real = tr._save_state

@@ -6,10 +6,10 @@ import re
 import pytest
 import torch
 
-from tinyscore.datasets import load_dataset
+from tinyscore.data.datasets import load_dataset
 from tinyscore.study.findings import findings
 from tinyscore.study.report import write_report
-from tinyscore.training import convergence, read_stats, train
+from tinyscore.training.loop import convergence, read_stats, train
 
 SIGMAS = [1.0, 0.5, 0.25, 0.1, 0.05]
 LOW_NOISE = "Near the data manifold (low noise) they diverge, even where high-noise outputs converge"
@@ -17,7 +17,7 @@ LOW_DENSITY = "The learned score is least accurate in low-density regions"
 
 
 def conv(converged, change=None):
-    """A model's convergence record as tinyscore.training.convergence writes it."""
+    """A model's convergence record as tinyscore.training.loop.convergence writes it."""
     return {"measure": "heldout", "window": 0.5, "tolerance": 0.01, "points": 20, "end": 1.5, "excess_end": 0.01,
             "change": (0.001 if converged else -0.05) if change is None else change,
             "converged": None if converged is None else bool(converged)}

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 from cli import cli, main
-from tinyscore import reproduce
-from tinyscore.files import temp_name
+from tinyscore.storage.files import temp_name
 from tinyscore.study import grid, plan, run, steps
-from tinyscore.report import SECTIONS, write_report
+from tinyscore.study.report import SECTIONS, write_report
 
 
 def dead_pid() -> int:
@@ -139,11 +138,6 @@ def test_command_shows_options_as_the_cli_reads_them():
     assert (steps.command("x", [Path("/o/a/run_a")], {"data": "celeba:/o/data/c.h5", "eps": [0.05, 0.1], "n": 0,
                                                           "width": None, "fresh": False, "force": True}, rel)
             == "python cli.py x out/a/run_a --data celeba:out/data/c.h5 --eps 0.05,0.1 --n 0 --force")
-
-
-def test_the_former_module_names_the_same_objects():
-    assert reproduce.SCALES is grid.SCALES and reproduce.reproduce is run.reproduce
-    assert reproduce.plan_study is plan.plan_study and reproduce.attractor_grid is steps.attractor_grid
 
 
 def test_cli_reproduce_rejects_bad_input(tmp_path, capsys):

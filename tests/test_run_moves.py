@@ -14,12 +14,12 @@ import h5py
 import numpy as np
 import pytest
 
-import tinyscore.training as training
+import tinyscore.training.loop as training
 from clihelp import assert_refused, run_cli
 from test_study_moves import MOVES as STUDY_MOVES, write_faces
-from tinyscore.datasets import load_dataset
+from tinyscore.data.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
-from tinyscore.files import file_sha256
+from tinyscore.storage.files import file_sha256
 from tinyscore.study import grid, run
 
 #: a conv model as small as it trains: 60 images of 16x16, 20 of them trained on, a few steps

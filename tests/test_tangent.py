@@ -1,4 +1,4 @@
-"""The hand-written tangent of the MLP (tinyscore.tangent) against autograd, and the SSM loss it feeds."""
+"""The hand-written tangent of the MLP (tinyscore.core.tangent) against autograd, and the SSM loss it feeds."""
 import json
 import subprocess
 import sys
@@ -7,9 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from tinyscore import tangent
-from tinyscore.models import ScoreModel
-from tinyscore.objectives import JVP_DEFAULT, SSMLoss, default_jvp, sample_sigma
+from tinyscore.core import tangent
+from tinyscore.core.models import ScoreModel
+from tinyscore.core.objectives import JVP_DEFAULT, SSMLoss, default_jvp, sample_sigma
 
 
 def random_mlp(D, width, seed, conditional=True):
@@ -171,8 +171,8 @@ def test_default_jvp_per_device_and_backbone():
 
 
 def test_training_records_the_resolved_mode(tmp_path):
-    from tinyscore.datasets import load_dataset
-    from tinyscore.training import train
+    from tinyscore.data.datasets import load_dataset
+    from tinyscore.training.loop import train
 
     train(load_dataset("uniform"), tmp_path / "run", steps=2, n=64, batch_size=16, progress=False, variant="ssm")
     assert json.loads((tmp_path / "run" / "options.json").read_text())["ssm_jvp"] == "forward"
@@ -180,8 +180,8 @@ def test_training_records_the_resolved_mode(tmp_path):
 
 SYMPY = r"""
 import sys, torch
-from tinyscore.models import ScoreModel
-from tinyscore.objectives import SSMLoss
+from tinyscore.core.models import ScoreModel
+from tinyscore.core.objectives import SSMLoss
 model = ScoreModel(dict(variant="ssm", arch="mlp", shape=[3], sigma_data=1.0, net={"width": 8}))
 for jvp in ("backward", "forward"):
     SSMLoss(jvp=jvp)(model, torch.randn(4, 3), torch.full((4,), 0.5), torch.Generator()).sum().backward()

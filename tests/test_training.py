@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from tinyscore.datasets import load_dataset
-from tinyscore.dynamics import path_ladder, pf_ode_path
+from tinyscore.data.datasets import load_dataset
+from tinyscore.core.dynamics import path_ladder, pf_ode_path
 from tinyscore.errors import TinyscoreError
-from tinyscore.metrics import score_error
-from tinyscore.mixtures import GaussianMixture
-from tinyscore.models import AnalyticModel, load_checkpoint, load_run
-from tinyscore.training import train
+from tinyscore.analyses.metrics import score_error
+from tinyscore.core.mixtures import GaussianMixture
+from tinyscore.core.models import AnalyticModel, load_checkpoint, load_run
+from tinyscore.training.loop import train
 
 # Relative score error ||s_model - s_true|| / ||s_true|| on held-out noisy points of `uniform`, after
 # training with the defaults (1500 steps, N = 1000). The bounds are the errors measured on a CPU
@@ -109,10 +109,10 @@ def test_heun_path_follows_the_exact_probability_flow():
 
 
 def test_our_adam_is_torch_adam_bit_for_bit():
-    """tinyscore.optim.Adam + cosine_lr against torch.optim.Adam + LambdaLR: identical parameters."""
+    """tinyscore.core.optim.Adam + cosine_lr against torch.optim.Adam + LambdaLR: identical parameters."""
     import math
 
-    from tinyscore.optim import Adam, cosine_lr
+    from tinyscore.core.optim import Adam, cosine_lr
     torch.manual_seed(3)
     net_a = torch.nn.Sequential(torch.nn.Linear(5, 16), torch.nn.SiLU(), torch.nn.Linear(16, 3))
     net_b = copy.deepcopy(net_a)
@@ -138,7 +138,7 @@ def test_our_adam_is_torch_adam_bit_for_bit():
 def test_our_adam_leaves_parameters_without_a_gradient_alone():
     """A parameter with no gradient this step (frozen, or unused) keeps its value and moments; the
     others move exactly as torch.optim.Adam moves them (which skips such parameters too)."""
-    from tinyscore.optim import Adam
+    from tinyscore.core.optim import Adam
     torch.manual_seed(4)
     net_a = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2))
     net_b = copy.deepcopy(net_a)

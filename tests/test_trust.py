@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import cli
-from tinyscore import files
+from tinyscore.storage import files
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ["train", "--variant", "ncsn", "--n", "50", "--no-progress"]

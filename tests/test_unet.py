@@ -2,8 +2,8 @@
 import pytest
 import torch
 
-from tinyscore.nets import build_backbone
-from tinyscore.unet import ConvUNet
+from tinyscore.core.nets import build_backbone
+from tinyscore.core.unet import ConvUNet
 
 
 def nonzero(net):

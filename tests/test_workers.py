@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tinyscore import reproduce as rp
-from tinyscore import workers as wk
+from tinyscore.study import grid, plan as splan, run as srun
+from tinyscore.training import workers as wk
 from tinyscore.errors import TinyscoreError
 
 from clihelp import assert_refused, run_cli
@@ -41,18 +41,18 @@ def dead_pid() -> int:
 
 @pytest.fixture
 def micro(monkeypatch):
-    monkeypatch.setitem(rp.SCALES, "micro", MICRO)
+    monkeypatch.setitem(grid.SCALES, "micro", MICRO)
 
 
 @pytest.fixture(scope="module")
 def single(tmp_path_factory):
     """The reference: the micro grid run by one worker."""
     out = tmp_path_factory.mktemp("single") / "r"
-    rp.SCALES["micro"] = MICRO
+    grid.SCALES["micro"] = MICRO
     try:
-        res = rp.reproduce(out, scale="micro", **QUIET)
+        res = srun.reproduce(out, scale="micro", **QUIET)
     finally:
-        del rp.SCALES["micro"]
+        del grid.SCALES["micro"]
     assert res["ran"] == len(CELLS) * 8 and res["report"]
     return out
 
@@ -190,7 +190,8 @@ def test_a_study_with_other_settings_is_refused_and_a_dead_one_is_not(tmp_path, 
 # ------------------------------------------------------------------------------ many workers, one grid
 KILLER = r"""
 import json, os, signal, sys
-from tinyscore import reproduce as rp, training
+from tinyscore.study import grid, run as srun
+from tinyscore.training import loop as training
 spec = json.loads(sys.argv[1])
 save = training._save_state
 def save_then_die(tmp, step, *args, **kwargs):
@@ -198,7 +199,7 @@ def save_then_die(tmp, step, *args, **kwargs):
     if step == 20 and tmp.name == ".run_b.tinyscore-partial" and tmp.parent.parts[-2:] == ("n1", "ncsn"):
         os.kill(os.getpid(), signal.SIGKILL)        # mid-cell: train_a done, train_b half-way
 training._save_state = save_then_die
-rp.run_worker(spec, progress=False, echo=lambda *a: None)
+srun.run_worker(spec, progress=False, echo=lambda *a: None)
 """
 
 
@@ -206,7 +207,7 @@ def test_killed_worker_then_two_local_workers_match_one(single, tmp_path, micro)
     """A worker is killed mid-cell; then --jobs 2 finish the grid: one takes the dead worker's cell over
     and resumes its half-trained model, the other runs the untouched cell."""
     out = tmp_path / "r"
-    spec, _, _ = rp.make_spec(out, scale="micro")
+    spec, _, _ = grid.make_spec(out, scale="micro")
     victim = subprocess.run([sys.executable, "-c", KILLER, json.dumps(spec)], cwd=ROOT, capture_output=True,
                             text=True, timeout=300)
     assert victim.returncode == -signal.SIGKILL, victim.stderr
@@ -215,7 +216,7 @@ def test_killed_worker_then_two_local_workers_match_one(single, tmp_path, micro)
     assert not (out / "REPORT.md").exists()
     (dead,) = {e["pid"] for e in wk.read_events(out / ".steps")}
 
-    res = rp.reproduce(out, scale="micro", jobs=2, **QUIET)
+    res = srun.reproduce(out, scale="micro", jobs=2, **QUIET)
     assert res["report"] == str(out / "REPORT.md") and len(res["workers"]) == 2
     events = check_each_step_done_once(out)
     takeover = [e for e in events if e["event"] == "takeover"]
@@ -229,14 +230,15 @@ def test_killed_worker_then_two_local_workers_match_one(single, tmp_path, micro)
     claims = sorted((e["cell"], e["gen"]) for e in events if e["event"] == "claim")
     assert claims == [("hd-uniform/n1/ncsn", 1), ("hd-uniform/n1/ncsn", 2), ("hd-uniform/n10/ncsn", 1)]
     assert numbers(out) == numbers(single)
-    again = rp.reproduce(out, scale="micro", jobs=2, **QUIET)                    # all done: nothing runs
+    again = srun.reproduce(out, scale="micro", jobs=2, **QUIET)                    # all done: nothing runs
     assert again["ran"] == 0 and not again["regenerated"] and again["report"]
 
 
 STOPPED = r"""
 import json, logging, sys, time
 from pathlib import Path
-from tinyscore import reproduce as rp, training
+from tinyscore.study import grid, run as srun
+from tinyscore.training import loop as training
 logging.basicConfig(format="tinyscore: %(message)s")      # as cli.py sets it up
 spec, ready = json.loads(sys.argv[1]), Path(sys.argv[2])
 save = training._save_state
@@ -246,7 +248,7 @@ def save_then_wait(tmp, step, *args, **kwargs):
         ready.touch()                                  # mid-cell: train_a done, train_b half-way
         time.sleep(120)                                # ... until the test sends SIGTERM
 training._save_state = save_then_wait
-rp.run_worker(spec, progress=False, echo=lambda *a: None)
+srun.run_worker(spec, progress=False, echo=lambda *a: None)
 """
 
 
@@ -256,7 +258,7 @@ def test_sigterm_releases_the_claim_at_once_and_the_next_run_resumes(single, tmp
     lease check would otherwise wait 300 s), no temporary is left, and the next run claims the cell
     (no takeover needed), resumes the half-trained model and ends with the numbers of one run."""
     out, ready, key = tmp_path / "r", tmp_path / "ready", "hd-uniform/n1/ncsn"
-    spec, _, _ = rp.make_spec(out, scale="micro")
+    spec, _, _ = grid.make_spec(out, scale="micro")
     worker = subprocess.Popen([sys.executable, "-c", STOPPED, json.dumps(spec), str(ready)], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -286,7 +288,7 @@ def test_sigterm_releases_the_claim_at_once_and_the_next_run_resumes(single, tmp
     assert [(e["event"], e.get("cell")) for e in wk.read_events(out / ".steps")][-3:] == \
         [("abandoned", key), ("release", key), ("worker-end", None)]
 
-    res = rp.reproduce(out, scale="micro", **QUIET)
+    res = srun.reproduce(out, scale="micro", **QUIET)
     assert res["report"] == str(out / "REPORT.md")
     events = check_each_step_done_once(out)
     assert not [e for e in events if e["event"] in ("takeover", "lost")]
@@ -326,7 +328,7 @@ def test_a_sigterm_while_a_claim_is_released_waits_for_the_release(tmp_path):
 def test_submitit_local_executor_matches_one(single, tmp_path, micro):
     pytest.importorskip("submitit", reason="submitit is an optional extra (pip install -e '.[slurm]')")
     out = tmp_path / "r"
-    res = rp.reproduce(out, scale="micro", executor="submitit-local", wait=True,
+    res = srun.reproduce(out, scale="micro", executor="submitit-local", wait=True,
                        slurm={"array_size": 2, "gpus_per_task": 0, "time_min": 10}, **QUIET)
     assert res["report"] == str(out / "REPORT.md") and res["ran"] == len(CELLS) * 8
     assert (out / "slurm-logs").is_dir()
@@ -360,7 +362,7 @@ def test_slurm_path_with_a_stand_in_sbatch(single, tmp_path, micro, monkeypatch)
     for m in (out / ".steps").glob("hd-uniform__n10__ncsn__*.json"):
         if m.name.endswith(("__quality.json", "__attractors.json")):
             m.unlink()                                  # one cell left half-done
-    res = rp.reproduce(out, scale="micro", executor="slurm", wait=False,
+    res = srun.reproduce(out, scale="micro", executor="slurm", wait=False,
                        slurm={"array_size": 2, "partition": "gpu", "gpus_per_task": 0, "time_min": 90}, **QUIET)
     assert res["jobs"] == ["4242_0", "4242_1"] and res["report"] is None
     script = (bin_ / "submitted.sh").read_text()
@@ -389,7 +391,7 @@ def test_a_worker_whose_claim_was_taken_over_leaves_the_cell(single, tmp_path, m
     shutil.copytree(single, out)
     manifest = out / ".steps" / "hd-uniform__n10__ncsn__quality.json"
     manifest.unlink()
-    from tinyscore import accuracy
+    from tinyscore.analyses import accuracy
     real = accuracy.quality
 
     def stalled_meanwhile(*args, **kwargs):
@@ -398,8 +400,8 @@ def test_a_worker_whose_claim_was_taken_over_leaves_the_cell(single, tmp_path, m
         _plant(claims, "hd-uniform/n10/ncsn", gen + 1, host="elsewhere", boot="x", worker="new-holder")
         return real(*args, **kwargs)
     monkeypatch.setattr(accuracy, "quality", stalled_meanwhile)
-    spec, _, _ = rp.make_spec(out, scale="micro")
-    res = rp.run_worker(spec, progress=False, echo=lambda *a: None)
+    spec, _, _ = grid.make_spec(out, scale="micro")
+    res = srun.run_worker(spec, progress=False, echo=lambda *a: None)
     assert res["report"] is None and res["pending"] == ["hd-uniform/n10/ncsn"]
     assert not manifest.exists()
     events = wk.read_events(out / ".steps")
@@ -411,17 +413,17 @@ def test_a_worker_whose_claim_was_taken_over_leaves_the_cell(single, tmp_path, m
 
 def test_report_only(single, tmp_path, micro, capsys):
     with pytest.raises(TinyscoreError, match="no study yet"):
-        rp.reproduce(tmp_path / "none", scale="micro", report_only=True, **QUIET)
+        srun.reproduce(tmp_path / "none", scale="micro", report_only=True, **QUIET)
     assert not (tmp_path / "none").exists()
     # a grid with a cell not done: refused, naming how many
     out = tmp_path / "r"
     shutil.copytree(single, out)
     (out / ".steps" / "hd-uniform__n10__ncsn__quality.json").unlink()
     with pytest.raises(TinyscoreError, match="1 of 2 cells are not done"):
-        rp.reproduce(out, scale="micro", report_only=True, **QUIET)
+        srun.reproduce(out, scale="micro", report_only=True, **QUIET)
     # a finished grid: the report is written again, nothing runs
     (single / "REPORT.md").unlink()
-    res = rp.reproduce(single, scale="micro", report_only=True, **QUIET)
+    res = srun.reproduce(single, scale="micro", report_only=True, **QUIET)
     assert res["ran"] == 0 and res["regenerated"] and (single / "REPORT.md").is_file()
     events = wk.read_events(single / ".steps")
     reporters = {e["worker"] for e in events if e["event"] == "worker-start" and e["role"] == "report"}
@@ -431,11 +433,11 @@ def test_report_only(single, tmp_path, micro, capsys):
 
 # ------------------------------------------------------------------------------ the dry run
 def test_dry_run_plans_the_paper_grid_from_given_step_times(tmp_path, capsys):
-    spec, cells, _ = rp.make_spec(tmp_path / "paper", scale="paper", need_data=False)
-    times = {rp.FLOPS_KEY: 1e30}
+    spec, cells, _ = grid.make_spec(tmp_path / "paper", scale="paper", need_data=False)
+    times = {splan.FLOPS_KEY: 1e30}
     for c in cells:
-        times[rp.train_key(c)] = 1.0
-        times[rp.forward_key(c)] = 1e-12
+        times[splan.train_key(c)] = 1.0
+        times[splan.forward_key(c)] = 1e-12
     (tmp_path / "times.json").write_text(json.dumps(times))
     code, out, err = run_cli(["reproduce", "--scale", "paper", "--dry-run", "--step-times", tmp_path / "times.json",
                               "--out", tmp_path / "paper", "--json", tmp_path / "plan.json"], capsys)
@@ -460,9 +462,9 @@ def test_dry_run_plans_the_paper_grid_from_given_step_times(tmp_path, capsys):
 
 
 def test_dry_run_measures_here_and_sizes_match_the_files(single, micro):
-    plan = rp.plan_study(single, scale="micro")
+    plan = splan.plan_study(single, scale="micro")
     assert plan["given"] == [] and all(v > 0 for v in plan["step_times"].values())
-    assert set(plan["step_times"]) == {rp.FLOPS_KEY, "mlp100-w8-ncsn-b16", "forward-mlp100-w8-cond"}
+    assert set(plan["step_times"]) == {splan.FLOPS_KEY, "mlp100-w8-ncsn-b16", "forward-mlp100-w8-cond"}
     for r in plan["cells"]:
         cell = single / r["key"]
         for h in "ab":

@@ -12,7 +12,7 @@ The public functions (:mod:`tinyscore.api`) are importable from here: ``load_mod
 ``denoise``, ``score``, ``write_trajectories``, ``diverge``, ... They are loaded on first use, so
 ``import tinyscore`` itself costs nothing (no torch).
 """
-from .version import __version__
+from tinyscore.version import __version__
 
 __all__ = ["load_model", "load_dataset", "load_mixture", "train", "denoise", "score", "write_trajectories",
            "diverge", "score_error", "run_attractors", "TinyscoreError", "__version__"]
@@ -20,10 +20,10 @@ __all__ = ["load_model", "load_dataset", "load_mixture", "train", "denoise", "sc
 
 def __getattr__(name):
     if name == "TinyscoreError":
-        from .errors import TinyscoreError
+        from tinyscore.errors import TinyscoreError
         return TinyscoreError
     if name in __all__:
-        from . import api
+        from tinyscore import api
         return getattr(api, name)
     raise AttributeError(f"module 'tinyscore' has no attribute {name!r}")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .defaults import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT
+from tinyscore.config import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT
 
 __all__ = ["load_model", "load_dataset", "load_mixture", "train", "denoise", "score", "write_trajectories",
            "diverge", "score_error", "run_attractors"]
@@ -38,9 +38,9 @@ def load_model(spec, device="cpu", data=None, n: int = 1000, half: str = "a"):
 
     For the pseudo-models, ``data`` names the dataset (default ``uniform``), and ``n`` / ``half``
     the training set of the empirical denoiser. The model is in evaluation mode on ``device``."""
-    from .external import claims, load_external
-    from .trajectories import resolve_model
-    from .training import pick_device
+    from tinyscore.external import claims, load_external
+    from tinyscore.analyses.trajectories import resolve_model
+    from tinyscore.training.loop import pick_device
     if data is None and claims(str(spec)):       # kadkhodaie:, diffusers:, python: (tinyscore.external)
         return load_external(str(spec), pick_device(str(device)))
     model, _, _ = resolve_model(str(spec), data, 0, None, n, half, pick_device(str(device)))
@@ -50,13 +50,13 @@ def load_model(spec, device="cpu", data=None, n: int = 1000, half: str = "a"):
 def load_dataset(spec: str = "uniform", data_seed: int = 0, resolution: int | None = None):
     """A dataset by name (a benchmark mixture), mixture JSON file, ``celeba:FILE.h5``, image folder
     or ``.npy``; ``.subset(n, half)`` gives training points and ``.test(n)`` held-out ones."""
-    from .datasets import load_dataset as load
+    from tinyscore.data.datasets import load_dataset as load
     return load(spec, data_seed=data_seed, resolution=resolution)
 
 
 def load_mixture(spec: str):
     """A Gaussian mixture (benchmark name or JSON file) with exact ``score``, ``denoise``, ``log_prob``."""
-    from .mixtures import load_mixture as load
+    from tinyscore.core.mixtures import load_mixture as load
     return load(spec)
 
 
@@ -64,8 +64,8 @@ def train(out, data: str = "uniform", progress: bool = False, force: bool = Fals
     """Train one model into the run directory ``out`` (options as in ``cli.py train``, with
     underscores: ``variant``, ``n``, ``half``, ``steps``, ``batch_size``, ``lr``, ``seed``, ...).
     Resumes an unfinished run of the same options; returns a summary dict."""
-    from .datasets import load_dataset as load
-    from .training import train as run
+    from tinyscore.data.datasets import load_dataset as load
+    from tinyscore.training.loop import train as run
     dataset = load(data, data_seed=options.get("data_seed", 0), resolution=options.get("resolution"))
     return run(dataset, Path(out), progress=progress, force=force, data=data, **options)
 
@@ -97,23 +97,23 @@ def score(model, y, sigma):
 def write_trajectories(model, out, **options) -> dict:
     """One-step and reverse-path trajectories of ``model`` (run directory or pseudo-model name) on
     held-out probes, written to the HDF5 file ``out`` (options as in ``cli.py trajectories``)."""
-    from .trajectories import write_model_trajectories
+    from tinyscore.analyses.trajectories import write_model_trajectories
     options.setdefault("progress", False)
     return write_model_trajectories(str(model), out, **options)
 
 
 def diverge(file_a, file_b) -> dict:
     """L2 and cosine between the two models of two trajectory files, per sigma, one-step and path."""
-    from .metrics import diverge as run
+    from tinyscore.analyses.metrics import diverge as run
     return run(file_a, file_b)
 
 
 def score_error(model_spec, sigmas=ANALYSIS_SIGMAS, points: int = 2000, bins: int = 5, seed: int = 0,
                 device="cpu") -> dict:
     """Error of a model's score against the analytic score of its mixture, per sigma and density bin."""
-    from .accuracy import score_error_by_density
-    from .trajectories import resolve_model
-    from .training import pick_device
+    from tinyscore.analyses.accuracy import score_error_by_density
+    from tinyscore.analyses.trajectories import resolve_model
+    from tinyscore.training.loop import pick_device
     dev = pick_device(str(device))
     model, dataset, _ = resolve_model(str(model_spec), None, 0, None, 1000, "a", dev)
     return score_error_by_density(model, dataset, sigmas, points, bins, seed, dev)
@@ -122,9 +122,9 @@ def score_error(model_spec, sigmas=ANALYSIS_SIGMAS, points: int = 2000, bins: in
 def run_attractors(model_spec, eps=ATTRACTOR_EPS_TEXT, iters: int = 10, starts: int = 256, seed: int = 0,
                device="cpu") -> dict:
     """Do perturbed training samples return to themselves (d1/d2 < 1/3) under the model's denoiser?"""
-    from .attractors import run_attractors as run
-    from .trajectories import resolve_model
-    from .training import pick_device
+    from tinyscore.analyses.attractors import run_attractors as run
+    from tinyscore.analyses.trajectories import resolve_model
+    from tinyscore.training.loop import pick_device
     dev = pick_device(str(device))
     model, dataset, attrs = resolve_model(str(model_spec), None, 0, None, 1000, "a", dev)
     return run(model, dataset, attrs["n_train"] or 1000, attrs["half"] or "a", eps, iters,

@@ -28,8 +28,8 @@ import sys
 
 import torch
 
-from .models import ScoreModel, bcast_sigma
-from .objectives import DSMLoss, ReconstructionLoss, SSMLoss, default_jvp, sample_sigma
+from tinyscore.core.models import ScoreModel, bcast_sigma
+from tinyscore.core.objectives import DSMLoss, ReconstructionLoss, SSMLoss, default_jvp, sample_sigma
 
 
 def _reference_ssm(model, x, sigma, gen):
@@ -44,8 +44,8 @@ def _reference_ssm(model, x, sigma, gen):
 def make_step(model, loss_fn, x, precision: str = "fp32"):
     """One optimiser step (forward, backward, Adam) of ``loss_fn`` on a fixed batch, as a closure; the
     forward pass in ``precision`` (training.autocast), as ``train`` runs it."""
-    from .optim import Adam
-    from .training import autocast
+    from tinyscore.core.optim import Adam
+    from tinyscore.training.loop import autocast
 
     opt = Adam(model.parameters(), lr=1e-4)                   # the optimiser train uses
     gen = torch.Generator(device=x.device).manual_seed(0)     # the training draws live on the device
@@ -67,7 +67,7 @@ def training_nets(quick: bool):
     nets = [("MLP 100-D", dict(arch="mlp", shape=[100], net={}), 512),
             ("MLP 2-D", dict(arch="mlp", shape=[2], net={}), 256)]
     try:
-        from . import unet  # noqa: F401  (the conv backbone comes with image support)
+        from tinyscore.core import unet  # noqa: F401  (the conv backbone comes with image support)
         nets.append(("conv 1x16x16" if quick else "conv 1x40x40",
                      dict(arch="conv", shape=[1, 16, 16] if quick else [1, 40, 40], net={}), 16 if quick else 32))
     except ImportError:
@@ -137,7 +137,7 @@ def bench_precision(device, quick: bool = False, repeats: int = 5, warmup: int =
     """The conv UNet's DSM step in bf16 autocast and/or channels_last against the plain fp32 step."""
     from kernels.bench import make_row, measure
     try:
-        from . import unet  # noqa: F401
+        from tinyscore.core import unet  # noqa: F401
     except ImportError:
         return []
     device = torch.device(device)
@@ -187,7 +187,7 @@ def run_bench(device="auto", quick: bool = False, echo=print, threads: int = 1, 
     """
     from kernels import bench as kbench
 
-    from .training import pick_device
+    from tinyscore.training.loop import pick_device
     dev = pick_device(device)
     if threads > 0:
         torch.set_num_threads(threads)

@@ -2,7 +2,7 @@
 
     python tinyscore/benchmarks/generate.py        # writes tinyscore/benchmarks/NAME.json
 
-They are drawn once from ``tinyscore.mixtures.BENCHMARK_SEED`` (20250609) and checked in, so every
+They are drawn once from ``tinyscore.core.mixtures.BENCHMARK_SEED`` (20250609) and checked in, so every
 user analyses the same mixtures; rerunning this script reproduces the files exactly.
 """
 import json
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tinyscore.mixtures import BENCHMARKS, BENCHMARK_SEED, GaussianMixture, make_benchmark  # noqa: E402
+from tinyscore.core.mixtures import BENCHMARKS, BENCHMARK_SEED, GaussianMixture, make_benchmark  # noqa: E402
 
 if __name__ == "__main__":
     for name in BENCHMARKS:

@@ -10,5 +10,5 @@ turns the finished cells into findings. The modules, in reading order:
 * ``findings`` -- the verdicts computed from the cells' numbers, per metric;
 * ``report``   -- REPORT.md, one function per section.
 
-See docs/design.md for the quantities and tinyscore.defaults for the shared defaults.
+See docs/design.md for the quantities and tinyscore.config for the shared defaults.
 """

@@ -14,7 +14,7 @@ produce:
 
 **Which divergence?** The study's claim is that disjoint-data models agree at high noise and
 diverge near the data, at low noise. By Tweedie, D = y + sigma^2 s, so the two denoisers differ by
-D_A - D_B = sigma^2 (s_A - s_B). Four measures per noise level sigma, from tinyscore.metrics.diverge:
+D_A - D_B = sigma^2 (s_A - s_B). Four measures per noise level sigma, from tinyscore.analyses.metrics.diverge:
 
 * **raw one-step L2** ||D_A(y) - D_B(y)|| = sigma^2 ||s_A - s_B|| on the same noisy probes y: it
   shrinks as sigma falls unless the scores' difference grows faster than 1 / sigma^2, whatever the
@@ -33,7 +33,7 @@ divides by a true score that is small at the modes) and the *sigma^2-weighted* e
 sigma^2 ||s - s*||^2 = ||D - D*||^2 / sigma^2 (no such denominator).
 
 **Convergence.** A verdict counts only cells whose two models converged (their held-out loss flat
-over the end of training, tinyscore.training.convergence); the others are listed, never counted.
+over the end of training, tinyscore.training.loop.convergence); the others are listed, never counted.
 """
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ def cell_key(c) -> str:
 
 def convergence_of(c) -> tuple:
     """('converged' | 'not converged' | 'no record', {half: record}): a cell is converged when both of
-    its models are (tinyscore.training.convergence); a record of False for either makes it not converged."""
+    its models are (tinyscore.training.loop.convergence); a record of False for either makes it not converged."""
     recs = {}
     for h in "ab":
         r = (c.get("convergence") or {}).get(h)
@@ -559,7 +559,7 @@ def _score_findings(cells, ok_keys) -> tuple:
 # ------------------------------------------------------------------------------ all of them
 def findings(cells, sigmas) -> tuple:
     """The computed findings: (bullets, claims, disagreements). A claim is (expectation, measure, these runs,
-    verdict); verdicts count only converged cells (both models' held-out loss flat: tinyscore.training.convergence)."""
+    verdict); verdicts count only converged cells (both models' held-out loss flat: tinyscore.training.loop.convergence)."""
     hi, lo = max(sigmas), min(sigmas)
     ok_keys = {cell_key(c) for c in split_by_convergence(cells)[0]}
     div_lines, claims, disagree = _divergence_findings(cells, ok_keys, hi, lo)

@@ -42,11 +42,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..defaults import ATTRACTOR_EPS
-from ..errors import TinyscoreError
-from ..files import write_text
-from ..mixtures import BENCHMARKS
-from ..models import VARIANTS
+from tinyscore.config import ATTRACTOR_EPS
+from tinyscore.errors import TinyscoreError
+from tinyscore.storage.files import write_text
+from tinyscore.core.mixtures import BENCHMARKS
+from tinyscore.core.models import VARIANTS
 
 log = logging.getLogger("tinyscore")
 
@@ -68,7 +68,7 @@ SCALES = {
                   image=dict(ns=(10, 100, 1000), variants=("denoiser", "ncsn"), steps=250, batch_size=16, width=8,
                              resolution=40, probes=32, path_substeps=2, starts=32, test_starts=32,
                              prepare_limit=None)),
-    # the small grid trained until its models converge (tinyscore.training.convergence); the steps come from
+    # the small grid trained until its models converge (tinyscore.training.loop.convergence); the steps come from
     # single cells trained against 2x to 8x longer runs of themselves (README, "The whole study")
     "medium": dict(datasets=ALL_DATASETS, ns=(1, 10, 100, 1000), variants=VARIANTS, steps=4000, batch_size=128,
                    width=None, probes=256, path_substeps=4, eps=ATTRACTOR_EPS, iters=10, starts=128,
@@ -213,11 +213,11 @@ def prepare_image_data(name: str, out: Path, data_root: Path, settings: dict, pr
     if not prepare:
         return None, f"its data is not prepared yet ({target} is missing)"
     try:
-        from .. import images
+        from tinyscore.data import images
     except ImportError as e:
         return None, f"the image code is unavailable ({e})"
     if not hasattr(images, "prepare_celeba") or not hasattr(images, "load_image_dataset"):
-        return None, "tinyscore.images has no prepare_celeba / load_image_dataset"
+        return None, "tinyscore.data.images has no prepare_celeba / load_image_dataset"
     src = celeba_source(data_root)
     if not src.is_dir():
         return None, NO_CELEBA
@@ -241,7 +241,7 @@ def make_spec(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
     The spec is what every worker of the study receives (picklable, JSON-safe): the folder, the
     options, a snapshot of the scale's settings (so that workers started later, elsewhere, run the
     same study), and the study's digest, by which workers in one folder recognise each other."""
-    from ..workers import LEASE
+    from tinyscore.training.workers import LEASE
     out = Path(out)
     datasets = _check_options(out, scale, datasets, variants)
     label = label or str(out)
@@ -280,8 +280,8 @@ def plan_cells(spec: dict, need_data: bool = True) -> tuple[list, list]:
 
     An image dataset whose images are absent is left out with a note (``need_data=False`` keeps it,
     for a plan). Raises when the options leave no cell."""
-    from ..datasets import load_dataset
-    from ..nets import backbone_parameters
+    from tinyscore.data.datasets import load_dataset
+    from tinyscore.core.nets import backbone_parameters
     table = {spec["scale"]: spec["settings"]}
     cells, notes = [], []
     for ds in spec["datasets"]:

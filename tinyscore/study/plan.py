@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..defaults import ANALYSIS_SIGMAS
-from ..errors import TinyscoreError
-from .grid import IMAGE_DATASETS, celeba_source, data_root_of, image_target, make_spec
+from tinyscore.config import ANALYSIS_SIGMAS
+from tinyscore.errors import TinyscoreError
+from tinyscore.study.grid import IMAGE_DATASETS, celeba_source, data_root_of, image_target, make_spec
 
 #: CelebA's aligned images, for the size of a full preparation when the images are not here to count
 CELEBA_IMAGES = 202_599
@@ -59,7 +59,7 @@ def forward_key(cell: dict) -> str:
 
 def read_step_times(path) -> dict:
     """A --step-times file: {KEY: seconds, ...} as a dry run's --json writes under "step_times", or that file."""
-    from ..limits import human_bytes
+    from tinyscore.storage.limits import human_bytes
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -105,7 +105,7 @@ def _timed(fn, device, repeats: int) -> float:
 
 
 def _model(cell: dict, device):
-    from ..models import ScoreModel
+    from tinyscore.core.models import ScoreModel
     s, v = cell["settings"], cell["variant"]
     net = {("width" if cell["arch"] == "mlp" else "base"): s["width"]} if s.get("width") else {}
     return ScoreModel({"variant": v, "arch": cell["arch"], "shape": list(cell["shape"]),
@@ -114,8 +114,8 @@ def _model(cell: dict, device):
 
 def _measure_train_step(cell: dict, device) -> tuple[float, int]:
     """Seconds per training step at the cell's batch size (conv nets on CPU: timed at batch 8, scaled)."""
-    from ..objectives import make_loss, sample_sigma
-    from ..optim import Adam
+    from tinyscore.core.objectives import make_loss, sample_sigma
+    from tinyscore.core.optim import Adam
     torch.manual_seed(0)
     model = _model(cell, device)
     batch = int(cell["settings"]["batch_size"])
@@ -174,7 +174,7 @@ def measure_step_times(cells: list, device, given: dict) -> tuple[dict, dict]:
 # ------------------------------------------------------------------------------ the estimate
 def estimate_cell(c: dict, times: dict) -> dict:
     """One cell's device seconds (training, analyses) and bytes on disk."""
-    from ..dynamics import path_ladder
+    from tinyscore.core.dynamics import path_ladder
     sig = [float(x) for x in ANALYSIS_SIGMAS.split(",")]
     s, n, D, S = c["settings"], c["n_eff"], int(np.prod(c["shape"])), len(sig)
     T = len(path_ladder(sig, s["path_substeps"]))
@@ -257,7 +257,7 @@ def plan_study(out, scale="smoke", datasets=None, variants=None, ns=None, data_r
 
     Step times come from ``step_times`` ({key: seconds}, see :func:`train_key`, :func:`forward_key`,
     ``"matmul-flops"``) or are measured here on ``device`` (a few steps of each network)."""
-    from ..training import pick_device
+    from tinyscore.training.loop import pick_device
     spec, cells, notes = make_spec(out, scale, datasets, variants, ns, data_root, device, threads, label,
                                    need_data=False)
     dev = pick_device(device)
@@ -294,7 +294,7 @@ def _hours(h: float) -> str:
 
 def _grid_table(plan: dict) -> list:
     """The cells per (dataset, variant): their N, models, step time, hours and file sizes, as aligned lines."""
-    from ..limits import human_bytes
+    from tinyscore.storage.limits import human_bytes
     head = ["dataset", "variant", "N", "models", "steps x batch", "s/step", "train", "analyses", "model.pt",
             "traj_*.h5 each"]
     groups, rows = {}, []
@@ -317,7 +317,7 @@ def _grid_table(plan: dict) -> list:
 
 
 def _totals_lines(plan: dict) -> list:
-    from ..limits import human_bytes
+    from tinyscore.storage.limits import human_bytes
     t = plan["totals"]
     return [f"device time: {_hours(t['device_hours'])} ({_hours(t['train_hours'])} training, "
             f"{_hours(t['analysis_hours'])} analyses); the longest cell, {t['longest_cell']}, takes "

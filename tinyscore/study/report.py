@@ -4,11 +4,11 @@ A result set is a list of *cells*, one per (dataset, N, variant), each a dict wi
 
     dataset, n, variant, dim, is_image            what was trained
     train_a, train_b                              training summaries (seconds, steps/s, final loss)
-    diverge                                       tinyscore.metrics.diverge of A against B
-    quality                                       tinyscore.accuracy.quality of A
-    attractors                                    tinyscore.attractors.run_attractors of A (public part)
-    score_error                                   tinyscore.accuracy.score_error_by_density of A (mixtures)
-    convergence                                   {"a": ..., "b": ...}: tinyscore.training.convergence of each model
+    diverge                                       tinyscore.analyses.metrics.diverge of A against B
+    quality                                       tinyscore.analyses.accuracy.quality of A
+    attractors                                    tinyscore.analyses.attractors.run_attractors of A (public part)
+    score_error                                   tinyscore.analyses.accuracy.score_error_by_density of A (mixtures)
+    convergence                                   {"a": ..., "b": ...}: tinyscore.training.loop.convergence of each model
     figures                                       optional extra figures (paths relative to OUT)
 
 and ``meta`` (scale, settings, machine, commands, notes). Any piece may be missing: its section
@@ -26,9 +26,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import plots
-from ..files import write_text
-from .findings import (COS_MARGIN, DIST_MARGIN, _by, _f, _keys, _over_sigma, _pct, _row_at, _val, convergence_of,
+from tinyscore.analyses import plots
+from tinyscore.storage.files import write_text
+from tinyscore.study.findings import (COS_MARGIN, DIST_MARGIN, _by, _f, _keys, _over_sigma, _pct, _row_at, _val, convergence_of,
                        findings, split_by_convergence)
 
 
@@ -143,8 +143,8 @@ def _convergence_rule(cells) -> str:
 
 
 def convergence_section(cells) -> list:
-    """The per-cell table of training convergence (tinyscore.training.convergence of each model)."""
-    L = ["Every model logs a held-out loss while it trains (tinyscore/training.py): its own objective on a fixed "
+    """The per-cell table of training convergence (tinyscore.training.loop.convergence of each model)."""
+    L = ["Every model logs a held-out loss while it trains (tinyscore/training/loop.py): its own objective on a fixed "
          "set of held-out test points with fixed noise levels and noise (reconstruction ||D - x||^2 for the "
          "denoiser; denoising score matching ||D - x||^2 / sigma^2 for ncsn and for ssm, whose objective it "
          "equals up to a constant), drawn from a generator of its own, so the trained model does not change. "

@@ -2,11 +2,11 @@ r"""Running a study: workers claim cells, run the steps not yet done, and the la
 
 :func:`reproduce` is ``python cli.py reproduce``. It describes the study
 (:func:`tinyscore.study.grid.make_spec`) and runs it with one worker here, ``jobs`` local worker
-processes, or a job array (tinyscore.workers). Every worker does the same (:func:`run_worker`):
+processes, or a job array (tinyscore.training.workers). Every worker does the same (:func:`run_worker`):
 
 1. build the grid of steps (tinyscore.study.steps), preparing the image data once for all workers;
 2. take the cells in grid order: a cell whose steps are all done is counted and passed; an undone
-   one is claimed (a file under ``OUT/.steps/claims`` with a lease; tinyscore.workers), its undone
+   one is claimed (a file under ``OUT/.steps/claims`` with a lease; tinyscore.training.workers), its undone
    steps are run one after the other, each followed by its manifest, and the claim is released;
    a cell claimed by a live worker is left to it. Passes repeat while they claim something;
 3. when no cell is left undone, the worker that claims ``report`` writes REPORT.md -- only when
@@ -31,11 +31,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..defaults import ANALYSIS_SIGMAS
-from ..errors import TinyscoreError
-from ..files import allow_replace
-from .grid import IMAGE_DATASETS, REPO, Grid, digest, make_spec, plan_cells, scale_settings, write_json
-from .steps import build_grid
+from tinyscore.config import ANALYSIS_SIGMAS
+from tinyscore.errors import TinyscoreError
+from tinyscore.storage.files import allow_replace
+from tinyscore.study.grid import IMAGE_DATASETS, REPO, Grid, digest, make_spec, plan_cells, scale_settings, write_json
+from tinyscore.study.steps import build_grid
 
 EXECUTORS = ("local", "slurm", "submitit-local")
 #: the steps of every cell, and the one only mixtures have (their manifests' names end in these)
@@ -63,7 +63,7 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
     if int(jobs) < 1:
         raise TinyscoreError("--jobs must be at least 1")
     if executor != "local" and not report_only:
-        from ..workers import check_executor
+        from tinyscore.training.workers import check_executor
         check_executor("local" if executor == "submitit-local" else "slurm")
     if report_only:
         return run_worker({**spec, "report_only": True}, progress=progress, echo=echo)
@@ -74,7 +74,7 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
 
 def _launch(spec, planned, jobs, executor, slurm, wait, echo) -> dict:
     """Start the workers (local processes or a job array), wait for them, and make sure of the report."""
-    from .. import workers
+    from tinyscore.training import workers
     t0 = time.perf_counter()
     out = Path(spec["out"])
     out.mkdir(parents=True, exist_ok=True)
@@ -125,8 +125,8 @@ def run_worker(spec: dict, progress: bool = True, echo=print) -> dict:
     """One worker of the study ``spec``: claim cells and run them until none is left to claim; the
     worker that then finds every cell done writes the report. With ``spec["report_only"]`` it runs
     nothing and only writes the report (an error when some cell is not done)."""
-    from .. import workers
-    from ..training import pick_device
+    from tinyscore.training import workers
+    from tinyscore.training.loop import pick_device
     t0 = time.perf_counter()
     report_only = bool(spec.get("report_only"))
     if spec.get("threads"):
@@ -218,9 +218,9 @@ def _visit(grid, c, me, report_only, bar, echo, tally) -> bool:
 def _run_claimed(grid, c, claim, me, bar, echo, tally) -> None:
     """Run a claimed cell, logging the claim's story (takeover, claim, lost, failed or abandoned, release).
 
-    However the cell ends, its claim is released: on SIGTERM (:class:`tinyscore.workers.Terminated`)
+    However the cell ends, its claim is released: on SIGTERM (:class:`tinyscore.training.workers.Terminated`)
     with the note ``abandoned``, so that another worker takes the cell over at once."""
-    from .. import workers
+    from tinyscore.training import workers
     key = c["key"]
     took = claim.record.get("took_over")
     if took:
@@ -280,7 +280,7 @@ def _now() -> str:
 
 def _not_done(spec, me, pending, n_cells, tally, echo) -> dict:
     """Some cells are not done: say who runs them (an error for --report-only)."""
-    from .. import workers
+    from tinyscore.training import workers
     holders = {}
     for k in pending:
         rec = tally.busy.get(k) or me.claims.holder(k)
@@ -301,7 +301,7 @@ def _not_done(spec, me, pending, n_cells, tally, echo) -> dict:
 # ------------------------------------------------------------------------------ the report
 def _report_once(spec, me, grid, cells, notes, dev, tally, echo) -> dict:
     """Every cell is done: the worker that claims "report" writes it (the others say who does)."""
-    from .. import workers
+    from tinyscore.training import workers
     claim = me.claims.try_acquire("report")
     if claim is None:
         rec = me.claims.holder("report") or {}
@@ -318,7 +318,7 @@ def _report_once(spec, me, grid, cells, notes, dev, tally, echo) -> dict:
 
 def write_study_report(spec, grid, cells, notes, dev, tally, echo) -> dict:
     """REPORT.md from the manifests: regenerated only when some step changed (or it is missing)."""
-    from ..report import write_report
+    from tinyscore.study.report import write_report
     out = Path(spec["out"])
     records = [grid.load(st) for st in grid.steps]
     state = digest([r["params_digest"] + r["finished"] for r in records] + [notes, spec["scale"], spec["label"]])
@@ -365,16 +365,16 @@ def _cell_result(grid: Grid, c: dict) -> dict:
     if c["is_image"] and traj.is_file():
         png = c["dir"] / "trajectories_a.png"
         if not png.is_file():
-            from ..gallery import show_trajectories
+            from tinyscore.analyses.gallery import show_trajectories
             show_trajectories(traj, png, max_probes=4, path_steps=4)
         rec.setdefault("figures", {})["trajectories_a.png"] = str(png.relative_to(grid.out))
     return rec
 
 
 def run_convergence(run: Path, summary=None) -> dict | None:
-    """A trained model's convergence (tinyscore.training.convergence), read from its stats.jsonl, else
+    """A trained model's convergence (tinyscore.training.loop.convergence), read from its stats.jsonl, else
     from its training summary; None when neither holds one."""
-    from ..training import convergence, read_stats
+    from tinyscore.training.loop import convergence, read_stats
     stats = Path(run) / "stats.jsonl"
     if stats.is_file():
         return convergence(read_stats(stats))
@@ -404,7 +404,7 @@ def machine_info(device: str) -> dict:
             "numpy": np.__version__, "torch_threads": torch.get_num_threads(), "device": device}
     if device.startswith("cuda") and torch.cuda.is_available():
         info["gpu"] = torch.cuda.get_device_name(0)
-    from ..version import __version__
+    from tinyscore.version import __version__
     info["tinyscore"] = __version__
     try:
         info["git_commit_at_report"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,

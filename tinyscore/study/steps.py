@@ -36,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..defaults import ANALYSIS_SIGMAS
-from .grid import (IMAGE_DATASETS, Grid, cell_choices, cell_key, data_root_of, digest, prepare_image_data,
+from tinyscore.config import ANALYSIS_SIGMAS
+from tinyscore.study.grid import (IMAGE_DATASETS, Grid, cell_choices, cell_key, data_root_of, digest, prepare_image_data,
                    scale_settings, write_json)
 
 log = logging.getLogger("tinyscore")
@@ -88,7 +88,7 @@ def _without(options: dict, *keys) -> dict:
 class Cell:
     """What the steps of one (dataset, N, variant) cell share, and where its files live."""
     grid: Grid
-    dataset: object              # the loaded tinyscore.datasets.Dataset
+    dataset: object              # the loaded tinyscore.data.datasets.Dataset
     name: str                    # the dataset's name
     data: str                    # the dataset as the library loads it: 'uniform', 'celeba:OUT/data/celeba80.h5'
     resolution: int | None
@@ -141,7 +141,7 @@ def model_id(c: Cell, legacy: bool = False) -> str:
 
 
 def train_step(c: Cell, half: str) -> Step:
-    from ..training import train
+    from tinyscore.training.loop import train
     options = train_options(c, half)
     save_every = {"save_every": c.settings["save_every"]} if c.settings.get("save_every") else {}
 
@@ -156,7 +156,7 @@ def train_step(c: Cell, half: str) -> Step:
 
 
 def trajectories_step(c: Cell, half: str) -> Step:
-    from ..trajectories import write_model_trajectories
+    from tinyscore.analyses.trajectories import write_model_trajectories
     options = {"out": c.traj(half), "sigmas": ANALYSIS_SIGMAS, "probes": c.settings["probes"],
                "path_substeps": c.settings["path_substeps"]}
 
@@ -180,14 +180,14 @@ def analysis_step(c: Cell, name: str, args: list, options: dict, params: dict, c
 
 
 def diverge_step(c: Cell) -> Step:
-    from .. import metrics
+    from tinyscore.analyses import metrics
     trajs = [c.traj("a"), c.traj("b")]
     return analysis_step(c, "diverge", trajs, {"json": c.file("diverge.json")}, {"probes": c.settings["probes"]},
                          lambda: metrics.diverge(*trajs))
 
 
 def quality_step(c: Cell) -> Step:
-    from .. import accuracy
+    from tinyscore.analyses import accuracy
     options = {"json": c.file("quality.json"), "data": c.data if c.is_image else None,
                "resolution": c.resolution if c.is_image else None}
     return analysis_step(c, "quality", [c.traj("a")], options, {"probes": c.settings["probes"]},
@@ -195,8 +195,8 @@ def quality_step(c: Cell) -> Step:
 
 
 def attractors_step(c: Cell) -> Step:
-    from .. import attractors
-    from ..models import load_run
+    from tinyscore.analyses import attractors
+    from tinyscore.core.models import load_run
     s = c.settings
     options = {"eps": list(s["eps"]), "iters": s["iters"], "starts": s["starts"], "test_starts": s["test_starts"],
                "json": c.file("attractors.json")}
@@ -213,8 +213,8 @@ def attractors_step(c: Cell) -> Step:
 
 
 def score_error_step(c: Cell) -> Step:
-    from .. import accuracy
-    from ..models import load_run
+    from tinyscore.analyses import accuracy
+    from tinyscore.core.models import load_run
     s, plot = c.settings, c.file("score_field.png") if c.dataset.dim == 2 else None
     options = {"sigmas": ANALYSIS_SIGMAS, "points": s["score_points"], "bins": s["bins"],
                "json": c.file("score_error.json"), "plot": plot}
@@ -271,7 +271,7 @@ def build_grid(out: Path, label: str, scale: str, datasets, variants=None, ns=No
 def _load_data(grid: Grid, name: str, root: Path, s: dict, progress, guard, prepare, notes):
     """(dataset, its spec, resolution) for one dataset of the study, or None (with a note) when its
     images are missing. Image datasets are prepared first, under ``guard``."""
-    from ..datasets import load_dataset
+    from tinyscore.data.datasets import load_dataset
     data, resolution = name, None
     if name in IMAGE_DATASETS:
         path, why = prepare_image_data(name, grid.out, root, s, progress, guard, prepare)
@@ -286,7 +286,7 @@ def _load_data(grid: Grid, name: str, root: Path, s: dict, progress, guard, prep
 # ------------------------------------------------------------------------------ figures the steps draw
 def attractor_grid(res: dict, path: Path, title: str) -> None:
     """Image grid: training starts, their perturbations and the end points (model and empirical)."""
-    from ..gallery import image_grid
+    from tinyscore.analyses.gallery import image_grid
     st = res["starts"]
     e = max(res["settings"]["eps"])
     k = min(6, len(st["own"]))
@@ -302,7 +302,7 @@ def attractor_grid(res: dict, path: Path, title: str) -> None:
 
 def score_field(model, dataset, n_train: int, path: Path, title: str) -> None:
     """The learned and the true score fields of a 2-D mixture, with the training points."""
-    from ..plots import plot_score_field
+    from tinyscore.analyses.plots import plot_score_field
     pts = dataset.subset(min(500, n_train), "a")
     test = dataset.test(min(2000, dataset.test_size))
     lo, hi = test.min(0), test.max(0)

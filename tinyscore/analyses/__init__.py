@@ -1,0 +1,1 @@
+"""analyses (docstring to be written)."""

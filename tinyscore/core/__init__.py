@@ -1,0 +1,1 @@
+"""core (docstring to be written)."""

@@ -1,0 +1,1 @@
+"""data (docstring to be written)."""

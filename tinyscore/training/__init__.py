@@ -1,0 +1,1 @@
+"""training (docstring to be written)."""
