@@ -262,3 +262,83 @@ def test_kernels_import_nothing_from_tinyscore():
     edges = import_graph()
     wrong = [e for es in edges.values() for e in es if e.source.startswith("kernels") and e.target.startswith("tinyscore")]
     assert not wrong, wrong
+
+
+# ----------------------------------------------------------------------------- the layers
+
+#: the layers of docs/design.md, section 1, lowest first: a module may import its own layer and the
+#: layers below it, never one above. ``base`` is what every layer may read (configuration, the error
+#: type, the version); ``core`` is the science a student reads; ``top`` is the public API and glue.
+LAYERS = ("base", "core", "storage", "data", "training", "external", "analyses", "study", "top")
+BASE = ("tinyscore.config", "tinyscore.errors", "tinyscore.version")
+#: packages that are not named after their layer: the benchmark mixtures (package data) are data
+ALIASES = {"benchmarks": "data"}
+#: what the core may import from outside the standard library
+CORE_THIRD_PARTY = {"numpy", "torch", "kernels", "tinyscore"}
+
+
+def layer_of(module: str) -> str:
+    """The layer of a dotted module name of tinyscore (kernels sit below everything: ``base``)."""
+    if module.startswith("kernels") or module in BASE:
+        return "base"
+    parts = module.split(".")
+    if len(parts) > 1 and ALIASES.get(parts[1], parts[1]) in LAYERS:
+        return ALIASES.get(parts[1], parts[1])
+    return "top"
+
+
+def upward_imports(edges) -> List[str]:
+    """Every import that points from a layer to a layer above it, as readable lines."""
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    return [f"{e.source} ({layer_of(e.source)}) imports {e.target} ({layer_of(e.target)}), line {e.line}"
+            for es in edges.values() for e in es
+            if e.source.startswith("tinyscore") and rank[layer_of(e.target)] > rank[layer_of(e.source)]]
+
+
+def third_party_imports(path: Path) -> set:
+    """Top-level names of the packages a file imports (every import that runs, lazy ones too)."""
+    import sys
+    names = set()
+    for node, _ in _import_statements(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n != "__future__"}
+
+
+def test_layer_of_reads_the_package():
+    assert layer_of("tinyscore.core.models") == "core" and layer_of("tinyscore.storage.files") == "storage"
+    assert layer_of("tinyscore.config") == layer_of("kernels.empirical") == "base"
+    assert layer_of("tinyscore.api") == layer_of("tinyscore") == "top"
+
+
+def test_a_planted_upward_import_is_found():
+    planted = {"tinyscore.core.x": [Edge("tinyscore.core.x", "tinyscore.storage.files", 3, True)],
+               "tinyscore.storage.y": [Edge("tinyscore.storage.y", "tinyscore.core.x", 1, False)]}
+    assert upward_imports(planted) == ["tinyscore.core.x (core) imports tinyscore.storage.files (storage), line 3"]
+
+
+def test_every_module_sits_in_a_layer_and_imports_run_downward():
+    edges = import_graph()
+    for module in edges:
+        if module.startswith("tinyscore.") and module not in BASE:
+            package = module.split(".")[1]
+            assert ALIASES.get(package, package) in LAYERS or module.count(".") == 1, f"{module} is in no layer"
+    wrong = upward_imports(edges)
+    assert not wrong, "imports that run up the layers (docs/design.md, section 1):\n" + "\n".join(wrong)
+
+
+def test_the_core_imports_only_numpy_torch_and_kernels():
+    files = sorted((ROOT / "tinyscore" / "core").glob("*.py"))
+    assert len(files) >= 10
+    wrong = {str(p.relative_to(ROOT)): sorted(third_party_imports(p) - CORE_THIRD_PARTY) for p in files}
+    wrong = {k: v for k, v in wrong.items() if v}
+    assert not wrong, f"the core imports more than NumPy, torch and kernels: {wrong}"
+
+
+def test_only_cli_imports_click():
+    files = sorted((ROOT / "tinyscore").rglob("*.py")) + sorted((ROOT / "kernels").rglob("*.py"))
+    wrong = [str(p.relative_to(ROOT)) for p in files if "click" in third_party_imports(p)]
+    assert not wrong, f"click is imported outside cli.py: {wrong}"
+    assert "click" in third_party_imports(ROOT / "cli.py")   # the scan sees a real import
