@@ -268,9 +268,10 @@ def test_kernels_import_nothing_from_tinyscore():
 
 #: the layers of docs/design.md, section 1, lowest first: a module may import its own layer and the
 #: layers below it, never one above. ``base`` is what every layer may read (configuration, the error
-#: type, the version); ``core`` is the science a student reads; ``top`` is the public API and glue.
+#: type, the version, the choice of device); ``core`` is the science a student reads; ``top`` is the
+#: public API and glue.
 LAYERS = ("base", "core", "storage", "data", "training", "external", "analyses", "study", "top")
-BASE = ("tinyscore.config", "tinyscore.errors", "tinyscore.version")
+BASE = ("tinyscore.config", "tinyscore.errors", "tinyscore.version", "tinyscore.devices")
 #: packages that are not named after their layer: the benchmark mixtures (package data) are data
 ALIASES = {"benchmarks": "data"}
 #: what the core may import from outside the standard library
