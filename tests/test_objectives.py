@@ -175,7 +175,8 @@ def test_ssm_loss_matches_explicit_double_backward():
 
 
 def test_jvp_choice():
-    from tinyscore.core.objectives import default_jvp, make_loss
+    from tinyscore.core.objectives import make_loss
+    from tinyscore.core.ssm_paths import default_jvp
 
     assert default_jvp("cpu") == "backward"
     assert make_loss("ssm").jvp == "auto"

@@ -9,7 +9,8 @@ from torch import nn
 
 from tinyscore.core import tangent
 from tinyscore.core.models import ScoreModel
-from tinyscore.core.objectives import JVP_DEFAULT, SSMLoss, default_jvp, sample_sigma
+from tinyscore.core.objectives import SSMLoss, sample_sigma
+from tinyscore.core.ssm_paths import JVP_DEFAULT, default_jvp
 
 
 def random_mlp(D, width, seed, conditional=True):

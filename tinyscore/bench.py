@@ -7,7 +7,7 @@ baseline; against a floor, the fraction of the floor reached):
   softmax + matmul and the naive broadcast, for queries spread around the data and near it;
 * the divergence reduction against plain PyTorch;
 * the SSM training step (default: the faster Jacobian-vector product on the device,
-  ``objectives.default_jvp``) against its floor, a DSM step on the same network, and against
+  ``ssm_paths.default_jvp``) against its floor, a DSM step on the same network, and against
   forward mode and the explicit-v double backward of Song et al. (2019); the seeded Philox
   directions against an SSM step (the part of the step they cost);
 * steps per second of each variant with the default settings;
@@ -29,7 +29,8 @@ import sys
 import torch
 
 from tinyscore.core.models import ScoreModel, bcast_sigma
-from tinyscore.core.objectives import DSMLoss, ReconstructionLoss, SSMLoss, default_jvp, sample_sigma
+from tinyscore.core.objectives import DSMLoss, ReconstructionLoss, SSMLoss, sample_sigma
+from tinyscore.core.ssm_paths import default_jvp
 
 
 def _reference_ssm(model, x, sigma, gen):

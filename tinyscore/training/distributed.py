@@ -254,7 +254,7 @@ class RowsModel:
         return self._apply(self.model.direction, y, sigma)
 
     def score_and_jvp(self, y, sigma, v):
-        from tinyscore.core.objectives import score_and_jvp
+        from tinyscore.core.ssm_paths import score_and_jvp
         return self._apply(lambda *a: score_and_jvp(self.model, *a), y, sigma, v)
 
     __call__ = denoise

@@ -252,7 +252,7 @@ def _resolve(dataset: Dataset, world, options: dict):
     opts["n"] = dataset.cap(int(opts["n"]), opts["half"])
     opts["device"] = str(device) if world.size == 1 else device.type
     if opts["ssm_jvp"] == "auto":        # recorded resolved, so a run keeps its mode on every device
-        from tinyscore.core.objectives import default_jvp
+        from tinyscore.core.ssm_paths import default_jvp
         opts["ssm_jvp"] = default_jvp(device, backbone_arch(dataset))
     opts["dataset"] = dataset.name
     opts["world_size"] = world.size
