@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 import cli  # noqa: E402
 from tinyscore.data.datasets import load_dataset  # noqa: E402
 from tinyscore.analyses.gallery import image_grid  # noqa: E402
-from tinyscore.core.models import EmpiricalModel, load_run, to_tensor  # noqa: E402
+from tinyscore.core.models import EmpiricalModel, to_tensor  # noqa: E402
+from tinyscore.storage.runs import load_run  # noqa: E402
 
 
 def sh(args):

@@ -18,7 +18,8 @@ import torch
 import cli
 from clihelp import assert_refused, run_cli
 from tinyscore.errors import TinyscoreError
-from tinyscore.core.models import file_sha256, load_checkpoint, load_run
+from tinyscore.storage.files import file_sha256
+from tinyscore.storage.runs import load_checkpoint, load_run
 
 
 @pytest.fixture(scope="module")

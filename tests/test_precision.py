@@ -8,7 +8,7 @@ import torch
 from clihelp import assert_refused
 from tinyscore.bench import bench_precision
 from tinyscore.data.datasets import load_dataset
-from tinyscore.core.models import load_run
+from tinyscore.storage.runs import load_run
 from tinyscore.training.loop import train
 
 

@@ -11,7 +11,8 @@ from tinyscore.core.dynamics import path_ladder, pf_ode_path
 from tinyscore.errors import TinyscoreError
 from tinyscore.analyses.metrics import score_error
 from tinyscore.core.mixtures import GaussianMixture
-from tinyscore.core.models import AnalyticModel, load_checkpoint, load_run
+from tinyscore.core.models import AnalyticModel
+from tinyscore.storage.runs import load_checkpoint, load_run
 from tinyscore.training.loop import train
 
 # Relative score error ||s_model - s_true|| / ||s_true|| on held-out noisy points of `uniform`, after

@@ -29,12 +29,8 @@ from pathlib import Path
 import click
 
 from tinyscore.config import ANALYSIS_SIGMAS
-from tinyscore.errors import TinyscoreError
+from tinyscore.errors import TinyscoreError, shown
 from tinyscore.storage.files import file_sha256
-
-def shown(path) -> str:
-    from tinyscore.core.models import shown as escaped          # imported late: wiring this command costs cli.py no torch import
-    return escaped(path)
 
 
 _NAME = re.compile(r"^(?P<stem>.*set_size_)(?P<n>\d+)(?P<swapped>_swapped)?$")

@@ -22,9 +22,9 @@ import numpy as np
 from tinyscore.data.datasets import load_dataset
 from tinyscore.config import ANALYSIS_SIGMAS
 from tinyscore.core.dynamics import check_finite, one_step, parse_sigmas, path_ladder, pf_ode_steps
-from tinyscore.errors import TinyscoreError
-from tinyscore.core.models import (CHECKPOINT, AnalyticModel, EmpiricalModel, brief, check_seed, is_int, read_run,
-                                   shown, to_tensor)
+from tinyscore.errors import TinyscoreError, brief, shown
+from tinyscore.core.models import AnalyticModel, EmpiricalModel, to_tensor
+from tinyscore.storage.runs import CHECKPOINT, check_seed, is_int, read_run
 from tinyscore.storage.store import trajectory_writer
 from tinyscore.training.loop import pick_device, run_data
 
@@ -37,7 +37,7 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, ha
     """(model, dataset, attrs) for a run directory or a pseudo-model name.
 
     A run directory is read in the order that refuses early and allocates late: its checkpoint and
-    options.json are read and checked (tinyscore.core.models.read_run), then the dataset it names is
+    options.json are read and checked (tinyscore.storage.runs.read_run), then the dataset it names is
     loaded, and only when the checkpoint's declared shape is the dataset's is its network built."""
     if not isinstance(spec, str) or not spec:
         raise TinyscoreError(f"no MODEL given: a run directory written by train, or one of {', '.join(PSEUDO)}")

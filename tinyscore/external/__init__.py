@@ -130,11 +130,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tinyscore.errors import TinyscoreError
+from tinyscore.errors import TinyscoreError, brief, shown
 from tinyscore.storage.files import file_sha256
 from tinyscore.storage.limits import check_fits
-from tinyscore.core.models import (as_sigma, bcast_sigma, brief, check_seed, kind_of, read_file_bytes, regular_file,
-                                   shown)
+from tinyscore.core.models import as_sigma, bcast_sigma
+from tinyscore.storage.runs import check_seed, kind_of, read_file_bytes, regular_file
 
 log = logging.getLogger("tinyscore")
 

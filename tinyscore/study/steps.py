@@ -196,7 +196,7 @@ def quality_step(c: Cell) -> Step:
 
 def attractors_step(c: Cell) -> Step:
     from tinyscore.analyses import attractors
-    from tinyscore.core.models import load_run
+    from tinyscore.storage.runs import load_run
     s = c.settings
     options = {"eps": list(s["eps"]), "iters": s["iters"], "starts": s["starts"], "test_starts": s["test_starts"],
                "json": c.file("attractors.json")}
@@ -214,7 +214,7 @@ def attractors_step(c: Cell) -> Step:
 
 def score_error_step(c: Cell) -> Step:
     from tinyscore.analyses import accuracy
-    from tinyscore.core.models import load_run
+    from tinyscore.storage.runs import load_run
     s, plot = c.settings, c.file("score_field.png") if c.dataset.dim == 2 else None
     options = {"sigmas": ANALYSIS_SIGMAS, "points": s["score_points"], "bins": s["bins"],
                "json": c.file("score_error.json"), "plot": plot}

@@ -60,13 +60,14 @@ import torch
 
 from tinyscore.training import distributed
 from tinyscore.data.datasets import Dataset, split_spec
-from tinyscore.errors import TinyscoreError
+from tinyscore.errors import TinyscoreError, brief, shown
 from tinyscore.storage.files import (check_destination, destination_lock, file_sha256, publish_folder,
                                      remove_stale_temporaries, write_bytes, write_text)
 from tinyscore.storage.limits import check_fits
+from tinyscore.storage.runs import CHECKPOINT, save_checkpoint, torch_bytes
 from tinyscore.core.mixtures import BENCHMARKS
 from tinyscore.core.nets import backbone_parameters
-from tinyscore.core.models import CHECKPOINT, ScoreModel, brief, save_checkpoint, shown, to_tensor, torch_bytes
+from tinyscore.core.models import ScoreModel, to_tensor
 from tinyscore.core.objectives import make_loss, sample_sigma
 from tinyscore.core.optim import Adam, cosine_lr
 
