@@ -3,6 +3,7 @@
 Public API (``backend`` is "triton", "reference" or None for automatic, see ``dispatch``):
 
 * ``empirical_denoise(y, x, sigma, log_weights=None, backend=None, chunk=None) -> (denoised, lse)``
+  (the plain formula is ``empirical_denoise_reference``; the fast PyTorch path ``empirical_denoise_torch_fast``)
 * ``projection_vectors(shape_BD, seed, index, kind, device, dtype) -> v``,
   ``project(x, seed, index, kind, backend) -> p``, ``expand(grad_p, seed, index, kind, D, backend) -> g``
 * ``l2_cosine(a, b, y, backend=None) -> (l2, cos)`` (in ``kernels.divergence``; named apart from its
@@ -18,8 +19,8 @@ from .dispatch import interpreter_active, pick_backend
 from .empirical import (
     empirical_denoise,
     empirical_denoise_cdist,
-    empirical_denoise_naive,
     empirical_denoise_reference,
+    empirical_denoise_torch_fast,
 )
 from .ssm import expand, project, projection_vectors
 from .divergence import l2_cosine
@@ -30,8 +31,8 @@ __all__ = [
     "pick_backend",
     "empirical_denoise",
     "empirical_denoise_cdist",
-    "empirical_denoise_naive",
     "empirical_denoise_reference",
+    "empirical_denoise_torch_fast",
     "projection_vectors",
     "project",
     "expand",

@@ -45,15 +45,15 @@ from .divergence import l2_cosine, l2_cosine_reference
 from .empirical import (
     empirical_denoise,
     empirical_denoise_cdist,
-    empirical_denoise_naive,
     empirical_denoise_reference,
-    reference_chunk,
-    reference_peak_bytes,
+    empirical_denoise_torch_fast,
+    torch_fast_chunk,
+    torch_fast_peak_bytes,
 )
 
 GiB = 2**30
-# the naive broadcast baseline is skipped when its B x N x D tensor would exceed this
-NAIVE_LIMIT_BYTES = GiB // 2
+# the plain reference (broadcast) is skipped when its B x N x D tensor would exceed this
+PLAIN_LIMIT_BYTES = GiB // 2
 # a sample lasts at least this long (fast functions are called several times per sample)
 MIN_SAMPLE_S = 0.02
 ROW_KEYS = ("name", "case", "time_s", "baseline", "baseline_s", "ratio", "peak_mem", "note",
@@ -63,6 +63,8 @@ EMPIRICAL_CASES = [(256, 10_000, 2), (256, 10_000, 100), (256, 100_000, 100), (6
 EMPIRICAL_CASES_QUICK = [(256, 2_000, 2), (256, 2_000, 100), (64, 2_000, 6400)]
 DIVERGENCE_CASES = [(1024, 6400), (65536, 100)]
 DIVERGENCE_CASES_QUICK = [(256, 6400), (4096, 100)]
+#: the baseline label of the plain formula (``empirical_denoise_reference``, broadcast over B x N x D)
+PLAIN_REFERENCE = "plain reference (broadcast)"
 # regime -> (noise added to a training point, sigma of the denoiser)
 REGIMES = {"spread": (1.0, 1.0), "near": (0.3, 0.3)}
 
@@ -213,12 +215,13 @@ def _floors(y, x, chunk):
 
 def bench_empirical(device, quick: bool = False, shapes=None, repeats: int = 5, regimes=None,
                     warmup: int = 1) -> List[Dict]:
-    """The empirical denoiser against its one- and two-GEMM floors and two baselines."""
+    """The empirical denoiser against its one- and two-GEMM floors, cdist + softmax + matmul and the plain
+    reference (on a GPU also against the fast PyTorch path)."""
     device = torch.device(device)
     shapes = shapes or (EMPIRICAL_CASES_QUICK if quick else EMPIRICAL_CASES)
     regimes = regimes or list(REGIMES)
     backend = "triton" if (device.type == "cuda" and HAS_TRITON) else "reference"
-    path = "Triton" if backend == "triton" else "PyTorch reference"
+    path = "Triton" if backend == "triton" else "fast PyTorch path"
     rows: List[Dict] = []
     g = torch.Generator(device="cpu").manual_seed(0)
     f = 4  # bytes per float32
@@ -226,7 +229,7 @@ def bench_empirical(device, quick: bool = False, shapes=None, repeats: int = 5, 
         x = torch.rand(N, D, generator=g).to(device)
         idx = torch.randint(0, N, (B,), generator=g)
         z = torch.randn(B, D, generator=g).to(device)
-        chunk = reference_chunk(B, D, torch.float32, device)
+        chunk = torch_fast_chunk(B, D, torch.float32, device)
         for regime in regimes:
             noise, sigma = REGIMES[regime]
             y = x[idx] + noise * z
@@ -234,14 +237,14 @@ def bench_empirical(device, quick: bool = False, shapes=None, repeats: int = 5, 
             fns = {"ours": lambda: empirical_denoise(y, x, sigma, backend=backend)}
             fns.update(_floors(y, x, chunk))
             fns["cdist"] = lambda: empirical_denoise_cdist(y, x, sigma)
-            naive_bytes = f * B * N * D
-            if naive_bytes <= NAIVE_LIMIT_BYTES:
-                fns["naive"] = lambda: empirical_denoise_naive(y, x, sigma)
+            plain_bytes = f * B * N * D
+            if plain_bytes <= PLAIN_LIMIT_BYTES:
+                fns["plain"] = lambda: empirical_denoise_reference(y, x, sigma)
             if backend == "triton":
-                fns["reference"] = lambda: empirical_denoise_reference(y, x, sigma)
+                fns["torch_fast"] = lambda: empirical_denoise_torch_fast(y, x, sigma)
             t = measure(fns, device, repeats, warmup)
             ours = t["ours"]
-            est = reference_peak_bytes(B, N, D, torch.float32, device)
+            est = torch_fast_peak_bytes(B, N, D, torch.float32, device)
             ours_mem = _mem(fns["ours"], device, est)
             name = "empirical denoiser"
             for floor, flops in (("two GEMMs", 4), ("one GEMM", 2)):
@@ -254,15 +257,15 @@ def bench_empirical(device, quick: bool = False, shapes=None, repeats: int = 5, 
                                      peak_mem=ours_mem, note=note))
             rows.append(make_row(name, case, ours, "cdist + softmax + matmul", t["cdist"],
                                  f"{ours_mem} vs {_mem(fns['cdist'], device, 3 * f * B * N)}", path))
-            if "naive" in fns:
-                rows.append(make_row(name, case, ours, "naive broadcast", t["naive"],
-                                     f"{ours_mem} vs {_mem(fns['naive'], device, 2 * naive_bytes)}", path))
+            if "plain" in fns:
+                rows.append(make_row(name, case, ours, PLAIN_REFERENCE, t["plain"],
+                                     f"{ours_mem} vs {_mem(fns['plain'], device, 2 * plain_bytes)}", path))
             else:
-                rows.append(make_row(name, case, ours, "naive broadcast", None, ours_mem,
-                                     f"skipped: would allocate {fmt_bytes(naive_bytes)}"))
-            if "reference" in fns:
-                rows.append(make_row(name, case, ours, "chunked PyTorch reference", t["reference"],
-                                     f"{ours_mem} vs {_mem(fns['reference'], device, est)}", path))
+                rows.append(make_row(name, case, ours, PLAIN_REFERENCE, None, ours_mem,
+                                     f"skipped: would allocate {fmt_bytes(plain_bytes)}"))
+            if "torch_fast" in fns:
+                rows.append(make_row(name, case, ours, "fast PyTorch path", t["torch_fast"],
+                                     f"{ours_mem} vs {_mem(fns['torch_fast'], device, est)}", path))
     return rows
 
 

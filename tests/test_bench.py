@@ -73,7 +73,7 @@ def test_markdown_table_from_rows():
          "load_avg": 1.5}
     emp = [kbench.make_row("empirical denoiser", "B=2 N=3 D=4, near", t, base, baseline_s=b, peak_mem="1 KiB est.")
            for base, b in (("floor: two GEMMs (4BND flops)", 0.008), ("floor: one GEMM (2BND flops)", 0.004),
-                           ("cdist + softmax + matmul", 0.05), ("naive broadcast", None))]
+                           ("cdist + softmax + matmul", 0.05), ("plain reference (broadcast)", None))]
     report = {"machine": {"cpu": "X", "cpu_cores": 2, "device": "cpu", "torch": "t", "threads": 1,
                           "date_utc": "d", "load_avg_start": 1.0, "load_avg_end": 2.0}, "rows": emp}
     line = [ln for ln in bench.markdown(report).splitlines() if ln.startswith("| B=2 N=3 D=4, near")][0]

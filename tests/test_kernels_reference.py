@@ -1,4 +1,4 @@
-"""Kernel package, reference paths: the PyTorch references against plain float64 formulas.
+"""Kernel package, PyTorch paths: the fast paths against their plain references (the formulas, in float64).
 
 These tests never run Triton code (see test_kernels_triton.py for the kernels themselves).
 """
@@ -15,8 +15,8 @@ from kernels import dispatch
 from kernels.divergence import l2_cosine_reference
 from kernels.empirical import (
     empirical_denoise_cdist,
-    empirical_denoise_naive,
     empirical_denoise_reference,
+    empirical_denoise_torch_fast,
 )
 from kernels.ssm import expand, philox_randint4x, project, projection_vectors
 
@@ -107,6 +107,50 @@ def test_triton_is_imported_only_when_a_triton_backend_is_picked():
 # ----------------------------------------------------------------------------- empirical denoiser
 
 
+def ragged_case(seed: int):
+    """Fresh random inputs of odd sizes: B queries, N keys in D dimensions, a chunk that need not divide N,
+    a sigma per query or one for all, log weights (some zero weights) or none."""
+    g = torch.Generator().manual_seed(1000 + seed)
+
+    def pick(lo, hi):
+        return int(torch.randint(lo, hi + 1, (1,), generator=g))
+
+    B, N, D = pick(1, 37), pick(1, 611), pick(1, 71)
+    x = torch.rand(N, D, generator=g, dtype=torch.float64)
+    y = x[torch.randint(0, N, (B,), generator=g)] + 0.5 * torch.randn(B, D, generator=g, dtype=torch.float64)
+    sigma = (0.1 + torch.rand(B, generator=g, dtype=torch.float64)) if seed % 2 else 0.1 + float(torch.rand(1, generator=g))
+    lw = None
+    if seed % 3:
+        lw = torch.randn(N, generator=g, dtype=torch.float64)
+        lw[torch.rand(N, generator=g) < 0.2] = -float("inf")
+        lw[pick(0, N - 1)] = 0.0                     # at least one key keeps its weight
+    return y, x, sigma, lw, pick(1, N + 5), bool(seed % 4 < 2)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_torch_fast_matches_the_reference_on_ragged_inputs(seed):
+    """The fast PyTorch path against the plain formula: float64 to round-off, float32 to its precision."""
+    y, x, sigma, lw, chunk, augmented = ragged_case(seed)
+    d_ref, l_ref = empirical_denoise_reference(y, x, sigma, lw)
+    d, l = empirical_denoise_torch_fast(y, x, sigma, lw, chunk=chunk, augmented=augmented)
+    assert d.dtype == torch.float64 and rel_err(d, d_ref) < 1e-10 and rel_err(l, l_ref) < 1e-10
+    f = (lambda t: t) if not torch.is_tensor(sigma) else (lambda t: t.float())
+    d32, l32 = empirical_denoise_torch_fast(y.float(), x.float(), f(sigma), None if lw is None else lw.float(),
+                                            chunk=chunk, augmented=augmented)
+    assert d32.dtype == torch.float32 and rel_err(d32.double(), d_ref) < 1e-4 and rel_err(l32.double(), l_ref) < 1e-4
+
+
+def test_the_reference_is_the_formula():
+    """The plain reference against the formula computed by hand for two keys in one dimension."""
+    y, x = torch.tensor([[0.0]], dtype=torch.float64), torch.tensor([[1.0], [-3.0]], dtype=torch.float64)
+    sigma, lw = 2.0, torch.tensor([0.0, 0.5], dtype=torch.float64)
+    logits = torch.tensor([0.0 - 1 / 8, 0.5 - 9 / 8], dtype=torch.float64)   # log w_i - (y - x_i)^2 / 8
+    w = logits.exp() / logits.exp().sum()
+    d, l = empirical_denoise_reference(y, x, sigma, lw)
+    assert d.item() == pytest.approx(float(w[0] * 1 + w[1] * -3), rel=1e-14)
+    assert l.item() == pytest.approx(float(logits.exp().sum().log()), rel=1e-14)
+
+
 @pytest.fixture(scope="module")
 def emp_data():
     g = torch.Generator().manual_seed(0)
@@ -119,21 +163,21 @@ def emp_data():
 
 @pytest.mark.parametrize("sigma", [0.01, 1.0])
 @pytest.mark.parametrize("augmented", [True, False])
-def test_reference_matches_naive_float64(emp_data, sigma, augmented):
+def test_torch_fast_matches_reference_float64(emp_data, sigma, augmented):
     y, x, lw = emp_data
-    d_ref, l_ref = empirical_denoise_naive(y, x, sigma, lw)
+    d_ref, l_ref = empirical_denoise_reference(y, x, sigma, lw)
     for chunk in (None, 1000, 777, 5000, 7000):
-        d, l = empirical_denoise_reference(y, x, sigma, lw, chunk=chunk, augmented=augmented)
+        d, l = empirical_denoise_torch_fast(y, x, sigma, lw, chunk=chunk, augmented=augmented)
         assert d.dtype == torch.float64 and l.dtype == torch.float64
         assert rel_err(d, d_ref) < 1e-10, chunk
         assert rel_err(l, l_ref) < 1e-10, chunk
 
 
-def test_reference_float32_and_cdist_baseline(emp_data):
+def test_torch_fast_float32_and_cdist_baseline(emp_data):
     y, x, lw = emp_data
     sigma = torch.linspace(0.5, 2.0, y.shape[0], dtype=torch.float64)
-    d_ref, l_ref = empirical_denoise_naive(y, x, sigma, lw)
-    d, l = empirical_denoise_reference(y.float(), x.float(), sigma.float(), lw.float(), chunk=613)
+    d_ref, l_ref = empirical_denoise_reference(y, x, sigma, lw)
+    d, l = empirical_denoise_torch_fast(y.float(), x.float(), sigma.float(), lw.float(), chunk=613)
     assert d.dtype == torch.float32
     assert rel_err(d.double(), d_ref) < 1e-4 and rel_err(l.double(), l_ref) < 1e-4
     d_c, l_c = empirical_denoise_cdist(y, x, sigma, lw)
@@ -147,12 +191,12 @@ def test_far_queries_small_sigma_give_nearest_point(dtype):
     y = (50.0 * torch.randn(16, 20, generator=g)).to(dtype)  # far from every training point
     nearest = x[torch.cdist(y.double(), x.double()).argmin(dim=1)]
     for sigma in (0.01, 1.0):
-        d, l = empirical_denoise_reference(y, x, sigma, chunk=64)
+        d, l = empirical_denoise_torch_fast(y, x, sigma, chunk=64)
         assert torch.isfinite(d).all() and torch.isfinite(l).all()
         if sigma == 0.01:
             assert torch.allclose(d, nearest, atol=1e-5)
-    d_ref, l_ref = empirical_denoise_naive(y.double(), x.double(), 1.0)
-    d, l = empirical_denoise_reference(y, x, 1.0, chunk=64)
+    d_ref, l_ref = empirical_denoise_reference(y.double(), x.double(), 1.0)
+    d, l = empirical_denoise_torch_fast(y, x, 1.0, chunk=64)
     assert rel_err(d.double(), d_ref) < 1e-4 and rel_err(l.double(), l_ref) < 1e-4
 
 
@@ -163,15 +207,15 @@ def test_zero_weight_points_are_ignored(augmented):
     y = torch.randn(5, 3, generator=g, dtype=torch.float64)
     lw = torch.zeros(40, dtype=torch.float64)
     lw[:25] = -float("inf")  # whole first chunks have zero weight
-    d, l = empirical_denoise_reference(y, x, 0.7, lw, chunk=10, augmented=augmented)
-    d_ref, l_ref = empirical_denoise_naive(y, x[25:], 0.7)
+    d, l = empirical_denoise_torch_fast(y, x, 0.7, lw, chunk=10, augmented=augmented)
+    d_ref, l_ref = empirical_denoise_reference(y, x[25:], 0.7)
     assert rel_err(d, d_ref) < 1e-12 and rel_err(l, l_ref) < 1e-12
     # a zero-weight point contributes exactly nothing, even when it is the nearest one
     x2 = torch.cat([y[:1], x[25:]])
     lw2 = torch.zeros(x2.shape[0], dtype=torch.float64)
     lw2[0] = -float("inf")
-    d2, _ = empirical_denoise_reference(y[:1], x2, 0.01, lw2, augmented=augmented)
-    assert rel_err(d2, empirical_denoise_naive(y[:1], x[25:], 0.01)[0]) < 1e-12
+    d2, _ = empirical_denoise_torch_fast(y[:1], x2, 0.01, lw2, augmented=augmented)
+    assert rel_err(d2, empirical_denoise_reference(y[:1], x[25:], 0.01)[0]) < 1e-12
 
 
 @pytest.mark.parametrize("augmented", [True, False])
@@ -182,7 +226,7 @@ def test_chunking_bounds_the_score_block(monkeypatch, augmented):
     g = torch.Generator().manual_seed(3)
     y = torch.randn(8, 6, generator=g, dtype=torch.float64)
     x = torch.randn(300, 6, generator=g, dtype=torch.float64)
-    full = empirical_denoise_reference(y, x, 0.8, chunk=300)
+    full = empirical_denoise_torch_fast(y, x, 0.8, chunk=300)
     sizes = []
     real_block = empirical._score_block
 
@@ -194,7 +238,7 @@ def test_chunking_bounds_the_score_block(monkeypatch, augmented):
     monkeypatch.setattr(empirical, "_score_block", recording_block)
     for chunk in (1, 7):
         sizes.clear()
-        d, l = empirical_denoise_reference(y, x, 0.8, chunk=chunk, augmented=augmented)
+        d, l = empirical_denoise_torch_fast(y, x, 0.8, chunk=chunk, augmented=augmented)
         assert rel_err(d, full[0]) < 1e-12 and rel_err(l, full[1]) < 1e-12
         assert len(sizes) == -(-300 // chunk) and max(sizes) <= 8 * chunk
 
@@ -233,21 +277,21 @@ def test_exp_never_sees_a_denormal_or_slow_input(monkeypatch, dtype, augmented):
         return out
 
     monkeypatch.setattr(torch.Tensor, "exp2_", checking_exp2_)
-    d, l = empirical_denoise_reference(y.to(dtype), x.to(dtype), 0.3, chunk=128, augmented=augmented)
+    d, l = empirical_denoise_torch_fast(y.to(dtype), x.to(dtype), 0.3, chunk=128, augmented=augmented)
     assert seen and all(a and b for a, b in seen)
-    d_ref, l_ref = empirical_denoise_naive(y, x, 0.3)
+    d_ref, l_ref = empirical_denoise_reference(y, x, 0.3)
     tol = 1e-10 if dtype == torch.float64 else 1e-4
     assert rel_err(d.double(), d_ref) < tol and rel_err(l.double(), l_ref) < tol
 
 
 @pytest.mark.parametrize("sigma", [0.001, 1e-4])
-def test_reference_small_sigma_float32_is_finite_and_one_hot(sigma):
+def test_torch_fast_small_sigma_float32_is_finite_and_one_hot(sigma):
     g = torch.Generator().manual_seed(12)
     x = torch.rand(300, 50, generator=g)
     y = torch.cat([x[:10] + 0.1 * sigma * torch.randn(10, 50, generator=g), 30.0 * torch.randn(6, 50, generator=g)])
     nearest = x[torch.cdist(y.double(), x.double()).argmin(dim=1)]
     for augmented in (True, False):
-        d, l = empirical_denoise_reference(y, x, sigma, chunk=64, augmented=augmented)
+        d, l = empirical_denoise_torch_fast(y, x, sigma, chunk=64, augmented=augmented)
         assert torch.isfinite(d).all() and torch.isfinite(l).all()
         assert torch.allclose(d, nearest, atol=1e-5)
 
@@ -468,7 +512,7 @@ def test_bench_rows_have_the_documented_fields():
     assert any(r["note"].startswith("skipped: would allocate") for r in rows)
     emp = [r for r in rows if r["case"] == "B=4 N=50 D=3, near"]
     assert {r["baseline"].split(" (")[0] for r in emp} == {
-        "floor: two GEMMs", "floor: one GEMM", "cdist + softmax + matmul", "naive broadcast"}
+        "floor: two GEMMs", "floor: one GEMM", "cdist + softmax + matmul", "plain reference"}
     assert all(r["name"] == "empirical denoiser" and r["ratio"] == r["baseline_s"] / r["time_s"] for r in emp)
     assert "baseline time" in bench.format_table(rows)
 

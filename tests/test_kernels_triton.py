@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover
 import kernels  # noqa: E402
 from kernels import dispatch  # noqa: E402
 from kernels.divergence import l2_cosine_reference  # noqa: E402
-from kernels.empirical import empirical_denoise_naive, empirical_denoise_triton  # noqa: E402
+from kernels.empirical import empirical_denoise_reference, empirical_denoise_triton  # noqa: E402
 from kernels.ssm import expand, project, projection_vectors  # noqa: E402
 
 if _WAS_SET is None:
@@ -101,7 +101,7 @@ def test_empirical_kernel_matches_float64(device, B, N, D, fused, param, weighte
     kw = {"splits": param} if fused else {"chunk": param}
     d, l = empirical_denoise_triton(y.to(device), x.to(device), sigma.to(device),
                                     None if lw is None else lw.to(device), fused=fused, **kw)
-    d_ref, l_ref = empirical_denoise_naive(y.double(), x.double(), sigma.double(),
+    d_ref, l_ref = empirical_denoise_reference(y.double(), x.double(), sigma.double(),
                                            None if lw is None else lw.double())
     assert torch.isfinite(d).all() and torch.isfinite(l).all()
     assert rel_err(d.cpu(), d_ref) < 1e-4
@@ -121,7 +121,7 @@ def test_empirical_kernel_small_sigma_far_queries(device, fused, sigma, poison):
     d, l = empirical_denoise_triton(y.to(device), x.to(device), sigma, fused=fused, chunk=32, splits=3)
     assert torch.isfinite(d).all() and torch.isfinite(l).all()
     assert torch.allclose(d.cpu(), nearest, atol=1e-4)
-    _, l_ref = empirical_denoise_naive(y.double(), x.double(), sigma)
+    _, l_ref = empirical_denoise_reference(y.double(), x.double(), sigma)
     # lse of the far queries (large); near ones are limited by float32 cancellation in ||y - x||^2
     assert rel_err(l[10:].cpu(), l_ref[10:]) < 1e-4
 
@@ -164,7 +164,7 @@ def test_empirical_kernel_zero_weight_nearest_point(device, fused, poison):
     lw = torch.zeros(70)
     lw[:4] = -float("inf")
     d, l = empirical_denoise_triton(y.to(device), x.to(device), 0.05, lw.to(device), fused=fused, chunk=16, splits=2)
-    d_ref, l_ref = empirical_denoise_naive(y.double(), x[4:].double(), 0.05)
+    d_ref, l_ref = empirical_denoise_reference(y.double(), x[4:].double(), 0.05)
     assert rel_err(d.cpu(), d_ref) < 1e-4 and rel_err(l.cpu(), l_ref) < 1e-4
 
 

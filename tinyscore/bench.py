@@ -4,7 +4,7 @@ Rows (``kernels.bench.ROW_KEYS``; ``ratio = baseline_s / time_s``, above 1 faste
 baseline; against a floor, the fraction of the floor reached):
 
 * the empirical denoiser (``kernels.bench``) against its one- and two-GEMM floors, cdist +
-  softmax + matmul and the naive broadcast, for queries spread around the data and near it;
+  softmax + matmul and the plain reference (broadcast), for queries spread around the data and near it;
 * the divergence reduction against plain PyTorch;
 * the SSM training step (default: the faster Jacobian-vector product on the device,
   ``ssm_paths.default_jvp``) against its floor, a DSM step on the same network, and against
@@ -221,12 +221,12 @@ def markdown(report: dict) -> str:
     emp = [r for r in rows if r["name"] == "empirical denoiser"]
     if emp:
         out += ["| empirical denoiser | time | two-GEMM floor | fraction of floor | one-GEMM floor | "
-                "cdist + softmax + matmul | naive broadcast | peak memory |",
+                "cdist + softmax + matmul | plain reference (broadcast) | peak memory |",
                 "|---|---|---|---|---|---|---|---|"]
         for case in dict.fromkeys(r["case"] for r in emp):
             by = {r["baseline"].split(" (")[0]: r for r in emp if r["case"] == case}
             two, one = by.get("floor: two GEMMs"), by.get("floor: one GEMM")
-            cd, nv = by.get("cdist + softmax + matmul"), by.get("naive broadcast")
+            cd, nv = by.get("cdist + softmax + matmul"), by.get("plain reference")
 
             def vs(r):
                 if r is None or r["baseline_s"] is None:
