@@ -25,13 +25,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tinyscore.config import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT
+from tinyscore.config import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT, TRAIN_DEFAULTS
+from tinyscore.devices import pick_device
 
 __all__ = ["load_model", "load_dataset", "load_mixture", "train", "denoise", "score", "write_trajectories",
            "diverge", "score_error", "run_attractors"]
 
 
-def load_model(spec, device="cpu", data=None, n: int = 1000, half: str = "a"):
+def load_model(spec, device="cpu", data=None, n: int = TRAIN_DEFAULTS["n"], half: str = TRAIN_DEFAULTS["half"]):
     """A model from a run directory written by ``train``, ``"analytic"`` / ``"empirical"``, or a model
     made elsewhere: ``kadkhodaie:PATH``, ``diffusers:PATH``, ``python:MODULE:CALLABLE``, ``FILE.py:CALLABLE``
     (tinyscore.external; these need no ``data``).
@@ -40,7 +41,6 @@ def load_model(spec, device="cpu", data=None, n: int = 1000, half: str = "a"):
     the training set of the empirical denoiser. The model is in evaluation mode on ``device``."""
     from tinyscore.external import claims, load_external
     from tinyscore.analyses.trajectories import resolve_model
-    from tinyscore.training.loop import pick_device
     if data is None and claims(str(spec)):       # kadkhodaie:, diffusers:, python: (tinyscore.external)
         return load_external(str(spec), pick_device(str(device)))
     model, _, _ = resolve_model(str(spec), data, 0, None, n, half, pick_device(str(device)))
@@ -60,13 +60,14 @@ def load_mixture(spec: str):
     return load(spec)
 
 
-def train(out, data: str = "uniform", progress: bool = False, force: bool = False, **options) -> dict:
+def train(out, data: str = TRAIN_DEFAULTS["data"], progress: bool = False, force: bool = False, **options) -> dict:
     """Train one model into the run directory ``out`` (options as in ``cli.py train``, with
     underscores: ``variant``, ``n``, ``half``, ``steps``, ``batch_size``, ``lr``, ``seed``, ...).
     Resumes an unfinished run of the same options; returns a summary dict."""
     from tinyscore.data.datasets import load_dataset as load
     from tinyscore.training.loop import train as run
-    dataset = load(data, data_seed=options.get("data_seed", 0), resolution=options.get("resolution"))
+    dataset = load(data, data_seed=options.get("data_seed", TRAIN_DEFAULTS["data_seed"]),
+                   resolution=options.get("resolution"))
     return run(dataset, Path(out), progress=progress, force=force, data=data, **options)
 
 
@@ -113,9 +114,8 @@ def score_error(model_spec, sigmas=ANALYSIS_SIGMAS, points: int = 2000, bins: in
     """Error of a model's score against the analytic score of its mixture, per sigma and density bin."""
     from tinyscore.analyses.accuracy import score_error_by_density
     from tinyscore.analyses.trajectories import resolve_model
-    from tinyscore.training.loop import pick_device
     dev = pick_device(str(device))
-    model, dataset, _ = resolve_model(str(model_spec), None, 0, None, 1000, "a", dev)
+    model, dataset, _ = resolve_model(str(model_spec), None, 0, None, TRAIN_DEFAULTS["n"], TRAIN_DEFAULTS["half"], dev)
     return score_error_by_density(model, dataset, sigmas, points, bins, seed, dev)
 
 
@@ -124,8 +124,8 @@ def run_attractors(model_spec, eps=ATTRACTOR_EPS_TEXT, iters: int = 10, starts: 
     """Do perturbed training samples return to themselves (d1/d2 < 1/3) under the model's denoiser?"""
     from tinyscore.analyses.attractors import run_attractors as run
     from tinyscore.analyses.trajectories import resolve_model
-    from tinyscore.training.loop import pick_device
     dev = pick_device(str(device))
-    model, dataset, attrs = resolve_model(str(model_spec), None, 0, None, 1000, "a", dev)
-    return run(model, dataset, attrs["n_train"] or 1000, attrs["half"] or "a", eps, iters,
+    n, half = TRAIN_DEFAULTS["n"], TRAIN_DEFAULTS["half"]
+    model, dataset, attrs = resolve_model(str(model_spec), None, 0, None, n, half, dev)
+    return run(model, dataset, attrs["n_train"] or n, attrs["half"] or half, eps, iters,
                           starts=starts, test_starts=starts, seed=seed, device=dev)

@@ -20,20 +20,22 @@ from pathlib import Path
 import numpy as np
 
 from tinyscore.data.datasets import load_dataset
-from tinyscore.config import ANALYSIS_SIGMAS
+from tinyscore.config import ANALYSIS_SIGMAS, TRAIN_DEFAULTS
 from tinyscore.core.dynamics import check_finite, one_step, parse_sigmas, path_ladder, pf_ode_steps
 from tinyscore.errors import TinyscoreError, brief, shown
 from tinyscore.core.models import AnalyticModel, EmpiricalModel, to_tensor
 from tinyscore.storage.runs import CHECKPOINT, check_seed, is_int, read_run
 from tinyscore.storage.store import trajectory_writer
-from tinyscore.training.loop import pick_device, run_data
+from tinyscore.devices import pick_device
+from tinyscore.training.loop import run_data
 
 PSEUDO = ("analytic", "empirical")
 #: probes per batch through the model (and per write): memory holds one batch of outputs
 BATCH = 512
 
 
-def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=1000, half="a", device="cpu"):
+def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=TRAIN_DEFAULTS["n"], half=TRAIN_DEFAULTS["half"],
+                  device="cpu"):
     """(model, dataset, attrs) for a run directory or a pseudo-model name.
 
     A run directory is read in the order that refuses early and allocates late: its checkpoint and
@@ -106,7 +108,8 @@ def choose_probes(dataset, probes: int, probe_seed: int):
 
 
 def write_model_trajectories(spec, out, sigmas=ANALYSIS_SIGMAS, probes=256, probe_seed=0, path_substeps=8,
-                             data=None, data_seed=0, resolution=None, n=1000, half="a", device="auto",
+                             data=None, data_seed=0, resolution=None, n=TRAIN_DEFAULTS["n"],
+                             half=TRAIN_DEFAULTS["half"], device="auto",
                              progress=True, batch: int = BATCH) -> dict:
     """Run the one-step and path dynamics of a model on its probes and write the HDF5 file.
 

@@ -57,14 +57,13 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 from pathlib import Path
 
 import h5py
 import numpy as np
 from h5py import h5a, h5d, h5i, h5l, h5o, h5t, h5z
 
-from tinyscore.errors import TinyscoreError
+from tinyscore.errors import TinyscoreError, one_line
 from tinyscore.storage.limits import check_fits
 
 # HDF5's built-in filters and LZF (compiled into h5py), with the most each can inflate its input:
@@ -83,15 +82,8 @@ SCAN_WINDOW = 1 << 22    # the global heap check reads the file 4 MiB at a time 
 SCAN_BLOCK = 1 << 16     # ... and the few bytes of each heap header through a 64 KiB block
 
 
-def one_line(text, limit: int = 200) -> str:
-    """Any text (a message of h5py, a string from a file) as one short line."""
-    s = re.sub(r"\s+", " ", str(text)).strip()
-    s = "".join(c if c.isprintable() else "?" for c in s)
-    return s if len(s) <= limit else s[:limit - 3] + "..."
-
-
 def _describe(e: BaseException) -> str:
-    msg = one_line(e)
+    msg = one_line(str(e))
     return f"{type(e).__name__}: {msg}" if msg else type(e).__name__
 
 

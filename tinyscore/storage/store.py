@@ -35,7 +35,7 @@ import re
 import numpy as np
 
 from tinyscore.storage import h5safe
-from tinyscore.errors import TinyscoreError
+from tinyscore.errors import TinyscoreError, one_line
 from tinyscore.storage.files import atomic_h5
 
 FORMAT = "tinyscore.analyses.trajectories"
@@ -290,12 +290,12 @@ def open_trajectories(path):
 def check_comparable(fa: Trajectories, fb: Trajectories, name_a, name_b) -> None:
     """Refuse two trajectory files that do not share probes, sigmas and shapes."""
     if fa.shape != fb.shape or fa.P != fb.P:
-        raise TinyscoreError(h5safe.one_line(f"{name_a} and {name_b} hold probes of different shapes "
+        raise TinyscoreError(one_line(f"{name_a} and {name_b} hold probes of different shapes "
                                              f"{(fa.P, *fa.shape)} and {(fb.P, *fb.shape)}", 400))
     if not np.array_equal(fa.sigmas, fb.sigmas):
-        raise TinyscoreError(h5safe.one_line(f"{name_a} and {name_b} were written at different sigmas", 400))
+        raise TinyscoreError(one_line(f"{name_a} and {name_b} were written at different sigmas", 400))
     if not np.array_equal(fa.path_sigmas, fb.path_sigmas):
-        raise TinyscoreError(h5safe.one_line(f"{name_a} and {name_b} have different path sigma ladders", 400))
+        raise TinyscoreError(one_line(f"{name_a} and {name_b} have different path sigma ladders", 400))
     for f in (fa, fb):
         if "probes_digest" not in f.attrs:
             raise f.error("has no probes_digest, so nothing says its probes are those of the other file")
@@ -310,6 +310,6 @@ def check_comparable(fa: Trajectories, fb: Trajectories, name_a, name_b) -> None
                 a["probe_seed"] = seed
             return ", ".join(f"{k} {a[k]}" for k in ("data", "data_seed", "probe_seed") if k in a
                              and a[k] != "") or "no record of its data"
-        raise TinyscoreError(h5safe.one_line(
+        raise TinyscoreError(one_line(
             f"{name_a} and {name_b} do not share their probes (probes_digest differs; {name_a}: {origin(fa)}; "
             f"{name_b}: {origin(fb)}): write both with the same data, --probes and --probe-seed", 600))

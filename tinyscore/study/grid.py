@@ -42,11 +42,10 @@ from pathlib import Path
 
 import numpy as np
 
-from tinyscore.config import ATTRACTOR_EPS
+from tinyscore.config import STUDY_SCALES, check_variant, is_conditional
 from tinyscore.errors import TinyscoreError
 from tinyscore.storage.files import write_text
 from tinyscore.core.mixtures import BENCHMARKS
-from tinyscore.core.models import VARIANTS
 
 log = logging.getLogger("tinyscore")
 
@@ -55,34 +54,11 @@ DEFAULT_DATA_ROOT = "../shared/data"     # relative to the repository root
 IMAGE_DATASETS = ("celeba",)
 ALL_DATASETS = BENCHMARKS + IMAGE_DATASETS
 
-#: the settings of each scale; ``image`` overrides the vector settings for image datasets
-SCALES = {
-    "smoke": dict(datasets=("uniform", "celeba"), ns=(1, 100), variants=("denoiser", "ncsn"), steps=150, batch_size=64,
-                  width=32, probes=64, path_substeps=2, eps=(0.05, 0.25), iters=5, starts=32, test_starts=32,
-                  score_points=400, bins=4,
-                  image=dict(ns=(10,), variants=("denoiser",), steps=10, batch_size=8, width=8, resolution=16,
-                             probes=8, path_substeps=1, starts=8, test_starts=8, prepare_limit=600)),
-    "small": dict(datasets=ALL_DATASETS, ns=(1, 10, 100, 1000), variants=VARIANTS, steps=400, batch_size=128,
-                  width=None, probes=256, path_substeps=4, eps=ATTRACTOR_EPS, iters=10, starts=128,
-                  test_starts=128, score_points=2000, bins=5,
-                  image=dict(ns=(10, 100, 1000), variants=("denoiser", "ncsn"), steps=250, batch_size=16, width=8,
-                             resolution=40, probes=32, path_substeps=2, starts=32, test_starts=32,
-                             prepare_limit=None)),
-    # the small grid trained until its models converge (tinyscore.training.loop.convergence); the steps come from
-    # single cells trained against 2x to 8x longer runs of themselves (README, "The whole study")
-    "medium": dict(datasets=ALL_DATASETS, ns=(1, 10, 100, 1000), variants=VARIANTS, steps=4000, batch_size=128,
-                   width=None, probes=256, path_substeps=4, eps=ATTRACTOR_EPS, iters=10, starts=128,
-                   test_starts=128, score_points=2000, bins=5, save_every=1000,
-                   image=dict(ns=(10, 100, 1000), variants=("denoiser", "ncsn"), steps=10000, batch_size=16, width=8,
-                              resolution=40, probes=32, path_substeps=2, starts=32, test_starts=32,
-                              prepare_limit=None, save_every=500)),
-    "paper": dict(datasets=ALL_DATASETS, ns=(1, 10, 100, 1000, 10000, 100000), variants=VARIANTS, steps=20000,
-                  batch_size=512, width=None, probes=1024, path_substeps=8, eps=ATTRACTOR_EPS, iters=20,
-                  starts=1000, test_starts=1000, score_points=20000, bins=10,
-                  image=dict(ns=(1, 10, 100, 1000, 10000, 100000), variants=VARIANTS, steps=100000, batch_size=64,
-                             width=None, resolution=80, probes=256, path_substeps=8, starts=256, test_starts=256,
-                             prepare_limit=None)),
-}
+#: the settings of each scale (tinyscore.config.STUDY_SCALES), each scale's datasets filled in where the
+#: configuration leaves them to the study (None: every dataset it knows); ``image`` overrides the vector
+#: settings for image datasets
+SCALES = {name: {**settings, "datasets": settings["datasets"] or ALL_DATASETS}
+          for name, settings in STUDY_SCALES.items()}
 
 
 def scale_settings(scale: str, dataset: str, table: dict | None = None) -> dict:
@@ -267,9 +243,8 @@ def _check_options(out, scale, datasets, variants) -> list:
     bad = [d for d in datasets if d not in ALL_DATASETS]
     if bad:
         raise TinyscoreError(f"unknown dataset {bad[0]!r} for reproduce: expected some of {', '.join(ALL_DATASETS)}")
-    bad = [v for v in variants or () if v not in VARIANTS]
-    if bad:
-        raise TinyscoreError(f"unknown variant {bad[0]!r}: expected some of {', '.join(VARIANTS)}")
+    for v in variants or ():
+        check_variant(v, "each of --variants")
     if out.exists() and not out.is_dir():
         raise TinyscoreError(f"--out {out} exists and is not a folder")
     return datasets
@@ -302,7 +277,7 @@ def plan_cells(spec: dict, need_data: bool = True) -> tuple[list, list]:
         for n, v in cell_choices(spec, s):
             cells.append({"key": cell_key(ds, n, v), "dataset": ds, "n": n, "n_eff": min(n, half) if half else n,
                           "variant": v, "shape": shape, "arch": arch, "settings": s,
-                          "params": backbone_parameters(arch, shape, v != "denoiser", **net)})
+                          "params": backbone_parameters(arch, shape, is_conditional(v), **net)})
     if not cells:
         raise TinyscoreError("nothing to run: the chosen datasets, variants and N leave an empty grid"
                              + (f" ({notes[0].rstrip('.')})" if notes else ""))

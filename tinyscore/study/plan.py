@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tinyscore.config import ANALYSIS_SIGMAS
+from tinyscore.config import ANALYSIS_SIGMAS, is_conditional
 from tinyscore.errors import TinyscoreError
 from tinyscore.study.grid import IMAGE_DATASETS, celeba_source, data_root_of, image_target, make_spec
 
@@ -109,7 +109,7 @@ def _model(cell: dict, device):
     s, v = cell["settings"], cell["variant"]
     net = {("width" if cell["arch"] == "mlp" else "base"): s["width"]} if s.get("width") else {}
     return ScoreModel({"variant": v, "arch": cell["arch"], "shape": list(cell["shape"]),
-                       "conditional": v != "denoiser", "sigma_data": 0.5, "net": net}).to(device)
+                       "conditional": is_conditional(v), "sigma_data": 0.5, "net": net}).to(device)
 
 
 def _measure_train_step(cell: dict, device) -> tuple[float, int]:
@@ -257,7 +257,7 @@ def plan_study(out, scale="smoke", datasets=None, variants=None, ns=None, data_r
 
     Step times come from ``step_times`` ({key: seconds}, see :func:`train_key`, :func:`forward_key`,
     ``"matmul-flops"``) or are measured here on ``device`` (a few steps of each network)."""
-    from tinyscore.training.loop import pick_device
+    from tinyscore.devices import pick_device
     spec, cells, notes = make_spec(out, scale, datasets, variants, ns, data_root, device, threads, label,
                                    need_data=False)
     dev = pick_device(device)
