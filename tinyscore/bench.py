@@ -188,7 +188,7 @@ def run_bench(device="auto", quick: bool = False, echo=print, threads: int = 1, 
     """
     from kernels import bench as kbench
 
-    from tinyscore.training.loop import pick_device
+    from tinyscore.devices import pick_device
     dev = pick_device(device)
     if threads > 0:
         torch.set_num_threads(threads)

@@ -126,7 +126,7 @@ def run_worker(spec: dict, progress: bool = True, echo=print) -> dict:
     worker that then finds every cell done writes the report. With ``spec["report_only"]`` it runs
     nothing and only writes the report (an error when some cell is not done)."""
     from tinyscore.training import workers
-    from tinyscore.training.loop import pick_device
+    from tinyscore.devices import pick_device
     t0 = time.perf_counter()
     report_only = bool(spec.get("report_only"))
     if spec.get("threads"):

@@ -58,6 +58,9 @@ from pathlib import Path
 
 import torch
 
+from tinyscore.config import BATCH_SIZE, HELDOUT, PRECISIONS, check_variant, is_conditional
+from tinyscore.config import TRAIN_DEFAULTS as DEFAULTS      # every option of a run and its default
+from tinyscore.devices import pick_device
 from tinyscore.training import distributed
 from tinyscore.data.datasets import Dataset, split_spec
 from tinyscore.errors import TinyscoreError, brief, shown
@@ -73,30 +76,8 @@ from tinyscore.core.optim import Adam, cosine_lr
 
 log = logging.getLogger("tinyscore")
 
-#: defaults for every option of a run (the CLI shows the same ones)
-DEFAULTS = dict(variant="ssm", data="uniform", data_seed=0, n=1000, half="a", steps=1500, batch_size=None,
-                lr=2e-3, seed=0, sigma_min=0.01, sigma_max=None, sigma_levels=0, conditional=None,
-                width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="auto", log_every=None,
-                threads=1, save_every=200, heldout=None, precision="fp32")
-
-#: ``precision``: fp32, or bf16 autocast of the convolutional backbone (see :func:`autocast`)
-PRECISIONS = ("fp32", "bf16")
-
 #: seed of the held-out noise (a generator of its own: the training generator is never drawn from)
 HELDOUT_SEED = 20250609
-#: held-out (point, noise) pairs when ``heldout`` is not given: vectors, images (capped by the test set)
-HELDOUT_DEFAULT = {"vector": 1024, "image": 128}
-
-
-def pick_device(device: str) -> torch.device:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise TinyscoreError(f"device {device!r} asked for, but no CUDA device is available")
-    try:
-        return torch.device(device)
-    except RuntimeError:
-        raise TinyscoreError(f"unknown device {device!r}") from None
 
 
 def backbone_arch(dataset: Dataset) -> str:
@@ -110,8 +91,8 @@ def model_config(dataset: Dataset, opts: dict) -> dict:
     net = {}
     if opts.get("width"):
         net["width" if arch == "mlp" else "base"] = int(opts["width"])
-    conditional = opts["conditional"] if opts.get("conditional") is not None else opts["variant"] != "denoiser"
-    return {"variant": opts["variant"], "arch": arch, "shape": list(dataset.shape), "conditional": bool(conditional),
+    conditional = is_conditional(opts["variant"], opts.get("conditional"))
+    return {"variant": opts["variant"], "arch": arch, "shape": list(dataset.shape), "conditional": conditional,
             "sigma_data": float(dataset.sigma_data), "net": net}
 
 
@@ -216,8 +197,9 @@ def _resolve(dataset: Dataset, world, options: dict):
     unknown = set(opts) - set(DEFAULTS) - {"device", "resolution"}
     if unknown:
         raise TypeError(f"unknown training option(s): {', '.join(sorted(unknown))}")
+    check_variant(opts["variant"])
     if opts["batch_size"] is None:                 # images are 1000x bigger than the mixtures' points
-        opts["batch_size"] = 256 if len(dataset.shape) == 1 else 32
+        opts["batch_size"] = BATCH_SIZE["vector" if len(dataset.shape) == 1 else "image"]
     for key in ("steps", "batch_size", "save_every"):
         if int(opts[key]) < 1:
             raise TinyscoreError(f"{key.replace('_', '-')} must be at least 1")
@@ -226,7 +208,7 @@ def _resolve(dataset: Dataset, world, options: dict):
     if int(opts["log_every"]) < 1:
         raise TinyscoreError("log-every must be at least 1")
     if opts["heldout"] is None:
-        opts["heldout"] = HELDOUT_DEFAULT["vector" if len(dataset.shape) == 1 else "image"]
+        opts["heldout"] = HELDOUT["vector" if len(dataset.shape) == 1 else "image"]
     if int(opts["heldout"]) < 0:
         raise TinyscoreError("heldout must be 0 (off) or a number of held-out points")
     opts["heldout"] = min(int(opts["heldout"]), int(dataset.test_size))
