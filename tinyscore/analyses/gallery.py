@@ -32,8 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tinyscore.errors import TinyscoreError
-from tinyscore.storage.h5safe import one_line
+from tinyscore.errors import TinyscoreError, one_line
 from tinyscore.storage.files import atomic_path
 from tinyscore.storage.store import open_trajectories
 

@@ -96,7 +96,7 @@ import numpy as np
 from PIL import Image
 
 from tinyscore.data.splits import Dataset
-from tinyscore.errors import TinyscoreError
+from tinyscore.errors import TinyscoreError, one_line
 from tinyscore.storage.files import atomic_path
 from tinyscore.storage.limits import check_fits, human_bytes
 
@@ -533,11 +533,6 @@ def resize_pool(pool: np.ndarray, resolution: int, chunk: int = 4096) -> np.ndar
     return out
 
 
-def _one_line(e: BaseException, limit: int = 160) -> str:
-    text = " ".join(str(e).split()) or type(e).__name__
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
 def _read_npy(fp, where: str, size: int | None) -> np.ndarray:
     """One .npy array from an open binary file, refused (one line) before anything is allocated when
     its header is malformed, declares objects or a dtype that is not numbers, declares more bytes
@@ -551,7 +546,7 @@ def _read_npy(fp, where: str, size: int | None) -> np.ndarray:
         read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
         shape, fortran, dtype = read(fp)
     except (ValueError, OSError, EOFError, SyntaxError, TypeError) as e:
-        raise TinyscoreError(f"{where} is not a readable .npy array ({_one_line(e)})") from None
+        raise TinyscoreError(f"{where} is not a readable .npy array ({one_line(e, 160)})") from None
     if dtype.hasobject:
         raise TinyscoreError(f"{where} holds Python objects (dtype {dtype}), not numbers; tinyscore never "
                              "unpickles data files: save uint8 or float images")
@@ -642,7 +637,7 @@ def _load_h5(path: Path, resolution):
     """Read a file made by :func:`prepare_celeba`. It is opened through :mod:`tinyscore.storage.h5safe`, so a
     crafted one (data kept in other files, links out of the file, 10^9 declared images stored in a
     few bytes, text where pixels belong, damage) is refused in one line before anything is used."""
-    from tinyscore.storage.h5safe import open_h5, one_line
+    from tinyscore.storage.h5safe import open_h5
     with open_h5(path, "a tinyscore image file (.h5)") as h:
         h.check_attributes()
         fmt = h.attr("format")
@@ -681,7 +676,7 @@ def _read_npy_file(path: Path, where: str | None = None) -> np.ndarray:
         with open(path, "rb") as fp:
             return _read_npy(fp, where, path.stat().st_size)
     except OSError as e:
-        raise TinyscoreError(f"cannot read {where}: {e.strerror or _one_line(e)}") from None
+        raise TinyscoreError(f"cannot read {where}: {e.strerror or one_line(e, 160)}") from None
 
 
 def _check_identities(ids: np.ndarray, n: int, where: str) -> np.ndarray:
@@ -712,7 +707,7 @@ def _read_npz_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> 
         with zf.open(info) as fp:
             return _read_npy(fp, where, info.file_size)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
-        raise TinyscoreError(f"cannot read {where}: {_one_line(e)}") from None
+        raise TinyscoreError(f"cannot read {where}: {one_line(e, 160)}") from None
 
 
 def _load_array(path: Path):
@@ -728,7 +723,8 @@ def _load_array(path: Path):
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        raise TinyscoreError(f"{path} is not a readable .npz archive (truncated or corrupt? {_one_line(e)})") from None
+        raise TinyscoreError(f"{path} is not a readable .npz archive (truncated or corrupt? "
+                             f"{one_line(e, 160)})") from None
     with zf:
         members = {i.filename[:-4]: i for i in zf.infolist() if i.filename.endswith(".npy")}
         if not members:
