@@ -242,9 +242,62 @@ def _resolve(dataset: Dataset, world, options: dict):
     return opts, device
 
 
+def train_step(model, loss_fn, optim, x_train: torch.Tensor, step: int, opts: dict, gen: torch.Generator,
+               ema=None, world=None) -> float:
+    """One update, the whole of training repeated ``steps`` times; returns the batch's mean loss:
+
+        x_b ~ the training set,  sigma_b ~ log-uniform on [sigma_min, sigma_max]    (b = 1..B)
+        L = (1/B) sum_b loss(model, x_b, sigma_b)        (the variant's objective, tinyscore.core.objectives)
+        p <- Adam(p, grad_p L) at the cosine learning rate of ``step``; then the moving average of p
+
+    Under torchrun each process evaluates its rows of the same batch and the gradients are
+    all-reduced (:meth:`tinyscore.training.distributed.World.backward`)."""
+    batch, device = opts["batch_size"], x_train.device
+    idx = torch.randint(0, x_train.shape[0], (batch,), generator=gen, device=device)
+    sigma = sample_sigma(batch, opts["sigma_min"], opts["sigma_max"], gen, opts["sigma_levels"], device)
+    if world is None or world.size == 1:
+        with autocast(opts["precision"], device):
+            loss = loss_fn(model, x_train[idx], sigma, gen).mean()
+        optim.zero_grad()
+        loss.backward()
+        value = loss.item()
+    else:
+        optim.zero_grad()
+        with autocast(opts["precision"], device):
+            value = world.backward(loss_fn, model, x_train[idx], sigma, gen)
+    optim.lr = cosine_lr(opts["lr"], step - 1, int(opts["steps"]))
+    optim.step()
+    if ema is not None:
+        ema.update(model, step)
+    return value
+
+
 def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force: bool, fresh: bool,
                   world: distributed.World | None = None) -> dict:
+    """Train with the destination held: build, resume what a saved state holds, run the steps, publish."""
     world = world or distributed.World()
+    model, loss_fn, optim, gen, x_train = _setup(dataset, opts, device)
+    heldout = heldout_set(dataset, opts, device) if world.root else None   # process 0 alone scores it
+    tmp = partial_path(out)
+    split = dataset.split_sha256()
+    state = world.on_root(lambda: _open_partial(tmp, out, opts, fresh, split))   # read by process 0, sent to all
+    start, elapsed, rows = _restore(state, model, optim, gen)
+    world.broadcast_model(model)
+    ema = None if heldout is None else _Ema(model, int(opts["steps"]), state.get("ema") if state is not None else None)
+    with _threads(device, int(opts["threads"])):
+        try:
+            seconds = _run_steps(model, loss_fn, optim, x_train, gen, ema, heldout, opts, world, tmp, start,
+                                 elapsed, rows, progress)
+            world.on_root(lambda: _publish(tmp, out, model, force))
+        except BaseException as e:
+            _discard_unless_resumable(e, tmp, world)
+            raise
+    return _summary(out, opts, rows.last, start, elapsed, seconds, world, heldout)
+
+
+def _setup(dataset, opts: dict, device):
+    """(model, loss, optimiser, generator, training set): everything the seed fixes, in the order that
+    draws the initial weights from it."""
     x_train = to_tensor(dataset.subset(opts["n"], opts["half"]), device)
     torch.manual_seed(opts["seed"])
     config = model_config(dataset, opts)
@@ -253,97 +306,114 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
     model = ScoreModel(config).to(device)
     loss_fn = make_loss(opts["variant"], opts["ssm_vr"], opts["ssm_kind"], opts["ssm_proj"], opts["ssm_jvp"])
     optim = Adam(model.parameters(), lr=opts["lr"])
-    steps = int(opts["steps"])
     gen = torch.Generator(device=device).manual_seed(opts["seed"])
+    return model, loss_fn, optim, gen, x_train
 
-    # process 0 alone scores the held-out set (the others' models are the same)
-    heldout = heldout_set(dataset, opts, device) if world.root else None
 
-    tmp = partial_path(out)
-    split = dataset.split_sha256()
-    state = world.on_root(lambda: _open_partial(tmp, out, opts, fresh, split))   # read by process 0, sent to all
-    start, elapsed, running, count, row = 0, 0.0, 0.0, 0, None
-    if state is not None:
-        model.load_state_dict(state["model"])
-        optim.load_state_dict(state["optim"])
-        gen.set_state(state["gen"])
-        torch.set_rng_state(state["cpu_rng"])
-        start, elapsed = int(state["step"]), float(state["elapsed"])
-        running, count = float(state["running"]), int(state["count"])
-        row = json.loads(state["last_row"]) if state["last_row"] else None
-    world.broadcast_model(model)
-    ema = None if heldout is None else _Ema(model, steps, state.get("ema") if state is not None else None)
+def _restore(state, model, optim, gen):
+    """(first step done, seconds spent, the stats rows' running sums) from a saved state (None: a new run)."""
+    if state is None:
+        return 0, 0.0, _Rows()
+    model.load_state_dict(state["model"])
+    optim.load_state_dict(state["optim"])
+    gen.set_state(state["gen"])
+    torch.set_rng_state(state["cpu_rng"])
+    row = json.loads(state["last_row"]) if state["last_row"] else None
+    return int(state["step"]), float(state["elapsed"]), _Rows(float(state["running"]), int(state["count"]), row)
 
-    # CPU threads: 1 by default. A small MLP gains nothing from intra-op threads, and on a shared
-    # machine OpenMP threads spin-wait each other (measured: a 40x40 conv step took 4x longer with
-    # 2 threads than with 1 on a busy 2-core box). --threads 0 keeps torch's default.
-    threads = torch.get_num_threads()
-    if device.type == "cpu" and int(opts["threads"]) > 0:
-        torch.set_num_threads(int(opts["threads"]))
-    try:
-        bar = _progress(steps, f"train {opts['variant']}", progress and world.root)
-        bar.update(start)
-        t0 = time.perf_counter() - elapsed
-        # process 0 alone writes (the others' stats are a sink): every process runs the same loop
-        with open(tmp / "stats.jsonl", "a") if world.root else contextlib.nullcontext(_Sink()) as stats:
-            for step in range(start + 1, steps + 1):
-                idx = torch.randint(0, x_train.shape[0], (opts["batch_size"],), generator=gen, device=device)
-                sigma = sample_sigma(opts["batch_size"], opts["sigma_min"], opts["sigma_max"], gen,
-                                     opts["sigma_levels"], device)
-                if world.size == 1:
-                    with autocast(opts["precision"], device):
-                        loss = loss_fn(model, x_train[idx], sigma, gen).mean()
-                    optim.zero_grad()
-                    loss.backward()
-                    value = loss.item()
-                else:                   # this process's rows of the same batch; gradients all-reduced
-                    optim.zero_grad()
-                    with autocast(opts["precision"], device):
-                        value = world.backward(loss_fn, model, x_train[idx], sigma, gen)
-                optim.lr = cosine_lr(opts["lr"], step - 1, steps)
-                optim.step()
-                if ema is not None:
-                    ema.update(model, step)
-                if not math.isfinite(value):
-                    raise world.shared(TinyscoreError(f"training diverged at step {step} (loss {value}); "
-                                                      "try a smaller --lr"))
-                running, count = running + value, count + 1
-                if step % opts["log_every"] == 0 or step == steps:
-                    row = {"step": step, "loss": running / count, "lr": cosine_lr(opts["lr"], step, steps),
-                           "seconds": round(time.perf_counter() - t0, 3)}
-                    if heldout is not None:     # the model itself at the end; convergence reads the average
-                        if step == steps:
-                            row.update(heldout_loss(model, heldout))
-                        row["heldout_ema"] = heldout_loss(ema.model, heldout, with_excess=False)["heldout"]
-                    world.root_io(lambda: (stats.write(json.dumps(row) + "\n"), stats.flush()))
-                    bar.set_postfix(loss=f"{row['loss']:.4g}")
-                    running, count = 0.0, 0
-                if step % int(opts["save_every"]) == 0 and step < steps:
-                    world.root_io(lambda: (stats.flush(), _save_state(
-                        tmp, step, model, optim, gen, running, count, row, time.perf_counter() - t0, stats.tell(),
-                        ema)))
-                bar.update(1)
-        bar.close()
-        seconds = time.perf_counter() - t0
 
-        def publish():
-            (tmp / CHECKPOINT).unlink(missing_ok=True)    # of an attempt killed just before publishing
-            save_checkpoint(model.cpu(), tmp / CHECKPOINT)
-            (tmp / RESUME).unlink(missing_ok=True)
-            publish_folder(tmp, out, force, owned=RUN_FILES)
-        world.on_root(publish)
-    except BaseException as e:
-        # keep an unfinished run that can be resumed (a kill, Ctrl-C, a full disk, another process
-        # failing); a diverged run, or one stopped before its first saved state, holds nothing worth keeping
-        if world.root and (isinstance(e, TinyscoreError) and not isinstance(e, distributed.PeerFailed)
-                           or not (tmp / RESUME).is_file()):
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
+@contextlib.contextmanager
+def _threads(device, threads: int):
+    """CPU threads: 1 by default. A small MLP gains nothing from intra-op threads, and on a shared
+    machine OpenMP threads spin-wait each other (measured: a 40x40 conv step took 4x longer with
+    2 threads than with 1 on a busy 2-core box). 0 keeps torch's default."""
+    before = torch.get_num_threads()
+    if device.type == "cpu" and threads > 0:
         torch.set_num_threads(threads)
-    summary = {"run": str(out), "n": opts["n"], "loss": row["loss"], "steps_per_second": (steps - start) / max(
-        seconds - elapsed, 1e-9), "seconds": seconds, "resumed_from": start, "world_size": world.size,
-        "rank": world.rank}
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+class _Rows:
+    """The loss summed since the last row of stats.jsonl, and the last row written."""
+
+    def __init__(self, running: float = 0.0, count: int = 0, last: dict | None = None):
+        self.running, self.count, self.last = running, count, last
+
+    def add(self, value: float) -> None:
+        self.running, self.count = self.running + value, self.count + 1
+
+    def row(self, step: int, opts: dict, seconds: float) -> dict:
+        """The row of ``step`` (the mean loss since the last one); the sums start again."""
+        self.last = {"step": step, "loss": self.running / self.count,
+                     "lr": cosine_lr(opts["lr"], step, int(opts["steps"])), "seconds": round(seconds, 3)}
+        self.running, self.count = 0.0, 0
+        return self.last
+
+
+def _run_steps(model, loss_fn, optim, x_train, gen, ema, heldout, opts, world, tmp: Path, start: int,
+               elapsed: float, rows: _Rows, progress: bool) -> float:
+    """Steps start + 1 .. steps, with a row of stats.jsonl every ``log_every`` steps and a resumable
+    state every ``save_every``; returns the seconds of the whole run (earlier attempts included)."""
+    steps = int(opts["steps"])
+    bar = _progress(steps, f"train {opts['variant']}", progress and world.root)
+    bar.update(start)
+    t0 = time.perf_counter() - elapsed
+    # process 0 alone writes (the others' stats are a sink): every process runs the same loop
+    with open(tmp / "stats.jsonl", "a") if world.root else contextlib.nullcontext(_Sink()) as stats:
+        for step in range(start + 1, steps + 1):
+            value = train_step(model, loss_fn, optim, x_train, step, opts, gen, ema, world)
+            if not math.isfinite(value):
+                raise world.shared(TinyscoreError(f"training diverged at step {step} (loss {value}); "
+                                                  "try a smaller --lr"))
+            rows.add(value)
+            if step % opts["log_every"] == 0 or step == steps:
+                row = _log_row(rows, step, opts, time.perf_counter() - t0, model, ema, heldout)
+                world.root_io(lambda: (stats.write(json.dumps(row) + "\n"), stats.flush()))
+                bar.set_postfix(loss=f"{row['loss']:.4g}")
+            if step % int(opts["save_every"]) == 0 and step < steps:
+                world.root_io(lambda: (stats.flush(), _save_state(
+                    tmp, step, model, optim, gen, rows.running, rows.count, rows.last, time.perf_counter() - t0,
+                    stats.tell(), ema)))
+            bar.update(1)
+    bar.close()
+    return time.perf_counter() - t0
+
+
+def _log_row(rows: _Rows, step: int, opts: dict, seconds: float, model, ema, heldout) -> dict:
+    """A row of stats.jsonl, with the held-out losses: of the averaged weights at every row (convergence
+    reads them), and of the model itself at the last step."""
+    row = rows.row(step, opts, seconds)
+    if heldout is not None:
+        if step == int(opts["steps"]):
+            row.update(heldout_loss(model, heldout))
+        row["heldout_ema"] = heldout_loss(ema.model, heldout, with_excess=False)["heldout"]
+    return row
+
+
+def _publish(tmp: Path, out: Path, model, force: bool) -> None:
+    """Process 0: model.pt into the partial run, the resumable state out of it, the run renamed into place."""
+    (tmp / CHECKPOINT).unlink(missing_ok=True)    # of an attempt killed just before publishing
+    save_checkpoint(model.cpu(), tmp / CHECKPOINT)
+    (tmp / RESUME).unlink(missing_ok=True)
+    publish_folder(tmp, out, force, owned=RUN_FILES)
+
+
+def _discard_unless_resumable(error: BaseException, tmp: Path, world) -> None:
+    """Keep an unfinished run that can be resumed (a kill, Ctrl-C, a full disk, another process failing);
+    a diverged run, or one stopped before its first saved state, holds nothing worth keeping."""
+    if world.root and (isinstance(error, TinyscoreError) and not isinstance(error, distributed.PeerFailed)
+                       or not (tmp / RESUME).is_file()):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _summary(out: Path, opts: dict, row: dict, start: int, elapsed: float, seconds: float, world, heldout) -> dict:
+    """What :func:`train` returns: the run, its N, the last logged loss, speed, and (process 0) convergence."""
+    summary = {"run": str(out), "n": opts["n"], "loss": row["loss"],
+               "steps_per_second": (int(opts["steps"]) - start) / max(seconds - elapsed, 1e-9), "seconds": seconds,
+               "resumed_from": start, "world_size": world.size, "rank": world.rank}
     if world.root and heldout is not None:
         summary["heldout"] = row.get("heldout")
         summary["convergence"] = convergence(read_stats(out / "stats.jsonl"))
