@@ -28,6 +28,7 @@ import sys
 
 import torch
 
+from tinyscore.config import TRAIN_DEFAULTS
 from tinyscore.core.models import ScoreModel, bcast_sigma
 from tinyscore.core.objectives import DSMLoss, ReconstructionLoss, SSMLoss, sample_sigma
 from tinyscore.core.ssm_paths import default_jvp
@@ -42,7 +43,7 @@ def _reference_ssm(model, x, sigma, gen):
     return sigma ** 2 * ((v * g).flatten(1).sum(1) + 0.5 * s.flatten(1).pow(2).sum(1))
 
 
-def make_step(model, loss_fn, x, precision: str = "fp32"):
+def make_step(model, loss_fn, x, precision: str = TRAIN_DEFAULTS["precision"]):
     """One optimiser step (forward, backward, Adam) of ``loss_fn`` on a fixed batch, as a closure; the
     forward pass in ``precision`` (training.autocast), as ``train`` runs it."""
     from tinyscore.core.optim import Adam

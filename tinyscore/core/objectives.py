@@ -27,6 +27,7 @@ import math
 
 import torch
 
+from tinyscore.config import TRAIN_DEFAULTS, check_variant
 from tinyscore.core import ssm_paths
 from tinyscore.core.models import bcast_sigma
 
@@ -94,16 +95,14 @@ def _mean(terms: list) -> torch.Tensor:
     return total / len(terms) if len(terms) > 1 else total
 
 
-def make_loss(variant: str, ssm_vr: bool = True, ssm_kind: str = "rademacher", ssm_proj: int = 1,
-              ssm_jvp: str = "auto"):
-    """The objective that trains ``variant``."""
-    if variant == "denoiser":
+def make_loss(variant: str, ssm_vr: bool = TRAIN_DEFAULTS["ssm_vr"], ssm_kind: str = TRAIN_DEFAULTS["ssm_kind"],
+              ssm_proj: int = TRAIN_DEFAULTS["ssm_proj"], ssm_jvp: str = TRAIN_DEFAULTS["ssm_jvp"]):
+    """The objective that trains ``variant``; the SSM options default as a training run's do."""
+    if check_variant(variant) == "denoiser":
         return ReconstructionLoss()
     if variant == "ncsn":
         return DSMLoss()
-    if variant == "ssm":
-        return SSMLoss(vr=ssm_vr, kind=ssm_kind, n_proj=ssm_proj, jvp=ssm_jvp)
-    raise ValueError(f"unknown variant {variant!r}")
+    return SSMLoss(vr=ssm_vr, kind=ssm_kind, n_proj=ssm_proj, jvp=ssm_jvp)
 
 
 def sample_sigma(n: int, sigma_min: float, sigma_max: float, gen: torch.Generator, levels: int = 0,
