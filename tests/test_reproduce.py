@@ -77,7 +77,7 @@ def test_micro_grid_resumes(tmp_path, monkeypatch):
     out = tmp_path / "r"
     first = run.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     n_steps = first["ran"]
-    assert n_steps == 2 * 8 and first["skipped"] == 0                 # 2 cells x 8 steps
+    assert n_steps == 2 * 9 and first["skipped"] == 0                 # 2 cells x 9 steps (8 and the controls)
     report = (out / "REPORT.md").read_text()
     assert "## 4. How accurate" in report and "uniform" in report
     # every model's convergence is recorded, from its held-out loss, and shown per cell
@@ -117,7 +117,7 @@ def test_each_command_line_says_what_its_step_runs(monkeypatch):
     and writes the files the step writes (shown under the --out the user typed)."""
     monkeypatch.setitem(grid.SCALES, "micro", MICRO)
     g, cells = steps.build_grid(Path("/nowhere/r"), "r", "micro", ["uniform"])
-    assert len(g.steps) == 2 * 8
+    assert len(g.steps) == 2 * 9
     for st in g.steps:
         (line,) = st.cli
         words = shlex.split(line)
@@ -152,7 +152,7 @@ def test_missing_image_data_is_a_note(tmp_path, monkeypatch):
                                              "image": {"ns": (10,)}})
     res = run.reproduce(tmp_path / "r", scale="micro", data_root=tmp_path / "nothing", progress=False,
                        echo=lambda *a: None)
-    assert res["ran"] == 8
+    assert res["ran"] == 9
     assert "celeba skipped" in (tmp_path / "r" / "REPORT.md").read_text()
 
 
@@ -171,5 +171,35 @@ def test_medium_scale_is_the_small_grid_trained_longer(tmp_path, capsys):
     assert main(["reproduce", "--scale", "medium", "--dry-run", "--step-times", str(tmp_path / "times.json"),
                  "--out", str(tmp_path / "m")]) == 0
     out = capsys.readouterr().out
-    assert "reproduce --scale medium" in out and "78 cells (dataset, N, variant), 156 models" in out
+    # three models a cell: A, B and the seed floor A'
+    assert "reproduce --scale medium" in out and "78 cells (dataset, N, variant), 234 models" in out
     assert not (tmp_path / "m").exists()
+
+
+def test_seed_floor_and_the_report_regenerated_from_its_results(tmp_path, monkeypatch, capsys):
+    """With a seed floor each cell trains A' (another seed, A's points); the report's numbers are all in
+    results.json, and ``--report-only`` on a folder holding only that file writes the same REPORT.md."""
+    import shutil
+    monkeypatch.setitem(grid.SCALES, "micro", {**MICRO, "seed_floor": True})
+    out = tmp_path / "r"
+    first = run.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    assert first["ran"] == 2 * 11                                     # and train_a2, traj_a2
+    opts = {h: json.loads((out / "uniform" / "n10" / "ncsn" / f"run_{h}" / "options.json").read_text())
+            for h in ("a", "a2")}
+    assert opts["a2"]["half"] == opts["a"]["half"] == "a" and opts["a2"]["seed"] != opts["a"]["seed"]
+    assert (out / "uniform" / "n10" / "ncsn" / "run_a2" / "model.pt").read_bytes() != \
+        (out / "uniform" / "n10" / "ncsn" / "run_a" / "model.pt").read_bytes()
+    ctl = json.loads((out / "uniform" / "n10" / "ncsn" / "controls.json").read_text())
+    assert ctl["settings"]["seed_floor"] and all(r["cos_aa2"][1] <= r["cos_aa2"][0] <= r["cos_aa2"][2]
+                                                 for r in ctl["divergence"]["rows"])
+    report = (out / "REPORT.md").read_text()
+    assert "### Verdicts with controls and intervals" in report and "## Controls" in report
+    copy = tmp_path / "committed"
+    copy.mkdir()
+    shutil.copy(out / "results.json", copy / "results.json")
+    assert main(["reproduce", "--scale", "smoke", "--report-only", "--out", str(copy)]) == 0
+    assert (copy / "REPORT.md").read_text() == report
+    # a file that is not a results file is refused in one line
+    (copy / "results.json").write_text("{}")
+    assert main(["reproduce", "--scale", "smoke", "--report-only", "--out", str(copy)]) == 2
+    assert "is not a results file" in capsys.readouterr().err

@@ -63,19 +63,26 @@ ANALYSIS_SIGMAS = "1,0.5,0.25,0.1,0.05"
 ATTRACTOR_EPS = (0.05, 0.1, 0.25)
 ATTRACTOR_EPS_TEXT = ",".join(f"{e:g}" for e in ATTRACTOR_EPS)
 
+#: bootstrap intervals over probes and starts (tinyscore.core.bootstrap): coverage, resamples and seed
+BOOTSTRAP_LEVEL = 0.95
+BOOTSTRAP_REPS = 2000
+BOOTSTRAP_SEED = 0
+
 # ------------------------------------------------------------------------------ the study
 #: the settings of each scale of the study (tinyscore.study.grid): its datasets (None: every dataset the
 #: study knows), training set sizes N, variants, training and analysis effort; ``image`` overrides the
-#: vector settings for image datasets
+#: vector settings for image datasets; ``seed_floor``: each cell also trains A', A's points with another seed
+#: (one more model per cell, the control that separates the data's effect from optimisation's; off on the
+#: paper scale, where the cost is a GPU's)
 STUDY_SCALES = {
     "smoke": dict(datasets=("uniform", "celeba"), ns=(1, 100), variants=("denoiser", "ncsn"), steps=150, batch_size=64,
                   width=32, probes=64, path_substeps=2, eps=(0.05, 0.25), iters=5, starts=32, test_starts=32,
-                  score_points=400, bins=4,
+                  score_points=400, bins=4, seed_floor=True,
                   image=dict(ns=(10,), variants=("denoiser",), steps=10, batch_size=8, width=8, resolution=16,
                              probes=8, path_substeps=1, starts=8, test_starts=8, prepare_limit=600)),
     "small": dict(datasets=None, ns=(1, 10, 100, 1000), variants=VARIANTS, steps=400, batch_size=128,
                   width=None, probes=256, path_substeps=4, eps=ATTRACTOR_EPS, iters=10, starts=128,
-                  test_starts=128, score_points=2000, bins=5,
+                  test_starts=128, score_points=2000, bins=5, seed_floor=True,
                   image=dict(ns=(10, 100, 1000), variants=("denoiser", "ncsn"), steps=250, batch_size=16, width=8,
                              resolution=40, probes=32, path_substeps=2, starts=32, test_starts=32,
                              prepare_limit=None)),
@@ -83,7 +90,7 @@ STUDY_SCALES = {
     # single cells trained against 2x to 8x longer runs of themselves (README, "The whole study")
     "medium": dict(datasets=None, ns=(1, 10, 100, 1000), variants=VARIANTS, steps=4000, batch_size=128,
                    width=None, probes=256, path_substeps=4, eps=ATTRACTOR_EPS, iters=10, starts=128,
-                   test_starts=128, score_points=2000, bins=5, save_every=1000,
+                   test_starts=128, score_points=2000, bins=5, save_every=1000, seed_floor=True,
                    image=dict(ns=(10, 100, 1000), variants=("denoiser", "ncsn"), steps=10000, batch_size=16, width=8,
                               resolution=40, probes=32, path_substeps=2, starts=32, test_starts=32,
                               prepare_limit=None, save_every=500)),

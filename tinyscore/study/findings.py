@@ -40,6 +40,8 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
+from tinyscore.study.evidence import AGREE_COS, AGREE_EPS, COS_MARGIN, DIST_MARGIN
+
 # ------------------------------------------------------------------------------ small shared helpers
 
 
@@ -177,13 +179,8 @@ def _convergence_bullet(cells) -> str:
 
 
 # ------------------------------------------------------------------------------ the measures of question 1
-#: a cosine counts as lower when it falls by more than this; a distance as larger when it grows by more than
-#: this fraction (small changes are read as no change)
-COS_MARGIN = 0.02
-DIST_MARGIN = 0.10
-#: agreement at high noise: cosine above this, or noise predictions closer than this per coordinate
-AGREE_COS = 0.9
-AGREE_EPS = 0.2
+# the margins (a cosine lower by more than COS_MARGIN, a distance larger by more than DIST_MARGIN, agreement
+# above AGREE_COS or within AGREE_EPS per coordinate) are stated once, in tinyscore.study.evidence
 
 
 def _val(c, kind, key, s):

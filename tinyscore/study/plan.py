@@ -7,9 +7,9 @@ r"""The dry run: what a study would run, and how long and how much disk it would
     forward_key   'forward-mlp2-cond': seconds per sample of one evaluation without gradients
     matmul-flops  multiply-adds per second of a float32 matrix product (the empirical denoiser)
 
-Training a model is its steps times its step time. The analyses count network evaluations
-(trajectories, attractors, score error) and the empirical denoiser's multiply-adds (4 N D per
-query). Disk is the models, the trajectory files (float32 arrays), the prepared faces and a
+Training a model is its steps times its step time, for each of a cell's models (A, B and, where the
+scale has a seed floor, A'). The analyses count network evaluations (trajectories, attractors, the
+controls, score error) and the empirical denoiser's multiply-adds (4 N D per query). Disk is the models, the trajectory files (float32 arrays), the prepared faces and a
 cell's small results. The step times are measured here on a few steps of each network, or given
 (``--step-times FILE``, e.g. measured with ``--dry-run --json FILE`` on the cluster's device), so a
 plan for a GPU can be made on a laptop. Wall time for W workers is the makespan of the cells taken
@@ -181,16 +181,24 @@ def estimate_cell(c: dict, times: dict) -> dict:
     P = s["probes"]
     traj = P * D * 4 * (2 + S + 2 * T) + 8 * (S + T) + 12 * 1024   # float32 arrays + HDF5's own
     model = c["params"] * 4 + 10 * 1024          # float32 weights + the checkpoint's own
+    models = models_per_cell(c)                  # A, B and, with a seed floor, A'
     starts = min(s["starts"], n) + s["test_starts"]
     att = len(s["eps"]) * starts * s["iters"]
-    evals = 2 * P * (S + 2 * T - 1) + att + (s["score_points"] * S if c["arch"] == "mlp" else 0)
-    emp = (att + (P * S if c["arch"] == "conv" else 0)) * 4 * n * D
+    # trajectories of every model, the attractors (run again by the controls, beside the identity), score error
+    evals = models * P * (S + 2 * T - 1) + 2 * att + (s["score_points"] * S if c["arch"] == "mlp" else 0)
+    # the memorisers: the attractors' (twice), quality's on images, and the controls' pair on every probe and sigma
+    emp = (2 * att + (P * S if c["arch"] == "conv" else 0) + 2 * P * S) * 4 * n * D
     return {**{k: c[k] for k in ("key", "dataset", "n", "n_eff", "variant", "arch", "params")},
-            "shape": list(c["shape"]), "steps": s["steps"], "batch_size": s["batch_size"],
-            "train_key": train_key(c), "train_seconds": 2 * s["steps"] * times[train_key(c)],
+            "shape": list(c["shape"]), "steps": s["steps"], "batch_size": s["batch_size"], "models": models,
+            "train_key": train_key(c), "train_seconds": models * s["steps"] * times[train_key(c)],
             "analysis_seconds": evals * times[forward_key(c)] + emp / times[FLOPS_KEY],
             "model_bytes": model, "trajectory_bytes": traj, "resume_bytes": 3 * c["params"] * 4,
-            "disk_bytes": 2 * model + 2 * traj + CELL_EXTRAS}
+            "disk_bytes": models * (model + traj) + CELL_EXTRAS}
+
+
+def models_per_cell(c: dict) -> int:
+    """3 with the scale's seed floor (A, B and A'), else 2."""
+    return 3 if c["settings"].get("seed_floor") else 2
 
 
 def _celeba_images(spec: dict, settings: dict) -> tuple[int, str]:
@@ -238,15 +246,15 @@ def _totals(rows: list, data: dict) -> dict:
     longest = max(range(len(rows)), key=lambda i: seconds[i])
     widths = sorted({1, 4, 16, 64, len(rows)})
     data_bytes = sum(d["bytes"] for d in data.values())
-    return {"cells": len(rows), "models": 2 * len(rows),
+    return {"cells": len(rows), "models": sum(r["models"] for r in rows),
             "train_hours": sum(r["train_seconds"] for r in rows) / 3600,
             "analysis_hours": sum(r["analysis_seconds"] for r in rows) / 3600,
             "device_hours": sum(seconds) / 3600,
             "longest_cell": rows[longest]["key"], "longest_hours": seconds[longest] / 3600,
             "wall_hours": {w: _makespan(seconds, w) / 3600 for w in widths},
-            "trajectory_files": 2 * len(rows),
-            "trajectory_bytes": sum(2 * r["trajectory_bytes"] for r in rows),
-            "model_bytes": sum(2 * r["model_bytes"] for r in rows),
+            "trajectory_files": sum(r["models"] for r in rows),
+            "trajectory_bytes": sum(r["models"] * r["trajectory_bytes"] for r in rows),
+            "model_bytes": sum(r["models"] * r["model_bytes"] for r in rows),
             "data_bytes": data_bytes, "disk_bytes": sum(r["disk_bytes"] for r in rows) + data_bytes,
             "resume_bytes_max": max(r["resume_bytes"] for r in rows)}
 
@@ -302,7 +310,7 @@ def _grid_table(plan: dict) -> list:
         groups.setdefault((r["dataset"], r["variant"]), []).append(r)
     for (ds, v), rs in groups.items():
         tr = [r["trajectory_bytes"] for r in rs]
-        rows.append([ds, v, ",".join(str(r["n"]) for r in rs), str(2 * len(rs)),
+        rows.append([ds, v, ",".join(str(r["n"]) for r in rs), str(sum(r["models"] for r in rs)),
                      f"{rs[0]['steps']} x {rs[0]['batch_size']}", f"{plan['step_times'][rs[0]['train_key']]:.3g}",
                      _hours(sum(r["train_seconds"] for r in rs) / 3600),
                      _hours(sum(r["analysis_seconds"] for r in rs) / 3600), human_bytes(rs[0]["model_bytes"]),
@@ -348,8 +356,9 @@ def format_plan(plan: dict) -> str:
     L = [f"reproduce --scale {plan['scale']} --out {plan['out']}: {t['cells']} cells (dataset, N, variant), "
          f"{t['models']} models to train, {t['trajectory_files']} trajectory files. Nothing was run.", ""]
     L += _grid_table(plan) + [""] + _totals_lines(plan) + [""] + _step_time_lines(plan)
-    L += ["", "Estimates: training is steps x the step time; analyses count network evaluations (trajectories, "
-          "attractors, score error) and the empirical denoiser's multiply-adds (4 N D per query). Data loading, "
-          "figures and the report are not counted."]
+    L += ["", "Estimates: training is steps x the step time, for A, B and (where the scale has a seed floor) A'; "
+          "analyses count network evaluations (trajectories, attractors, the controls, score error) and the "
+          "empirical denoiser's multiply-adds (4 N D per query). Data loading, figures and the report are not "
+          "counted."]
     L += [f"note: {n}" for n in plan["notes"]]
     return "\n".join(L)

@@ -9,6 +9,8 @@ A result set is a list of *cells*, one per (dataset, N, variant), each a dict wi
     attractors                                    tinyscore.analyses.attractors.run_attractors of A (public part)
     score_error                                   tinyscore.analyses.accuracy.score_error_by_density of A (mixtures)
     convergence                                   {"a": ..., "b": ...}: tinyscore.training.loop.convergence of each model
+    controls                                      tinyscore.analyses.controls.cell_controls: the pair beside the
+                                                  seed floor, the memoriser pair, D* and the identity, with intervals
     figures                                       optional extra figures (paths relative to OUT)
 
 and ``meta`` (scale, settings, machine, commands, notes). Any piece may be missing: its section
@@ -20,16 +22,24 @@ The report is a title and a list of sections (``SECTIONS``, in order), each writ
 function of the ``_Study`` it reports on. The four questions share one shape -- an introduction,
 then a block per dataset that has the question's results, or one line saying there are none --
 written once by ``_per_dataset``.
+
+**Auditable.** :func:`write_study` writes the cells and the meta to OUT/results.json first and the
+report from that file, read back, so every number of REPORT.md is in results.json and
+``reproduce --report-only`` regenerates the same report from it alone (:func:`report_from_results`).
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import NamedTuple
 
+import json
+
 from tinyscore.analyses import plots
+from tinyscore.errors import TinyscoreError
 from tinyscore.storage.files import write_text
-from tinyscore.study.findings import (COS_MARGIN, DIST_MARGIN, _by, _f, _keys, _over_sigma, _pct, _row_at, _val, convergence_of,
-                       findings, split_by_convergence)
+from tinyscore.study import evidence as ev
+from tinyscore.study.findings import (COS_MARGIN, DIST_MARGIN, _by, _f, _keys, _over_sigma, _pct, _row_at, _val,
+                                      cell_key, convergence_of, findings, split_by_convergence)
 
 
 class _Study(NamedTuple):
@@ -121,11 +131,42 @@ def _verdicts_intro(cells) -> str:
             f"when it grows by more than {DIST_MARGIN:.0%}.")
 
 
+def _evidence_intro(cells) -> str:
+    ok = split_by_convergence(cells)[0]
+    return ("Each verdict below reads an interval, not a point: every number is a mean over the probes (or the "
+            f"attractor starts) with its {ev.LEVEL:.0%} percentile bootstrap interval "
+            "(tinyscore/core/bootstrap.py; two cells' difference by the normal approximation), and each case "
+            "(a cell, or the smallest and the largest N of one dataset and variant) is *for* when the whole "
+            "interval clears the margin, *against* when it falls short of it, *undecided* otherwise. A claim "
+            f"is undecided when fewer than {ev.DECIDED:.0%} of its cases are decided; otherwise supported when at "
+            f"least {ev.SUPPORT:.0%} of the decided cases are for, not supported when at most {1 - ev.SUPPORT:.0%} "
+            "are, mixed in between. Margins: a cosine changes when it moves by more than "
+            f"{ev.COS_MARGIN}, a distance when it grows by more than {ev.DIST_MARGIN:.0%}, the memorisation index "
+            f"by more than {ev.MEM_MARGIN}, the attracted fraction by more than {ev.ATTRACT_MARGIN}; agreement "
+            f"is a cosine above {ev.AGREE_COS} (all stated in tinyscore/study/evidence.py). A divergence is "
+            "attributed to the data only where AB exceeds the seed floor AA'; the divergence is measured "
+            "scale-free, ||eps_A - eps_B|| / ||eps*|| (eps* from the exact denoiser), and the path L2, the "
+            "paper's own metric, has its own verdict. Only converged cells count "
+            f"({len(ok)} of {len(cells)}); see [Controls](#controls) for every cell's numbers.")
+
+
+def _evidence(study) -> list:
+    """The verdicts drawn from the controls and their intervals (tinyscore.study.evidence)."""
+    ok_keys = {cell_key(c) for c in split_by_convergence(study.cells)[0]}
+    claims = ev.evidence_claims(study.cells, ok_keys)
+    if not claims:
+        return []
+    return (["### Verdicts with controls and intervals", "", _evidence_intro(study.cells), ""]
+            + _table(["expectation", "measure", "these runs", "verdict"], claims)
+            + ["", "### Counts over the cells (no controls, no intervals)", ""])
+
+
 def _findings(study) -> list:
-    """The bullets, the table of verdicts and where the measures disagree (tinyscore.study.findings)."""
+    """The verdicts with controls, then the bullets, the table of counts and where the measures disagree
+    (tinyscore.study.evidence, tinyscore.study.findings)."""
     cells = study.cells
     bullets, claims, disagree = findings(cells, study.sigmas) if cells else (["- No results."], [], [])
-    L = bullets + [""]
+    L = _evidence(study) + bullets + [""]
     if claims:
         L += [_verdicts_intro(cells), ""]
         L += _table(["expectation", "measure", "these runs", "verdict"], claims) + [""]
@@ -177,6 +218,50 @@ def convergence_section(cells) -> list:
 
 def _convergence(study) -> list:
     return convergence_section(study.cells)
+
+
+# ------------------------------------------------------------------------------ the controls
+CONTROLS_INTRO = (
+    "Every cell's pair beside its controls, on the same probes (tinyscore/analyses/controls.py): *AA'* is the "
+    "seed floor, model A against A', a third model on A's points with another seed (initialisation, noise and "
+    "batch order), so that what differs between them is optimisation alone; *mem.* is the memoriser pair, the "
+    "exact empirical denoisers of A's and of B's N points; *A vs D\\** is model A against the exact denoiser of "
+    "the mixture (the analytic pair agrees exactly). *cos*: mean cos(d_X, d_Y), d = D(y) - y; *div*: "
+    "mean ||eps_X - eps_Y|| / mean ||eps*||, the noise predictions' distance on the scale of the true one "
+    "(mixtures); *mem. index*: (1 - cos_AB) / (1 - cos_mem.), 0 where the pair agrees, 1 where it differs as "
+    "the memorisers do. The first table gives the numbers the verdicts read, each with its bootstrap interval, "
+    "at the smallest sigma (*growth*: smallest sigma against the largest); the second every sigma.")
+
+
+def _iv(x) -> str:
+    return ev.shown(x, 3)
+
+
+def _controls_block(study, ds, cs) -> list:
+    """One dataset: the verdicts' numbers with intervals per (variant, N), then every sigma's estimates."""
+    cs = sorted(cs, key=lambda c: (c["variant"], c["n"]))
+    rows = []
+    for c in cs:
+        lo = ev.row(c, ev.sigma_range(c)[1]) or {}
+        rows.append([c["variant"], c["n"], _iv(lo.get("cos_ab")), _iv(lo.get("cos_aa2")), _iv(lo.get("cos_mem")),
+                     _iv(ev.contrast(c, "mem_index")), _iv(ev.contrast(c, "cos_drop")),
+                     _iv(ev.contrast(c, "div_growth")), _iv(ev.contrast(c, "floor_ratio")),
+                     _iv(ev.contrast(c, "path_growth")), _iv(ev.contrast(c, "path_floor"))])
+    L = [f"### {ds}", ""]
+    L += _table(["variant", "N", "cos AB", "cos AA'", "cos mem.", "mem. index", "cos fall", "div AB growth",
+                 "AB / AA'", "path L2 growth", "path L2 AB / AA'"], rows) + [""]
+    head = ["variant", "N", "sigma", "cos AB", "cos AA'", "cos mem.", "cos A vs D*", "||eps*||", "div AB", "div AA'",
+            "div mem.", "div A vs D*", "path L2 AB", "path L2 AA'"]
+    keys = ("cos_ab", "cos_aa2", "cos_mem", "cos_a_star", "eps_star", "div_ab", "div_aa2", "div_mem", "div_a_star",
+            "path_ab", "path_aa2")
+    rows = [[c["variant"], c["n"], f"{r['sigma']:g}"] + [_f(None if r.get(k) is None else r[k][0], 3) for k in keys]
+            for c in cs for r in c["controls"]["divergence"]["rows"]]
+    return L + _table(head, rows) + [""]
+
+
+def _controls(study) -> list:
+    return [CONTROLS_INTRO, ""] + _per_dataset(study, "controls", _controls_block,
+                                               "No controls in this result set (a study run before they existed).")
 
 
 # ------------------------------------------------------------------------------ question 1: agreement
@@ -236,6 +321,9 @@ def _quality_block(study, ds, cs) -> list:
     if opt != "none":
         L += ["", f"Reference ({opt}) PSNR: " + ", ".join(f"{_f(r.get(opt + '_psnr'), 1)} dB @{r['sigma']:g}"
                                                        for r in cs[0]["quality"]["rows"])]
+        L += ["", f"The identity map (the noisy input itself), MSE/ref of N = {cs[0]['n']}: " + ", ".join(
+            f"{_f(r['noisy_mse'] / r[opt + '_mse'] if r.get(opt + '_mse') else None, 2)} @{r['sigma']:g}"
+            for r in cs[0]["quality"]["rows"])]
     n_max = max(c["n"] for c in cs)
     name = f"quality-{ds}.png"
     plots.plot_quality({f"{c['variant']} N={c['n']}": c["quality"] for c in cs if c["n"] == n_max},
@@ -266,6 +354,16 @@ def _attractors_block(study, ds, cs) -> list:
             for c in sorted(cs, key=lambda c: (c["variant"], c["n"])) for r in c["attractors"]["rows"]]
     L = [f"### {ds}", ""]
     L += _table(["variant", "N", "eps", "own", "any", "test", "emp. own", "emp. any", "emp. test"], rows) + [""]
+    ctl = [[c["variant"], c["n"], f"{r['eps']:g}", _iv(r["model_own"]), _iv(r["memoriser_own"]),
+            _iv(r["identity_own"]), _iv(r["attracted"]), _iv(r["memoriser_attracted"])]
+           for c in sorted(cs, key=lambda c: (c["variant"], c["n"])) if c.get("controls")
+           for r in c["controls"]["attractors"]]
+    if ctl:
+        L += ["Against the identity: *identity own* is the fraction of perturbed starts that already return to "
+              "their own sample before any denoising; a start is *attracted* only when the model returns it and "
+              "the identity does not (intervals over the starts).", ""]
+        L += _table(["variant", "N", "eps", "model own", "memoriser own", "identity own", "attracted",
+                     "memoriser attracted"], ctl) + [""]
     name = f"attractors-{ds}.png"
     plots.plot_attractors_vs_n({v: {c["n"]: c["attractors"] for c in vc} for v, vc in _by(cs, "variant").items()},
                                study.figs / name, title=f"{ds}: attractors against N")
@@ -334,8 +432,13 @@ def _image_grids(study) -> list:
 
 def _notes(study) -> list:
     notes = list(study.meta.get("notes", []))
-    notes.append("Models A and B share their seed and every setting; only their training halves differ. One seed "
-                 "per cell: there are no error bars across seeds at this scale.")
+    if any(c.get("controls", {}).get("settings", {}).get("seed_floor") for c in study.cells):
+        notes.append("Models A and B share their seed and every setting; only their training halves differ. The "
+                     "seed floor A' shares A's points and settings with another seed. The intervals are over "
+                     "probes and starts, within one seed per model.")
+    else:
+        notes.append("Models A and B share their seed and every setting; only their training halves differ. One "
+                     "seed per cell and no seed floor: the intervals, where there are any, are over probes only.")
     notes.append("With N = 1 there is no second-nearest training sample; the attractor criterion then uses the "
                  "median distance from the training sample to the held-out test points as d2.")
     train_secs = [c[k]["seconds"] for c in study.cells for k in ("train_a", "train_b") if c.get(k)]
@@ -356,6 +459,7 @@ def _commands(study) -> list:
 
 # ------------------------------------------------------------------------------ the report
 _SECTIONS = (("How this report was made", _how), ("Findings", _findings), ("Training convergence", _convergence),
+             ("Controls", _controls),
              ("1. Do disjoint-data models agree locally?", _agreement),
              ("2. How well do they denoise small perturbations?", _quality), ("3. Are there attractors?", _attractors),
              ("4. How accurate is the learned score, and where?", _score), ("Image grids", _image_grids),
@@ -377,3 +481,51 @@ def write_report(out, cells, meta) -> Path:
     path = out / "REPORT.md"
     write_text(path, "\n".join(L) + "\n", force=True)
     return path
+
+
+# ------------------------------------------------------------------------------ the results file
+RESULTS = "results.json"
+RESULTS_FORMAT = "tinyscore.study.results"
+
+
+def write_results(out, cells, meta) -> Path:
+    """OUT/results.json: {"format", "version", "meta", "cells"}, every number the report uses."""
+    path = Path(out) / RESULTS
+    write_text(path, json.dumps({"format": RESULTS_FORMAT, "version": 1, "meta": meta, "cells": cells},
+                                indent=1, default=_plain) + "\n", force=True)
+    return path
+
+
+def _plain(o):
+    import numpy as np
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)
+
+
+def read_results(path) -> tuple[list, dict]:
+    """(cells, meta) of a results file; a file that is not one is refused in one line."""
+    path = Path(path)
+    try:
+        rec = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise TinyscoreError(f"{path} does not exist: no results to write a report from") from None
+    except (ValueError, UnicodeDecodeError, OSError) as e:
+        raise TinyscoreError(f"{path} is not a results file ({str(e).splitlines()[0][:80]})") from None
+    if not isinstance(rec, dict) or rec.get("format") != RESULTS_FORMAT or not isinstance(rec.get("cells"), list) \
+            or not isinstance(rec.get("meta"), dict):
+        raise TinyscoreError(f"{path} is not a results file (its format is not {RESULTS_FORMAT})")
+    return rec["cells"], rec["meta"]
+
+
+def write_study(out, cells, meta) -> Path:
+    """OUT/results.json, then OUT/REPORT.md from it as read back (so the report holds nothing the file does not)."""
+    path = write_results(out, cells, meta)
+    return write_report(out, *read_results(path))
+
+
+def report_from_results(out) -> Path:
+    """REPORT.md (and its figures) regenerated from OUT/results.json alone."""
+    return write_report(out, *read_results(Path(out) / RESULTS))

@@ -14,7 +14,9 @@ processes, or a job array (tinyscore.training.workers). Every worker does the sa
 
 So a study resumes where it stopped (the manifests say which steps are done), and any number of
 workers, started together or later, here or on machines sharing the folder, share one study.
-``--report-only`` runs step 3 alone. The dry-run estimate is in tinyscore.study.plan.
+``--report-only`` runs step 3 alone. The report is written from OUT/results.json, which step 3 writes
+first (every number the report uses); in a folder that holds that file and no steps (a committed study),
+``--report-only`` regenerates REPORT.md from it alone. The dry-run estimate is in tinyscore.study.plan.
 """
 from __future__ import annotations
 
@@ -39,8 +41,10 @@ from tinyscore.study.steps import build_grid
 
 EXECUTORS = ("local", "slurm", "submitit-local")
 #: the steps of every cell, and the one only mixtures have (their manifests' names end in these)
-CELL_STEPS = ("train_a", "train_b", "traj_a", "traj_b", "diverge", "quality", "attractors")
+CELL_STEPS = ("train_a", "train_b", "traj_a", "traj_b", "diverge", "quality", "attractors", "controls")
 MIXTURE_STEPS = ("score_error",)
+#: the seed-floor model's steps, in the cells of a scale whose ``seed_floor`` is on
+FLOOR_STEPS = ("train_a2", "traj_a2")
 
 
 def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, data_root=None, device="auto",
@@ -65,6 +69,8 @@ def reproduce(out, scale: str = "smoke", datasets=None, variants=None, ns=None, 
     if executor != "local" and not report_only:
         from tinyscore.training.workers import check_executor
         check_executor("local" if executor == "submitit-local" else "slurm")
+    if report_only and not (Path(out) / ".steps").is_dir() and (Path(out) / "results.json").is_file():
+        return _report_from_results(Path(out), echo)
     if report_only:
         return run_worker({**spec, "report_only": True}, progress=progress, echo=echo)
     if executor == "local" and int(jobs) == 1:
@@ -109,13 +115,24 @@ def _launch(spec, planned, jobs, executor, slurm, wait, echo) -> dict:
     return res
 
 
+def _report_from_results(out: Path, echo) -> dict:
+    """--report-only on a folder that holds a study's results.json and not its steps (a committed study):
+    REPORT.md regenerated from that file alone (tinyscore.study.report.report_from_results)."""
+    from tinyscore.study.report import report_from_results
+    t0 = time.perf_counter()
+    path = report_from_results(out)
+    echo(f"study: report regenerated from {out / 'results.json'} -> {path}")
+    return {"ran": 0, "skipped": 0, "seconds": time.perf_counter() - t0, "report": str(path), "regenerated": True}
+
+
 def _undone_cells(spec: dict, planned: list) -> int:
     """Cells without every step's manifest: what is left to run, by the manifests' names alone (a
     changed setting is found by the workers; the datasets are not loaded here)."""
     folder = Path(spec["out"]) / ".steps"
     left = 0
     for c in planned:
-        names = CELL_STEPS + (MIXTURE_STEPS if c["dataset"] not in IMAGE_DATASETS else ())
+        names = CELL_STEPS + (MIXTURE_STEPS if c["dataset"] not in IMAGE_DATASETS else ()) \
+            + (FLOOR_STEPS if c["settings"].get("seed_floor") else ())
         left += not all((folder / f"{c['key'].replace('/', '__')}__{n}.json").is_file() for n in names)
     return left
 
@@ -318,7 +335,7 @@ def _report_once(spec, me, grid, cells, notes, dev, tally, echo) -> dict:
 
 def write_study_report(spec, grid, cells, notes, dev, tally, echo) -> dict:
     """REPORT.md from the manifests: regenerated only when some step changed (or it is missing)."""
-    from tinyscore.study.report import write_report
+    from tinyscore.study.report import write_study
     out = Path(spec["out"])
     records = [grid.load(st) for st in grid.steps]
     state = digest([r["params_digest"] + r["finished"] for r in records] + [notes, spec["scale"], spec["label"]])
@@ -328,7 +345,7 @@ def write_study_report(spec, grid, cells, notes, dev, tally, echo) -> dict:
         if not spec.get("quiet"):
             echo(f"study: all {tally.skipped} steps already done; report unchanged -> {report_path}")
         return tally.result(str(report_path))
-    write_report(out, [_cell_result(grid, c) for c in cells], _report_meta(spec, grid, records, notes, dev))
+    write_study(out, [_cell_result(grid, c) for c in cells], _report_meta(spec, grid, records, notes, dev))
     write_json(stamp, {"state": state})
     echo(f"study: {tally.ran} steps run, {tally.skipped} already done, {time.perf_counter() - tally.t0:.0f} s; "
          f"report -> {report_path}")

@@ -8,6 +8,9 @@ A cell (one dataset, N and variant) runs, in order,
     quality                 MSE / PSNR of A's one-step outputs beside the optimum (question 2)
     attractors              perturbed training samples iterated through A's denoiser (question 3)
     score error             A's score against the analytic one, per density bin (question 4, mixtures)
+    train A', trajectories A'   the seed floor: A's points with another seed (where the scale's ``seed_floor`` is on)
+    controls                the pair beside the seed floor, the memoriser pair, the analytic denoiser and
+                            the identity, with bootstrap intervals (tinyscore.analyses.controls)
 
 **One set of options, two uses.** Each step is written as the options of one ``cli.py`` command,
 in the command's order (``{"out": ..., "sigmas": ..., "probes": ...}``). The step calls the library
@@ -126,17 +129,23 @@ class Cell:
 
 
 # ------------------------------------------------------------------------------ the steps
+#: the seed of models A and B, and of the seed-floor model A' (the same points as A, another seed)
+SEED, FLOOR_SEED = 0, 1
+
+
 def train_options(c: Cell, half: str) -> dict:
-    """The ``train`` options of the cell's model on ``half``, in the command's order."""
+    """The ``train`` options of the cell's model on ``half``: "a", "b", or "a2" (A', half A with :data:`FLOOR_SEED`)."""
     s = c.settings
-    return dict(variant=c.variant, data=c.data, n=c.n, half=half, steps=s["steps"], batch_size=s["batch_size"],
-                seed=0, width=s["width"], resolution=c.resolution, out=c.run(half), force=True)
+    return dict(variant=c.variant, data=c.data, n=c.n, half=half[0], steps=s["steps"], batch_size=s["batch_size"],
+                seed=FLOOR_SEED if half == "a2" else SEED, width=s["width"], resolution=c.resolution,
+                out=c.run(half), force=True)
 
 
-def model_id(c: Cell, legacy: bool = False) -> str:
-    """How the later steps name the cell's models: a digest of the options both models share, the
-    dataset named as the parameters name it (``legacy``: the code before took it as given)."""
-    shared = _without(train_options(c, "a"), "half", "out", "force")
+def model_id(c: Cell, legacy: bool = False, half: str = "a") -> str:
+    """How the later steps name the cell's models: a digest of the options models A and B share, the
+    dataset named as the parameters name it (``legacy``: the code before took it as given); with
+    ``half="a2"`` the seed-floor model's (its seed differs)."""
+    shared = _without(train_options(c, half), "half", "out", "force")
     return digest(shared if legacy else {**shared, "data": c.data_named()})
 
 
@@ -163,9 +172,9 @@ def trajectories_step(c: Cell, half: str) -> Step:
     def fn():
         return write_model_trajectories(str(c.run(half)), probe_seed=0, device=c.device, progress=False, **options)
     params = _without(options, "out")
-    return Step(f"{c.key}/traj_{half}", {**params, "run": model_id(c)}, [c.traj(half)], fn,
+    return Step(f"{c.key}/traj_{half}", {**params, "run": model_id(c, half=half)}, [c.traj(half)], fn,
                 [command("trajectories", [c.run(half)], options, c.grid.rel)],
-                legacy={**params, "run": model_id(c, legacy=True)})
+                legacy={**params, "run": model_id(c, legacy=True, half=half)})
 
 
 def analysis_step(c: Cell, name: str, args: list, options: dict, params: dict, compute, figures=()) -> Step:
@@ -231,13 +240,50 @@ def score_error_step(c: Cell) -> Step:
     return analysis_step(c, "score_error", [c.run("a")], options, params, compute, [plot] if plot else [])
 
 
+def controls_options(c: Cell) -> dict:
+    """The ``controls`` options of a cell, in the command's order: A''s trajectories, the attractor starts
+    (those of the attractors step), the bootstrap (tinyscore.core.bootstrap) and the output."""
+    from tinyscore.core import bootstrap
+    s = c.settings
+    return {"floor": c.traj("a2") if seed_floor(c) else None, "eps": list(s["eps"]), "iters": s["iters"],
+            "starts": s["starts"], "test_starts": s["test_starts"], "reps": bootstrap.REPS,
+            "boot_seed": bootstrap.SEED, "level": bootstrap.LEVEL, "json": c.file("controls.json")}
+
+
+def seed_floor(c: Cell) -> bool:
+    """Whether the cell trains the seed-floor model A' (the scale's ``seed_floor`` setting)."""
+    return bool(c.settings.get("seed_floor"))
+
+
+def controls_step(c: Cell) -> Step:
+    """The pair beside its controls, with bootstrap intervals (tinyscore.analyses.controls)."""
+    from tinyscore.analyses import controls
+    from tinyscore.storage.runs import load_run
+    options = controls_options(c)
+
+    def compute():
+        model, opts, _ = load_run(c.run("a"), device=c.device)
+        return controls.cell_controls(model, c.dataset, opts["n"], c.traj("a"), c.traj("b"), options["floor"],
+                                      options["eps"], options["iters"], options["starts"], options["test_starts"],
+                                      c.device, options["reps"], options["boot_seed"], options["level"])
+    params = {**_without(options, "json", "floor"), "probes": c.settings["probes"],
+              "floor_run": model_id(c, half="a2") if seed_floor(c) else None}
+    return analysis_step(c, "controls", [c.run("a"), c.traj("a"), c.traj("b")], options, params, compute)
+
+
 def cell_steps(c: Cell) -> dict:
-    """The cell as the runner and the report see it, with its steps in order under "steps"."""
+    """The cell as the runner and the report see it, with its steps in order under "steps".
+
+    The seed-floor model's steps (train_a2, traj_a2) and the controls come after the
+    steps of before, which they leave as they were."""
     steps = {f"train_{h}": train_step(c, h) for h in "ab"}
     steps.update({f"traj_{h}": trajectories_step(c, h) for h in "ab"})
     steps.update(diverge=diverge_step(c), quality=quality_step(c), attractors=attractors_step(c))
     if c.dataset.mixture is not None:
         steps["score_error"] = score_error_step(c)
+    if seed_floor(c):
+        steps.update(train_a2=train_step(c, "a2"), traj_a2=trajectories_step(c, "a2"))
+    steps["controls"] = controls_step(c)
     for st in steps.values():
         c.grid.add(st)
     return {"dataset": c.name, "n": c.n_eff, "n_requested": c.n, "variant": c.variant, "dir": c.dir, "steps": steps,

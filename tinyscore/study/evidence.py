@@ -1,0 +1,220 @@
+r"""Evidence: the study's verdicts drawn from intervals and controls, with every margin stated here once.
+
+Each cell's ``controls`` step (tinyscore.analyses.controls) gives the numbers a verdict reads, each
+as [estimate, lower, upper], a 95% percentile bootstrap interval over the probes (or the attractor
+starts; tinyscore.core.bootstrap). A *case* (a cell, or a pair of cells of one dataset and variant)
+is decided against a margin m in the direction the expectation says:
+
+    for        the whole interval is beyond m        (lower > m)
+    against    the whole interval is short of m      (upper < m)
+    undecided  the interval contains m
+
+and a claim over its cases is
+
+    undecided      fewer than DECIDED (half) of its cases are decided
+    supported      at least SUPPORT (75%) of the decided cases are for
+    not supported  at most 1 - SUPPORT (25%) of the decided cases are for
+    mixed          in between
+
+The measures (see tinyscore.analyses.controls for their equations):
+
+* high-noise agreement: cos(d_A, d_B) at the largest sigma above AGREE_COS;
+* low-noise divergence: the cosine falls by more than COS_MARGIN from the largest sigma to the smallest;
+  the scale-free divergence ||eps_A - eps_B|| / ||eps*|| grows by more than DIST_MARGIN (a bare
+  ||eps_A - eps_B|| = L2 / sigma is not scale-free: ||eps*|| itself shrinks as sigma falls on
+  full-rank data);
+* attribution to the data: **a divergence is attributed to the data only where AB exceeds AA'** --
+  cos(A, A') - cos(A, B) above COS_MARGIN, or ||eps_A - eps_B|| / ||eps_A - eps_A'|| above 1 + DIST_MARGIN,
+  at the smallest sigma;
+* the paper's metric, the path L2 between the two reverse trajectories: it grows from the largest sigma
+  to the smallest by more than DIST_MARGIN, and exceeds the seed floor's at the smallest;
+* more data, more agreement: from the smallest N (> 1 where there is one) to the largest of a
+  (dataset, variant), the cosine at the smallest sigma rises by more than COS_MARGIN, and the
+  memorisation index (1 - cos_AB) / (1 - cos_memoriser) falls by more than MEM_MARGIN;
+* attractors: the fraction of starts *attracted* (the model returns them to their own sample and
+  the perturbed start did not already satisfy the rule) falls by more than ATTRACT_MARGIN from the
+  smallest N to the largest, at the smallest eps.
+
+Two cells are independent: their difference's interval is the normal approximation of
+tinyscore.core.bootstrap.difference. Only converged cells count (tinyscore.study.findings).
+"""
+from __future__ import annotations
+
+import statistics
+
+from tinyscore.core.bootstrap import LEVEL, difference
+
+# ------------------------------------------------------------------------------ the margins, once
+#: a cosine counts as lower when it falls by more than this
+COS_MARGIN = 0.02
+#: a distance counts as larger when it grows by more than this fraction
+DIST_MARGIN = 0.10
+#: agreement at high noise: cosine above this, or (the descriptive counts) noise predictions closer than AGREE_EPS
+AGREE_COS = 0.9
+AGREE_EPS = 0.2
+#: the memorisation index falls by more than this from the smallest N to the largest
+MEM_MARGIN = 0.10
+#: the attracted fraction falls by more than this from the smallest N to the largest
+ATTRACT_MARGIN = 0.10
+#: a claim is decided when this fraction of its cases is; supported when this fraction of the decided ones is for
+DECIDED = 0.5
+SUPPORT = 0.75
+
+HIGH_NOISE = "At high noise, models trained on disjoint data agree (largest N)"
+LOW_NOISE = "At low noise they diverge (largest N)"
+DATA = "A low-noise divergence is the data's: AB exceeds the seed floor AA' (largest N)"
+PATH = "The two reverse processes end further apart at low noise (the paper's path L2, largest N)"
+WITH_N = "More data, more agreement at low noise"
+ATTRACTED = "Small training sets make training samples attractors; large ones do not"
+
+
+def decide(iv, margin: float) -> str | None:
+    """'for' | 'against' | 'undecided' for an [estimate, lower, upper] against ``margin``; None without one."""
+    if iv is None or iv[1] is None or iv[2] is None:
+        return None
+    if iv[1] > margin:
+        return "for"
+    if iv[2] < margin:
+        return "against"
+    return "undecided"
+
+
+def verdict(decisions: dict) -> tuple[str, dict]:
+    """(verdict, counts) of {case: 'for' | 'against' | 'undecided' | None} by the rule of the module."""
+    n = {k: sum(1 for v in decisions.values() if v == k) for k in ("for", "against", "undecided")}
+    cases = sum(n.values())
+    decided = n["for"] + n["against"]
+    if cases == 0:
+        return "no data", n
+    if decided < DECIDED * cases:
+        return "undecided", n
+    share = n["for"] / decided
+    return ("supported" if share >= SUPPORT else "not supported" if share <= 1 - SUPPORT else "mixed"), n
+
+
+def shown(iv, digits: int = 3) -> str:
+    """'0.812 [0.780, 0.840]': an estimate and its interval as the report prints them."""
+    if iv is None or iv[0] is None:
+        return "n/a"
+    fmt = f"{{:.{digits}f}}"
+    return fmt.format(iv[0]) + ("" if iv[1] is None else f" [{fmt.format(iv[1])}, {fmt.format(iv[2])}]")
+
+
+# ------------------------------------------------------------------------------ reading a cell
+def controls(c) -> dict | None:
+    return c.get("controls")
+
+
+def row(c, sigma) -> dict | None:
+    """The controls' row of a cell at ``sigma``."""
+    ctl = controls(c)
+    return None if not ctl else next((r for r in ctl["divergence"]["rows"] if abs(r["sigma"] - sigma) < 1e-12), None)
+
+
+def contrast(c, name):
+    ctl = controls(c)
+    return None if not ctl else ctl["divergence"]["contrasts"].get(name)
+
+
+def attractor_row(c, eps=None) -> dict | None:
+    """The controls' attractor row at ``eps`` (the smallest when None)."""
+    ctl = controls(c)
+    if not ctl or not ctl.get("attractors"):
+        return None
+    rows = sorted(ctl["attractors"], key=lambda r: r["eps"])
+    return rows[0] if eps is None else next((r for r in rows if r["eps"] == eps), None)
+
+
+def sigma_range(c) -> tuple:
+    d = controls(c)["divergence"]
+    return d["sigma_max"], d["sigma_min"]
+
+
+# ------------------------------------------------------------------------------ the claims
+def _claim(expectation, measure, how, decisions: dict, values, margin_words) -> tuple:
+    """One row of the verdicts table: (expectation, measure, these runs, verdict)."""
+    v, n = verdict(decisions)
+    m = sum(n.values())
+    est = [x[0] for x in values if x is not None and x[0] is not None]
+    med = f"; median {statistics.median(est):.3g}" if est else ""
+    return (expectation, measure, f"{how} {margin_words}: {n['for']} for, {n['against']} against, "
+            f"{n['undecided']} undecided of {m}{med}", v)
+
+
+def _cell_claims(big, scope) -> list:
+    """High-noise agreement, low-noise divergence, attribution and the path L2, per cell at the largest N."""
+    from tinyscore.study.findings import cell_key
+    specs = (
+        (HIGH_NOISE, "cosine at the largest sigma", lambda c: (row(c, sigma_range(c)[0]) or {}).get("cos_ab"),
+         AGREE_COS, f"> {AGREE_COS}"),
+        (LOW_NOISE, "cosine, largest to smallest sigma", lambda c: contrast(c, "cos_drop"), COS_MARGIN,
+         f"falls by > {COS_MARGIN}"),
+        (LOW_NOISE, "||eps_A - eps_B|| / ||eps*||", lambda c: contrast(c, "div_growth"), 1 + DIST_MARGIN,
+         f"grows by > {DIST_MARGIN:.0%} (mixtures)"),
+        (DATA, "cosine: cos(A, A') - cos(A, B)", lambda c: contrast(c, "floor_cos"), COS_MARGIN,
+         f"> {COS_MARGIN} at the smallest sigma"),
+        (DATA, "||eps_A - eps_B|| / ||eps_A - eps_A'||", lambda c: contrast(c, "floor_ratio"), 1 + DIST_MARGIN,
+         f"> {1 + DIST_MARGIN:g} at the smallest sigma"),
+        (PATH, "path L2, largest to smallest sigma", lambda c: contrast(c, "path_growth"), 1 + DIST_MARGIN,
+         f"grows by > {DIST_MARGIN:.0%}"),
+        (PATH, "path L2 AB / AA'", lambda c: contrast(c, "path_floor"), 1 + DIST_MARGIN,
+         f"> {1 + DIST_MARGIN:g} at the smallest sigma"))
+    out = []
+    for expectation, measure, get, margin, words in specs:
+        values = {cell_key(c): get(c) for c in big}
+        decisions = {k: decide(v, margin) for k, v in values.items() if decide(v, margin) is not None}
+        if decisions:
+            out.append(_claim(expectation, measure, f"{scope},", decisions, values.values(), words))
+    return out
+
+
+def _n_pairs(cells) -> list:
+    """[(cell at the smallest N > 1, or N = 1 when there is no other; cell at the largest N)] per (dataset, variant)."""
+    from tinyscore.study.findings import _by
+    pairs = []
+    for cs in _by(cells, "dataset", "variant").values():
+        cs = sorted(cs, key=lambda c: c["n"])
+        above_one = [c for c in cs if c["n"] > 1]
+        cs = above_one if len(above_one) > 1 else cs
+        if len(cs) >= 2:
+            pairs.append((cs[0], cs[-1]))
+    return pairs
+
+
+def _pair_claims(cells) -> list:
+    """More data, more agreement; and attractors: the smallest N against the largest, per (dataset, variant)."""
+    pairs = _n_pairs(cells)
+
+    def lo_row(c):
+        return row(c, sigma_range(c)[1]) or {}
+    att = {}
+    specs = (
+        (WITH_N, "cosine at the smallest sigma", lambda s, b: difference(lo_row(b).get("cos_ab"),
+                                                                      lo_row(s).get("cos_ab"), LEVEL),
+         COS_MARGIN, f"rises by > {COS_MARGIN}"),
+        (WITH_N, "memorisation index", lambda s, b: difference(contrast(s, "mem_index"), contrast(b, "mem_index"), LEVEL),
+         MEM_MARGIN, f"falls by > {MEM_MARGIN}"),
+        (ATTRACTED, "attracted fraction (returned, start not already)",
+         lambda s, b: difference((attractor_row(s) or att).get("attracted"), (attractor_row(b) or att).get("attracted"),
+                                 LEVEL), ATTRACT_MARGIN, f"falls by > {ATTRACT_MARGIN}"))
+    out = []
+    for expectation, measure, get, margin, words in specs:
+        values = {f"{s['dataset']}/{s['variant']}": get(s, b) for s, b in pairs}
+        decisions = {k: decide(v, margin) for k, v in values.items() if decide(v, margin) is not None}
+        if decisions:
+            out.append(_claim(expectation, measure, "(dataset, variant) pairs, smallest N to largest,", decisions,
+                              values.values(), words))
+    return out
+
+
+def evidence_claims(cells, ok_keys) -> list:
+    """The verdicts table: [(expectation, measure, these runs, verdict)] over the converged cells with controls."""
+    from tinyscore.study.findings import _largest_n, cell_key
+    with_ctl = [c for c in cells if controls(c)]
+    ok = [c for c in with_ctl if cell_key(c) in ok_keys]
+    if not ok:
+        return []
+    big, label = _largest_n(with_ctl, ok)
+    left = len(with_ctl) - len(ok)
+    scope = f"converged cells with {label}" + (f" ({left} unconverged left out)" if left else "")
+    return _cell_claims(big, scope) + _pair_claims(ok)
