@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from tinyscore import __version__
-from tinyscore.config import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT
+from tinyscore.config import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT, BOOTSTRAP_LEVEL, BOOTSTRAP_REPS, BOOTSTRAP_SEED
 from tinyscore.errors import TinyscoreError
 
 VARIANTS = ("denoiser", "ncsn", "ssm")
@@ -297,6 +297,44 @@ def diverge(file_a, file_b, json_path, plot_path):
         from tinyscore.analyses.plots import plot_divergence
         plot_divergence({"A vs B": result}, plot_path,
                         title=f"A: {describe_trajectory_file(attrs_a)}  vs  B: {describe_trajectory_file(attrs_b)}")
+
+
+@cli.command()
+@click.argument("run_a", type=click.Path())
+@click.argument("file_a", type=click.Path())
+@click.argument("file_b", type=click.Path())
+@click.option("--floor", type=click.Path(dir_okay=False), default=None,
+              help="Trajectories of the seed-floor model A' (A's points, another --seed), on the same probes.")
+@click.option("--eps", default=ATTRACTOR_EPS_TEXT, show_default=True, help="Attractor perturbation sizes.")
+@click.option("--iters", type=click.IntRange(min=1, max=10000), default=10, show_default=True)
+@click.option("--starts", type=click.IntRange(min=1), default=256, show_default=True)
+@click.option("--test-starts", type=click.IntRange(min=1), default=256, show_default=True)
+@click.option("--reps", type=click.IntRange(min=10, max=100000), default=BOOTSTRAP_REPS, show_default=True,
+              help="Bootstrap resamples of the probes (and of the starts).")
+@click.option("--boot-seed", type=SEED, default=BOOTSTRAP_SEED, show_default=True, help="Seed of the resamples.")
+@click.option("--level", type=_Finite(min=0.5, max=0.999), default=BOOTSTRAP_LEVEL, show_default=True,
+              help="Coverage of the percentile intervals.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
+@click.option("--device", default="auto", show_default=True)
+@_writes("json_path", inputs=("run_a", "file_a", "file_b", "floor"))
+@_threads
+def controls(run_a, file_a, file_b, floor, eps, iters, starts, test_starts, reps, boot_seed, level, json_path, device):
+    """Models A and B (trajectory files FILE_A, FILE_B; RUN_A trained A) beside their controls.
+
+    The seed floor A vs A' (--floor), the memoriser pair (the empirical denoisers of A's and B's
+    points), the analytic denoiser (mixtures) and, for attractors, the identity map; every number
+    with a percentile bootstrap interval over the probes or the starts.
+    """
+    from tinyscore.analyses import controls as ctl
+    from tinyscore.analyses.trajectories import resolve_model
+    from tinyscore.devices import pick_device
+    dev = pick_device(device)
+    m, dataset, attrs = resolve_model(run_a, device=dev)
+    res = ctl.cell_controls(m, dataset, attrs["n_train"], file_a, file_b, floor, eps, iters, starts, test_starts,
+                            dev, reps, boot_seed, level)
+    click.echo(ctl.format_table(res))
+    if json_path:
+        _json_out(res, json_path)
 
 
 def _trajectory_attrs(path) -> dict:
