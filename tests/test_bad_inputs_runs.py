@@ -9,7 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+import warnings
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +24,8 @@ from clihelp import assert_refused, run_cli
 from tinyscore.errors import TinyscoreError
 from tinyscore.storage.files import file_sha256
 from tinyscore.storage.runs import load_checkpoint, load_run
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +157,16 @@ class Evil:                               # a pickle that would run code if it w
         return (os.system, ("echo unpickled >&2",))
 
 
+def _pickle_protocol_4(p):
+    torch.save({"format": "tinyscore.checkpoint", "x": Evil()}, p, pickle_protocol=4)
+
+
+def _torchscript(p):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")           # torch.jit is deprecated, and says so
+        torch.jit.save(torch.jit.script(torch.nn.Linear(2, 2)), p)
+
+
 def _first_weight(sd):
     return next(k for k in sd if k.endswith("weight"))
 
@@ -195,6 +211,8 @@ CASES = [
     ("ckpt-symlink-loop", model_file(_symlink_loop), "cannot be read"),
     ("ckpt-pickled-object", model_file(lambda p: torch.save({"format": "tinyscore.checkpoint", "x": Evil()}, p)),
      "not a readable"),
+    ("ckpt-pickle-protocol-4", model_file(_pickle_protocol_4), "not a readable"),    # torch warns, then refuses
+    ("ckpt-torchscript", model_file(_torchscript), "not a readable"),                # likewise
     ("ckpt-foreign-dict", model_file(lambda p: torch.save({"x": torch.zeros(2)}, p)), "not a tinyscore checkpoint"),
     ("ckpt-list", model_file(lambda p: torch.save([1, 2, 3], p)), "not a tinyscore checkpoint"),
     # its fields
@@ -266,6 +284,22 @@ def test_unpickling_never_runs_code(run, tmp_path, capfd):
     code = cli.main(command("attractors", run, tmp_path))
     out, err = capfd.readouterr()
     assert code == 2 and "unpickled" not in out + err
+
+
+@pytest.mark.parametrize("damage", [_pickle_protocol_4, _torchscript])
+def test_a_checkpoint_torch_warns_about_is_one_line_under_w_default(run, tmp_path, damage):
+    """In a Python of its own with every warning shown: torch warns before it refuses these files
+    (checked here, the oracle), and stderr must still be the one error line."""
+    model_file(damage)(run)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(Exception):
+            torch.load(run / "model.pt", weights_only=True)
+    assert caught
+    p = subprocess.run([sys.executable, "-W", "default", str(ROOT / "cli.py"), *command("score-error", run, tmp_path)],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and p.stderr.startswith("error: "), p.stderr
+    assert "not a readable tinyscore checkpoint" in p.stderr and "unpickled" not in p.stdout + p.stderr
 
 
 def test_huge_declared_network_is_refused_before_allocating(run):

@@ -3,12 +3,18 @@
 Oracles: the published layout fixtures (the authors' own network's outputs) and an independent
 re-statement of that network here; diffusers' own forward pass and its scheduler's own x0
 conversion; a user callable that wraps a tinyscore run must give exactly the run's trajectories.
+User code that exits or forks, and files on which torch warns before refusing them, run the
+command line in a Python of its own, so that its exit status and stderr are the ones a user sees.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import math
+import os
+import subprocess
+import sys
+import warnings
 from pathlib import Path
 
 import h5py
@@ -20,7 +26,7 @@ from torch import nn
 import tinyscore as ts
 from clihelp import assert_refused, run_cli
 from tinyscore.errors import TinyscoreError
-from tinyscore.external import unet_layout
+from tinyscore.external.kadkhodaie import unet_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "kadkhodaie"
@@ -442,6 +448,143 @@ def test_bad_user_code_is_refused(tmp_path, capsys):
                        contains=needle), name
     assert_refused(["attractors", f"{tmp_path / 'bad8.py'}:make", "--starts", "4", "--test-starts", "4",
                     "--no-progress"], capsys, watch=[tmp_path], contains="NaN")
+
+# ------------------------------------------- user code cannot end the command early or run it twice
+SHRINK = ("import os, sys, torch\n\n"
+          "class Shrink:\n"
+          "    shape = (2,)\n"
+          "    def denoise(self, y, sigma):\n"
+          "        return y / (1 + sigma[:, None] ** 2)\n\n")
+
+QUITTERS = {    # source, the refusal's words: every way out of Python that user code can take
+    "sys.exit at import": ("import sys\nsys.exit(0)\n" + SHRINK + "def make():\n    return Shrink()\n",
+                           "called sys.exit(0)"),
+    "exit() at import": ("exit()\n" + SHRINK + "def make():\n    return Shrink()\n", "called sys.exit("),
+    "os._exit at import": ("import os\nos._exit(0)\n" + SHRINK + "def make():\n    return Shrink()\n",
+                           "called os._exit(0)"),
+    "posix._exit at import": ("import posix\nposix._exit(0)\n" + SHRINK + "def make():\n    return Shrink()\n",
+                              "called os._exit(0)"),
+    "sys.exit in the callable": (SHRINK + "def make():\n    sys.exit(0)\n", "make() called sys.exit(0)"),
+    "os._exit in the callable": (SHRINK + "def make():\n    os._exit(0)\n", "make() called os._exit(0)"),
+    "os._exit in denoise": (SHRINK + "class Quits(Shrink):\n    def denoise(self, y, sigma):\n        os._exit(0)\n\n"
+                            "def make():\n    return Quits()\n", "denoise(y, sigma) called os._exit(0)"),
+    "SystemExit in denoise": (SHRINK + "class Quits(Shrink):\n    def denoise(self, y, sigma):\n"
+                              "        raise SystemExit(3)\n\ndef make():\n    return Quits()\n",
+                              "denoise(y, sigma) called sys.exit(3)"),
+}
+
+#: runs the command line on each ARGS in one Python (one torch import for all): [exit code, stderr] per
+#: command, as JSON on stdout -- which is never printed if user code ended the process
+DRIVER = r"""
+import contextlib, io, json, sys
+sys.path.insert(0, sys.argv[1])
+import cli
+results = []
+for args in json.loads(sys.argv[2]):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = cli.main(args)
+    results.append([code, err.getvalue()])
+print(json.dumps(results))
+"""
+
+
+def cli_process(args, cwd, env=None):
+    """cli.py in a Python of its own, every warning shown (-W default): (exit status, stdout, stderr)."""
+    p = subprocess.run([sys.executable, "-W", "default", str(ROOT / "cli.py"), *map(str, args)], cwd=cwd, env=env,
+                       capture_output=True, text=True, timeout=600)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_user_code_that_exits_is_refused_in_one_line(tmp_path):
+    """In a process of its own: were os._exit(0) to get through, the process would end with status 0."""
+    runs = []
+    for i, (source, _) in enumerate(QUITTERS.values()):
+        (tmp_path / f"quits{i}.py").write_text(source)
+        runs.append(["trajectories", str(tmp_path / f"quits{i}.py") + ":make", "--out", str(tmp_path / "t.h5"),
+                     "--probes", "4", "--sigmas", "1", "--path-substeps", "1", "--no-progress"])
+    p = subprocess.run([sys.executable, "-c", DRIVER, str(ROOT), json.dumps(runs)], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0 and p.stdout.strip(), f"the process ended early ({p.returncode}): {p.stderr[-2000:]}"
+    results = json.loads(p.stdout.strip().splitlines()[-1])
+    for (name, (_, needle)), (code, err) in zip(QUITTERS.items(), results):
+        assert code == 2 and err.count("\n") == 1 and err.startswith("error: ") and needle in err, (name, code, err)
+    assert not (tmp_path / "t.h5").exists()
+
+
+def test_the_guard_restores_os_exit_and_spares_other_processes():
+    from tinyscore.external.user_code import UserExit, user_code_runs
+    before = os._exit
+    with pytest.raises(UserExit):
+        with user_code_runs():
+            os._exit(5)
+    assert os._exit is before
+    with user_code_runs():          # a child of a fork in user code that exits by itself keeps its status
+        pid = os.fork()
+        if pid == 0:
+            os._exit(7)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 7 and os._exit is before
+
+
+FORKS = {   # user code that forks: at import, or in denoise (once); the parent waits for the child and
+            # writes the child's exit status to status.txt
+    "at import": (SHRINK + "CHILD = os.fork()\n\n"
+                  "def make():\n"
+                  "    if CHILD:\n"
+                  "        _, status = os.waitpid(CHILD, 0)\n"
+                  "        open('status.txt', 'w').write(str(os.waitstatus_to_exitcode(status)))\n"
+                  "    return Shrink()\n"),
+    "in denoise": (SHRINK + "class Forks(Shrink):\n"
+                   "    child = None\n"
+                   "    def denoise(self, y, sigma):\n"
+                   "        if Forks.child is None:\n"
+                   "            Forks.child = os.fork()\n"
+                   "        elif Forks.child:\n"
+                   "            _, status = os.waitpid(Forks.child, 0)\n"
+                   "            open('status.txt', 'w').write(str(os.waitstatus_to_exitcode(status)))\n"
+                   "            Forks.child = 0\n"
+                   "        return super().denoise(y, sigma)\n\n"
+                   "def make():\n    return Forks()\n"),
+}
+
+
+@pytest.mark.parametrize("where", list(FORKS))
+def test_user_code_that_forks_runs_the_command_once(where, tmp_path):
+    (tmp_path / "forks.py").write_text(FORKS[where])
+    code, out, err = cli_process(["trajectories", "forks.py:make", "--out", "t.h5", "--probes", "4", "--sigmas", "1,0.5",
+                                  "--path-substeps", "1", "--no-progress"], tmp_path)
+    assert code == 0, err
+    assert out.count("wrote") == 1 and "error" not in err, (out, err)     # not twice, no second writer refused
+    assert (tmp_path / "status.txt").read_text() == "2"          # the child ended as it came back into tinyscore
+    with h5py.File(tmp_path / "t.h5", "r") as f:
+        y = f["probes/x0"][()] + f["probes/z"][()]
+        np.testing.assert_allclose(f["onestep/denoised"][0], y / 2, rtol=1e-6)     # sigma = 1: D = y / 2
+
+
+# ------------------------------------------------------- a dependency's warnings never make a second line
+class Payload:
+    """A pickle that would run code if it were ever unpickled."""
+
+    def __reduce__(self):
+        return (os.system, ("echo unpickled >&2",))
+
+
+def test_a_refused_file_is_one_line_even_when_torch_warns(tmp_path):
+    torch.save({"encoder.0.0.weight": Payload()}, tmp_path / "protocol4.pt", pickle_protocol=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")                               # torch.jit is deprecated, and says so
+        torch.jit.save(torch.jit.script(nn.Linear(2, 2)), tmp_path / "script.pt")
+    faces = save_images(tmp_path / "faces.npy", size=16)
+    for name in ("protocol4.pt", "script.pt"):
+        with warnings.catch_warnings(record=True) as caught:      # the oracle: torch itself warns on this file
+            warnings.simplefilter("always")
+            with pytest.raises(Exception):
+                torch.load(tmp_path / name, weights_only=True)
+        assert caught, name
+        code, out, err = cli_process(["trajectories", f"kadkhodaie:{name}", "--data", faces, "--out", "t.h5"], tmp_path)
+        assert code == 2 and err.count("\n") == 1 and err.startswith("error: ") and "weights_only" in err, err
+        assert "unpickled" not in out + err and not (tmp_path / "t.h5").exists()
 
 
 def test_help_says_that_user_code_runs(capsys):

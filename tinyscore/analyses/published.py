@@ -97,7 +97,7 @@ def study_published(folder, out, data: str, data_seed: int = 0, resolution=None,
     if not out.parent.is_dir():
         raise TinyscoreError(f"folder {shown(out.parent)} of {shown(out)} does not exist")
     from tinyscore.data.datasets import load_dataset
-    from tinyscore.external import open_kadkhodaie
+    from tinyscore.external.kadkhodaie import open_kadkhodaie
     dataset = load_dataset(data, data_seed=data_seed, resolution=resolution)
     for pair in pairs:                     # every model read and checked against the data before any output
         for half in ("a", "b"):

@@ -24,6 +24,7 @@ import numpy as np
 from tinyscore.errors import TinyscoreError
 from tinyscore.core.mixtures import BENCHMARKS, GaussianMixture, load_mixture
 from tinyscore.data.splits import HALVES, Dataset
+from tinyscore.storage.paths import expand_path
 
 __all__ = ["HALVES", "Dataset", "MixtureDataset", "load_dataset"]
 
@@ -67,7 +68,7 @@ ARRAY_SUFFIXES = (".npy", ".npz", ".h5", ".hdf5")
 def split_spec(spec: str) -> tuple[str, Path]:
     """A dataset spec as its image prefix ('celeba:', 'images:' or '') and the path it names after it."""
     prefix = spec[:spec.index(":") + 1] if spec.lower().startswith(IMAGE_PREFIXES) else ""
-    return prefix, Path(spec[len(prefix):]).expanduser()
+    return prefix, expand_path(spec[len(prefix):], "data")
 
 
 def load_dataset(spec: str, data_seed: int = 0, resolution: int | None = None) -> Dataset:

@@ -99,6 +99,7 @@ from tinyscore.data.splits import Dataset
 from tinyscore.errors import TinyscoreError, one_line
 from tinyscore.storage.files import atomic_path
 from tinyscore.storage.limits import check_fits, human_bytes
+from tinyscore.storage.paths import expand_path
 
 log = logging.getLogger("tinyscore")
 
@@ -808,7 +809,7 @@ def load_image_dataset(spec: str, data_seed: int = 0, resolution: int | None = N
             s = s[len(prefix):]
     if not s.strip():
         raise TinyscoreError(f"{spec!r} names no file: write celeba:FILE.h5, a folder, or FILE.npy / FILE.npz")
-    path = Path(s).expanduser()
+    path = expand_path(s, "image data")
     if resolution is not None and int(resolution) < 4:
         raise TinyscoreError(f"resolution must be at least 4, got {resolution}")
     if not path.exists():

@@ -20,6 +20,7 @@ import json
 import math
 import os
 import stat
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -157,6 +158,17 @@ def check_config(config, where) -> dict:
     return config
 
 
+def load_weights_only(data: bytes):
+    """``torch.load(..., weights_only=True)`` of a file's bytes onto the CPU, torch's warnings dropped.
+
+    Only tensors and plain containers load (nothing is unpickled). torch warns before it refuses some
+    files (a pickle protocol other than 2, a TorchScript archive); dropped here, so that a refused
+    file is the one line of its refusal, even under ``python -W default``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+
+
 def read_checkpoint(path):
     """(config, state dict, SHA-256) of a checkpoint file, its fields checked; builds nothing.
 
@@ -175,7 +187,7 @@ def read_checkpoint(path):
         raise TinyscoreError(f"{p} is not a readable tinyscore checkpoint (not a complete zip archive)") from None
     fits(declared + len(data), f"{p}: loading the checkpoint")
     try:
-        blob = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+        blob = load_weights_only(data)
     except Exception as e:  # torch raises many kinds for truncated, foreign or pickled files
         raise TinyscoreError(f"{p} is not a readable tinyscore checkpoint ({type(e).__name__})") from None
     if not isinstance(blob, dict) or blob.get("format") != "tinyscore.checkpoint":
