@@ -460,7 +460,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
     n_train = attrs["n_train"] or n
     res = att.run_attractors(m, dataset, n_train, attrs["half"] or half, eps, iters, schedule, sigma_end, starts,
                              test_starts, seed, dev, keep_points=out is not None or plot_path is not None,
-                             progress=progress)
+                             progress=progress, train=att.held_training_set(m))
     click.echo(f"{attrs['variant']} on {dataset.name}, N={res['settings']['n_train']}, {iters} iterations ({schedule})")
     click.echo(att.format_table(res))
     if out:

@@ -7,6 +7,7 @@ import torch
 
 from cli import main
 from tinyscore.analyses import attractors as att
+from tinyscore.core import attractors as core
 from tinyscore.data.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
 from tinyscore.core.models import EmpiricalModel, to_tensor
@@ -40,7 +41,7 @@ def test_identity_model_leaves_large_perturbations_alone(uniform):
 def test_nearest_two_matches_brute_force():
     g = torch.Generator().manual_seed(0)
     pts, train = torch.randn(17, 3, generator=g), torch.randn(41, 3, generator=g)
-    idx, d1, d2 = att.nearest_two(pts, train, chunk=8)       # ragged chunks
+    idx, d1, d2 = core.nearest_two(pts, train, chunk=8)       # ragged chunks
     d = torch.cdist(pts.double(), train.double()).numpy()
     srt = np.sort(d, axis=1)
     assert np.array_equal(idx, d.argmin(1))
@@ -50,20 +51,20 @@ def test_nearest_two_matches_brute_force():
 def test_classify_rule_and_single_sample_fallback():
     train = torch.tensor([[0.0, 0.0], [10.0, 0.0]])
     ends = torch.tensor([[0.1, 0.0], [4.0, 0.0], [9.0, 0.0]])
-    c = att.classify(ends, train, own=[0, 0, 1])
+    c = core.classify(ends, train, own=[0, 0, 1])
     assert c["memorised"].tolist() == [True, False, True]
     assert c["returned"].tolist() == [True, False, True]
     one = train[:1]
     with pytest.raises(TinyscoreError):
-        att.classify(ends, one)
-    c1 = att.classify(ends, one, own=[0, 0, 0], d2_fallback=10.0)
+        core.classify(ends, one)
+    c1 = core.classify(ends, one, own=[0, 0, 0], d2_fallback=10.0)
     assert c1["memorised"].tolist() == [True, False, False]
 
 
 def test_schedules_and_eps_parsing():
-    s = att.sigma_schedule(0.1, 5)
+    s = core.sigma_schedule(0.1, 5)
     assert s[0] == pytest.approx(0.1) and s[-1] == pytest.approx(0.01) and np.all(np.diff(s) < 0)
-    assert np.all(att.sigma_schedule(0.1, 3, "fixed") == 0.1)
+    assert np.all(core.sigma_schedule(0.1, 3, "fixed") == 0.1)
     assert att.parse_eps("0.25,0.05") == (0.05, 0.25)
     for bad in ("", "a", "0,-1"):
         with pytest.raises(TinyscoreError):
@@ -94,7 +95,7 @@ def test_mixture_attractors_run_in_float64_against_a_numpy_oracle(uniform):
     x = uniform.subset(n, "a").astype(np.float64)
     st = res["starts"]
     y = st["train_start"].astype(np.float64) + eps * st["z_train"].astype(np.float64)
-    for s in att.sigma_schedule(eps, iters, "anneal", 0.01):
+    for s in core.sigma_schedule(eps, iters, "anneal", 0.01):
         logits = -((y[:, None, :] - x[None]) ** 2).sum(-1) / (2 * s * s)
         w = np.exp(logits - logits.max(1, keepdims=True))
         y = (w / w.sum(1, keepdims=True)) @ x
@@ -103,3 +104,65 @@ def test_mixture_attractors_run_in_float64_against_a_numpy_oracle(uniform):
     ours = res["points"][(eps, "empirical")]
     np.testing.assert_allclose(ours["end"], y, rtol=1e-9, atol=1e-9)
     assert np.array_equal(ours["d1"] / ours["d2"] < 1 / 3, d[:, 0] / d[:, 1] < 1 / 3)
+
+
+HELD_ONCE = r"""
+import resource, sys
+import numpy as np, torch
+torch.set_num_threads(1)
+from tinyscore.analyses import attractors as att
+from tinyscore.core.models import EmpiricalModel
+from tinyscore.data.splits import Dataset
+
+
+class Drawn(Dataset):           # draws a fresh array at every call, as the mixture datasets do
+    name, test_size = "drawn", 64
+
+    def __init__(self, n, d):
+        self.shape, self.half_size, self.d = (d,), n, d
+
+    def _take(self, stream, n):
+        return np.random.default_rng(stream).random((n, self.d), dtype=np.float32)
+
+
+n, d, hand_over = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
+ds = Drawn(n, d)
+model = EmpiricalModel(torch.from_numpy(ds.subset(n, "a")))    # as resolve_model builds the pseudo-model
+kw = dict(eps=(0.05,), iters=1, starts=4, test_starts=4)
+att.run_attractors(model, Drawn(2000, d), 2000, "a", **kw)     # the same code paths at a small N first
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+att.run_attractors(model, ds, n, "a", train=att.held_training_set(model) if hand_over else None, **kw)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
+"""
+
+
+def run_growth(*args) -> int:
+    import subprocess
+    import sys
+    from pathlib import Path
+    out = subprocess.run([sys.executable, "-c", HELD_ONCE, *map(str, args)], cwd=Path(__file__).resolve().parents[1],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout.split()[-1])
+
+
+def test_attractors_of_the_empirical_model_hold_its_training_set_once():
+    """300,000 points of 100 numbers (114 MB of float32) held by the empirical pseudo-model: handed over,
+    the run adds only chunk-sized temporaries (about 20 MB measured); drawn again, it adds a second copy."""
+    n, dim = 300_000, 100
+    copy = 4 * n * dim
+    assert run_growth(n, dim, 1) < copy / 2
+    assert run_growth(n, dim, 0) > copy            # the check can fail: without the handover, two copies
+
+
+def test_the_command_hands_the_pseudo_models_keys_over(monkeypatch):
+    seen = {}
+    real = att.run_attractors
+
+    def spy(model, *a, **k):
+        seen["same"] = k.get("train") is model.train
+        return real(model, *a, **k)
+    monkeypatch.setattr(att, "run_attractors", spy)
+    assert main(["attractors", "empirical", "--data", "uniform", "--n", "20", "--eps", "0.02", "--iters", "2",
+                 "--starts", "5", "--test-starts", "5", "--device", "cpu"]) == 0
+    assert seen == {"same": True}

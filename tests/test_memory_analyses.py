@@ -20,6 +20,7 @@ import torch
 from tinyscore.analyses import accuracy
 from tinyscore.storage import store
 from tinyscore.analyses import attractors as att
+from tinyscore.core import attractors as core_att
 from tinyscore.data.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
 from tinyscore.core.models import AnalyticModel, EmpiricalModel, to_tensor
@@ -139,11 +140,11 @@ def reference_attractors(model, ds, n, eps, iters, starts, test_starts, seed=0):
 
     rows, ends = [], {}
     for e in eps:
-        sig = att.sigma_schedule(e, iters)
+        sig = core_att.sigma_schedule(e, iters)
         row = {"eps": float(e), "starts": starts, "test_starts": test_starts}
         for name, m in (("model", model), ("empirical", EmpiricalModel(train))):
-            end = att.iterate(m, train[own] + e * z, sig)
-            end_test = att.iterate(m, test + e * z_test, sig)
+            end = core_att.iterate(m, train[own] + e * z, sig)
+            end_test = core_att.iterate(m, test + e * z_test, sig)
             memorised, nearest, ratio = flags(end)
             row[f"{name}_return_own"] = float((memorised & (nearest == own)).mean())
             row[f"{name}_any"] = float(memorised.mean())

@@ -9,7 +9,7 @@ import torch
 from tinyscore.data.datasets import load_dataset
 from tinyscore.core.dynamics import path_ladder, pf_ode_path
 from tinyscore.errors import TinyscoreError
-from tinyscore.analyses.metrics import score_error
+from tinyscore.core.metrics import score_error
 from tinyscore.core.mixtures import GaussianMixture
 from tinyscore.core.models import AnalyticModel
 from tinyscore.storage.runs import load_checkpoint, load_run

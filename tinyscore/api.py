@@ -122,10 +122,10 @@ def score_error(model_spec, sigmas=ANALYSIS_SIGMAS, points: int = 2000, bins: in
 def run_attractors(model_spec, eps=ATTRACTOR_EPS_TEXT, iters: int = 10, starts: int = 256, seed: int = 0,
                device="cpu") -> dict:
     """Do perturbed training samples return to themselves (d1/d2 < 1/3) under the model's denoiser?"""
-    from tinyscore.analyses.attractors import run_attractors as run
+    from tinyscore.analyses.attractors import held_training_set, run_attractors as run
     from tinyscore.analyses.trajectories import resolve_model
     dev = pick_device(str(device))
     n, half = TRAIN_DEFAULTS["n"], TRAIN_DEFAULTS["half"]
     model, dataset, attrs = resolve_model(str(model_spec), None, 0, None, n, half, dev)
     return run(model, dataset, attrs["n_train"] or n, attrs["half"] or half, eps, iters,
-                          starts=starts, test_starts=starts, seed=seed, device=dev)
+                          starts=starts, test_starts=starts, seed=seed, device=dev, train=held_training_set(model))

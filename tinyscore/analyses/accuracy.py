@@ -7,7 +7,7 @@ points x are noised, y = x + sigma z, so y follows p_sigma; at every y
     weighted error     sigma^2 ||s_model(y) - s_true(y)||^2  =  ||D_model(y) - D*(y)||^2 / sigma^2
 
 reported over all points ("relative" is the aggregate ratio ||E||_F / ||S_true||_F, as in
-tinyscore.analyses.metrics.score_error; "relative_median" the median of the per-point ratios) and per
+tinyscore.core.metrics.score_error; "relative_median" the median of the per-point ratios) and per
 *density bin*: the points are split into ``bins`` equal-count groups by quantiles of the true
 log p_sigma(y), lowest density first, so errors in the tails show separately from the bulk.
 Every point falls in exactly one bin.
@@ -29,7 +29,7 @@ from tinyscore.config import ANALYSIS_SIGMAS
 from tinyscore.core.dynamics import parse_sigmas
 from tinyscore.errors import TinyscoreError
 from tinyscore.core.mixtures import BENCHMARKS
-from tinyscore.analyses.metrics import score_errors
+from tinyscore.core.metrics import score_errors
 from tinyscore.core.models import AnalyticModel, EmpiricalModel, to_tensor
 from tinyscore.storage.store import open_trajectories
 

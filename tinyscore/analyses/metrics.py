@@ -1,58 +1,21 @@
-r"""Metrics: how far two models are from each other, and from the truth (docs/design.md, section 5).
+r"""Divergence of two trajectory files: the metrics of :mod:`tinyscore.core.metrics`, read a chunk at a time.
 
-**Divergence between models A and B** on the same probes, per noise level:
-
-    L2     = || D_A(y, sigma) - D_B(y, sigma) ||_2             per probe: mean and sd over probes
-    RMS    = sqrt( mean_probes L2^2 / dim )                    the same, per coordinate
-    cosine = cos( d_A(y, sigma), d_B(y, sigma) ),  d = D - y   per probe: mean and sd
-
-For the one-step kind, y = x0 + sigma z is the same for both models. Along the path each model
-follows its own trajectory x_A(t), x_B(t) from the same start, so the path kind compares
-D_A(x_A(t)) with D_B(x_B(t)) and the directions D_A(x_A) - x_A with D_B(x_B) - x_B.
-
-The per-probe reductions run through ``kernels.l2_cosine`` (one read of the inputs), and files
-are read a chunk of probes at a time, so trajectory files larger than memory are fine.
-
-**Score error against an analytic mixture**: relative error ||s_model - s_true|| / ||s_true||
-and the sigma^2-weighted squared error sigma^2 ||s_model - s_true||^2 = ||D_model - D*||^2 / sigma^2.
+``diverge`` compares the two models of two trajectory files written for the same probes
+(docs/design.md, section 5): per analysis sigma the one-step outputs D_A(y), D_B(y) on the shared
+noisy probes y = x0 + sigma z, and per rung of the probability-flow path each model's own state and
+output -- L2, RMS and cosine per probe, combined into mean and sd (:mod:`tinyscore.core.metrics`).
+Both files are checked as they are opened (tinyscore.storage.store.open_trajectories) and read a
+chunk of probes at a time (every chunk checked for finite values), so trajectory files larger than
+memory are fine and a crafted or damaged file ends in one TinyscoreError.
 """
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-import kernels
-
+from tinyscore.core.metrics import Moments, divergence_row, onestep_divergence, path_divergence
 from tinyscore.errors import TinyscoreError
 from tinyscore.storage.store import check_comparable, open_trajectories
-
-FIELDS = ("sigma", "l2_mean", "l2_std", "rms", "cosine_mean", "cosine_std")
-
-
-class _Moments:
-    """Running mean and sd of per-probe values (combined chunk by chunk)."""
-
-    def __init__(self):
-        self.n, self.s, self.ss = 0, 0.0, 0.0
-
-    def add(self, v: torch.Tensor):
-        v = v.double()
-        self.n += v.numel()
-        self.s += float(v.sum())
-        self.ss += float((v * v).sum())
-
-    @property
-    def mean(self):
-        return self.s / self.n
-
-    @property
-    def std(self):
-        return float(np.sqrt(max(self.ss / self.n - self.mean ** 2, 0.0)))
-
-
-def _row(sigma, l2: _Moments, cos: _Moments, dim: int) -> dict:
-    return {"sigma": float(sigma), "l2_mean": l2.mean, "l2_std": l2.std,
-            "rms": float(np.sqrt(l2.ss / l2.n / dim)), "cosine_mean": cos.mean, "cosine_std": cos.std}
 
 
 def _flat(a, source=None) -> torch.Tensor:
@@ -90,28 +53,26 @@ def diverge_open(fa, fb, name_a: str, name_b: str, chunk: int = 1024) -> dict:
 
     with np.errstate(all="ignore"):                 # overflow is checked below, not warned about
         for i, sigma in enumerate(fa.sigmas):
-            l2, cos = _Moments(), _Moments()
+            l2, cos = Moments(), Moments()
             for a in range(0, P, rows):
                 sl = slice(a, a + rows)
                 y = _flat(fa["probes/x0"].read(sl, finite=True) + sigma * fa["probes/z"].read(sl, finite=True))
                 if not torch.isfinite(y).all():
                     raise fa.error(f"x0 + sigma z overflows at sigma = {sigma:g}")
-                d, c = kernels.l2_cosine(read(fa, "onestep/denoised", (i, sl)),
-                                         read(fb, "onestep/denoised", (i, sl)), y)
+                d, c = onestep_divergence(read(fa, "onestep/denoised", (i, sl)),
+                                          read(fb, "onestep/denoised", (i, sl)), y)
                 l2.add(d)
                 cos.add(c)
-            result["onestep"].append(_row(sigma, l2, cos, dim))
+            result["onestep"].append(divergence_row(sigma, l2, cos, dim))
         for t, sigma in enumerate(fa.path_sigmas):
-            l2, cos = _Moments(), _Moments()
+            l2, cos = Moments(), Moments()
             for a in range(0, P, rows):
                 sl = slice(a, a + rows)
-                den_a, den_b = read(fa, "path/denoised", (t, sl)), read(fb, "path/denoised", (t, sl))
-                dir_a = den_a - read(fa, "path/states", (t, sl))
-                dir_b = den_b - read(fb, "path/states", (t, sl))
-                _, c = kernels.l2_cosine(dir_a, dir_b, torch.zeros_like(dir_a))
-                l2.add(torch.linalg.vector_norm((den_a - den_b).double(), dim=1))
+                d, c = path_divergence(read(fa, "path/denoised", (t, sl)), read(fa, "path/states", (t, sl)),
+                                       read(fb, "path/denoised", (t, sl)), read(fb, "path/states", (t, sl)))
+                l2.add(d)
                 cos.add(c)
-            result["path"].append(_row(sigma, l2, cos, dim))
+            result["path"].append(divergence_row(sigma, l2, cos, dim))
     return result
 
 
@@ -127,20 +88,3 @@ def format_table(result: dict, analysis_sigmas=None) -> str:
             lines.append(f"{kind:<8}{r['sigma']:>9.4g}{r['l2_mean']:>12.5g}{r['l2_std']:>12.5g}{r['rms']:>12.5g}"
                          f"{r['cosine_mean']:>10.4f}{r['cosine_std']:>9.4f}")
     return "\n".join(lines)
-
-
-def score_errors(s_model: np.ndarray, s_true: np.ndarray, sigma: float) -> dict:
-    """Relative error (over all points, and its per-point median) and sigma^2-weighted squared error."""
-    err = np.linalg.norm(s_model - s_true, axis=1)
-    true = np.linalg.norm(s_true, axis=1)
-    return {"count": int(len(err)),
-            "relative": float(np.linalg.norm(err) / max(np.linalg.norm(true), 1e-300)),
-            "relative_median": float(np.median(err / np.maximum(true, 1e-300))),
-            "weighted_sq": float(np.mean(sigma ** 2 * err ** 2))}
-
-
-def score_error(model, mixture, y: torch.Tensor, sigma: float) -> dict:
-    """Score errors of ``model`` against the analytic mixture at the points y."""
-    with torch.no_grad():
-        s_model = model.score(y, sigma).double().cpu().numpy()
-    return {"sigma": float(sigma), **score_errors(s_model, mixture.score(y.double().cpu().numpy(), sigma), sigma)}
