@@ -391,11 +391,12 @@ def test_parameter_estimate_is_exact(arch, shape, opts, conditional):
     assert isinstance(net, MLPUNet if arch == "mlp" else ConvUNet)
 
 
-def test_huge_width_is_refused_before_allocating(monkeypatch):
+def test_huge_width_is_refused_before_allocating(monkeypatch, tmp_path):
     import tinyscore.core.nets as nets
+    from tinyscore.training.loop import train
 
     def never(*a, **k):
         raise AssertionError("the network was built")
     monkeypatch.setattr(nets, "MLPUNet", never)
-    with pytest.raises(TinyscoreError, match=r"width 100000000 .* needs .* available"):
-        build_backbone("mlp", (2,), True, width=100_000_000)
+    with pytest.raises(TinyscoreError, match=r"parameters .* needs .* available"):
+        train(load_dataset("uniform"), tmp_path / "run", steps=1, width=100_000_000, progress=False)

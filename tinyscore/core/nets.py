@@ -17,10 +17,11 @@ UNet-shaped MLP (for vectors in R^D):
 
 widening then narrowing, with the skips concatenated on the way back up, like a UNet's.
 
-Before :func:`build_backbone` allocates anything it counts the parameters from the options alone
-(:func:`mlp_parameters`, :func:`tinyscore.core.unet.conv_unet_parameters`; tests hold the counts equal
-to the built networks') and refuses, in one line, a network whose float32 parameters would not fit
-in memory (``--width 100000000``) or an image size the conv UNet cannot halve.
+The parameters are counted from the options alone (:func:`backbone_parameters`, from
+:func:`mlp_parameters` and :func:`tinyscore.core.unet.conv_unet_parameters`; tests hold the counts equal
+to the built networks'), so that a caller can refuse a network that would not fit in memory
+(``--width 100000000``) before anything is allocated; :func:`build_backbone` refuses, in one line,
+options that describe no network (a width below 1, an image size the conv UNet cannot halve).
 
 Imports run one way: this module picks the conv UNet (:mod:`tinyscore.core.unet`, imported when an image
 backbone is asked for), and both build on :mod:`tinyscore.core.embedding`; neither backbone imports this
@@ -34,7 +35,6 @@ from torch import nn
 from tinyscore.core import tangent
 from tinyscore.core.embedding import SigmaEmbedding  # used below, and still importable from here
 from tinyscore.errors import TinyscoreError
-from tinyscore.storage.limits import check_fits
 
 
 class Block(nn.Module):
@@ -127,18 +127,14 @@ def backbone_parameters(arch: str, shape, conditional: bool, **opts) -> int:
     raise ValueError(f"unknown backbone {arch!r}")
 
 
-#: float32 parameters
-BYTES_PER_PARAMETER = 4
-
-
 def build_backbone(arch: str, shape, conditional: bool, **opts) -> nn.Module:
     """The backbone named by a checkpoint's config: ``mlp`` for vectors, ``conv`` for images.
 
-    Options a user sets (``width`` / ``base``) are checked first, and so is the memory the
-    parameters will take (:func:`tinyscore.storage.limits.check_fits`): ``--width 100000000`` is one line,
-    not a MemoryError half-way through allocating 10^17 parameters. Training needs more than this
-    (gradients and two Adam moments: 4 times the parameters, plus activations); that is checked
-    where the batch size is known.
+    Options a user sets (``width`` / ``base``) are checked first. Whether the parameters fit in memory is
+    asked before this is called, by whoever builds a network from a user's numbers (training counts
+    them with :func:`backbone_parameters`; a checkpoint is laid out on the meta device first,
+    tinyscore.storage.runs): ``--width 100000000`` is one line, not a MemoryError half-way through
+    allocating 10^17 parameters. The core itself never asks the machine how much memory it has.
     """
     if arch == "mlp":
         if len(shape) != 1:
@@ -149,10 +145,6 @@ def build_backbone(arch: str, shape, conditional: bool, **opts) -> nn.Module:
         check_conv_options(shape, **opts)
     else:
         raise ValueError(f"unknown backbone {arch!r}")
-    n = backbone_parameters(arch, shape, conditional, **opts)
-    size = opts.get("width" if arch == "mlp" else "base")
-    what = f"the {arch} backbone{f' of width {size}' if size else ''} ({n:,} parameters)"
-    check_fits(BYTES_PER_PARAMETER * n, what)
     if arch == "mlp":
         return MLPUNet(shape[0], conditional=conditional, **opts)
     from tinyscore.core.unet import ConvUNet
