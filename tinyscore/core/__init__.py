@@ -13,7 +13,7 @@ Every module here imports only NumPy, torch, :mod:`kernels`, :mod:`tinyscore.con
 4. ``mixtures`` -- Gaussian mixtures, whose noisy score and denoiser are known exactly.
 5. ``objectives`` -- the three training losses, each as its equation (reconstruction, denoising
    score matching, sliced score matching); the fast ways to compute SSM's derivative term sit
-   beside them, not inside them.
+   beside them, not inside them (``ssm_paths``).
 6. ``optim`` -- Adam, the training step's last line.
 7. ``dynamics`` -- what a model does to noisy probes: one denoising step, the probability-flow ODE.
 8. ``attractors`` and ``metrics`` -- iterating the denoiser from a perturbed training point, and

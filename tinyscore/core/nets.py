@@ -1,4 +1,4 @@
-r"""Backbones: a UNet-shaped MLP for vectors, and the choice of backbone a checkpoint names.
+r"""Backbones: a UNet-shaped MLP for vectors, and the choice of backbone a checkpoint names (docs/design.md, section 2).
 
 A backbone is a plain function F(x, log_sigma) -> same shape as x. It knows nothing of scores or
 denoisers: :mod:`tinyscore.core.models` turns its output into D(y, sigma) and s(y, sigma), so the three

@@ -1,7 +1,8 @@
 r"""Forward-mode derivatives by hand: the tangent rides in the same matmuls as the network.
 
-Sliced score matching needs, for every sample, one Jacobian-vector product of the score
-network, J v (:mod:`tinyscore.core.objectives`, the v^T J v term). Autograd offers two ways:
+Sliced score matching (docs/design.md, section 2) needs, for every sample, one Jacobian-vector
+product of the score network, J v (the v^T J v term of :mod:`tinyscore.core.objectives`, one of the
+ways :mod:`tinyscore.core.ssm_paths` computes it). Autograd offers two ways:
 
 * double backward: g = grad_y (v^T s) with ``create_graph=True``, then back-propagate through
   that backward pass as well. Every linear layer costs six matmuls (forward; the first

@@ -1,4 +1,4 @@
-r"""A small convolutional UNet: the image backbone F(x, log_sigma) -> same shape as x.
+r"""A small convolutional UNet: the image backbone F(x, log_sigma) -> same shape as x (docs/design.md, section 2).
 
 Like every backbone (:mod:`tinyscore.core.nets`) it only maps an image to an image; :mod:`tinyscore.core.models`
 reads its output as a denoiser, a score, or a residual.
