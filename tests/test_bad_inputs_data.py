@@ -20,7 +20,7 @@ from clihelp import assert_refused, run_cli
 from tinyscore.data import images as I
 from tinyscore.data.datasets import load_dataset
 from tinyscore.errors import TinyscoreError
-from tinyscore.core.mixtures import load_mixture
+from tinyscore.storage.mixture_files import load_mixture
 from tinyscore.core.nets import MLPUNet, backbone_parameters, build_backbone
 from tinyscore.core.unet import ConvUNet
 
@@ -202,7 +202,9 @@ CASES = {
     "npz identities of wrong length": (lambda t: _npz(t, images=ramp(5), identities=np.arange(4)), "identities"),
     "resolution above image size": (_with(lambda t: _npy(t, ramp(4)), "--resolution", "100000"), "larger than"),
     # mixture files
-    "300,000-D mixture": (lambda t: _json(t, {"weights": [1], "means": [[0] * 300_000], "covs": [1.0]}), "needs"),
+    # c I costs D numbers; a diagonal, like every other form, needs its D x D eigenbasis to draw points
+    "300,000-D mixture": (lambda t: _json(t, {"weights": [1], "means": [[0] * 300_000], "covs": [[1.0] * 300_000]}),
+                          "needs"),
     "deeply nested JSON": (lambda t: _json(t, text="[" * 100_000 + "]" * 100_000), "nested too deeply"),
     "string in means": (lambda t: _json(t, mixture(means=[[0, "x"], [2, 2]])), "means[0][1] must be a number"),
     "null weight": (lambda t: _json(t, mixture(weights=[None, 1])), "weights[0] must be a number, got null"),

@@ -62,7 +62,7 @@ def test_trajectory_file_schema(study):
         assert f.attrs["probes_digest"] == g.attrs["probes_digest"]        # same probe seed, same probes
         np.testing.assert_array_equal(f["probes/z"][()], g["probes/z"][()])
         # the analytic file holds exactly the optimal denoiser of the mixture
-        from tinyscore.core.mixtures import load_mixture
+        from tinyscore.storage.mixture_files import load_mixture
         mix = load_mixture("uniform")
         y = g["probes/x0"][()] + 0.1 * g["probes/z"][()]
         np.testing.assert_allclose(g["onestep/denoised"][3], mix.denoise(y, 0.1), atol=1e-5)

@@ -56,7 +56,7 @@ def load_dataset(spec: str = "uniform", data_seed: int = 0, resolution: int | No
 
 def load_mixture(spec: str):
     """A Gaussian mixture (benchmark name or JSON file) with exact ``score``, ``denoise``, ``log_prob``."""
-    from tinyscore.core.mixtures import load_mixture as load
+    from tinyscore.storage.mixture_files import load_mixture as load
     return load(spec)
 
 

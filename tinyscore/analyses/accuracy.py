@@ -28,7 +28,7 @@ from tinyscore.data.datasets import load_dataset
 from tinyscore.config import ANALYSIS_SIGMAS
 from tinyscore.core.dynamics import parse_sigmas
 from tinyscore.errors import TinyscoreError
-from tinyscore.core.mixtures import BENCHMARKS
+from tinyscore.storage.mixture_files import BENCHMARKS
 from tinyscore.core.metrics import score_errors
 from tinyscore.core.models import AnalyticModel, EmpiricalModel, to_tensor
 from tinyscore.storage.store import open_trajectories

@@ -9,133 +9,400 @@ sigma convolves every component with N(0, sigma^2 I), so everything stays closed
                    = sum_k r_k(y) (Sigma_k + sigma^2 I)^{-1} (mu_k - y)                 (3)
     D*(y, sigma)   = E[x | y] = y + sigma^2 s(y, sigma)          (Tweedie)               (4)
 
-Each covariance is diagonalised once, Sigma_k = U_k diag(lambda_k) U_k^T, so the noised inverse
-is U_k diag(1 / (lambda_k + sigma^2)) U_k^T and the log-determinant is sum log(lambda_k + sigma^2):
-no matrix is ever inverted, and near-singular components (lambda ~ 1e-6) stay finite. The
-responsibilities (2) use logsumexp, so points far from every component still get a finite
-score (that of the nearest component, in the Mahalanobis sense).
+Each covariance keeps the form it was given, and (1)-(3) cost what that form costs per point and
+component; write v = c + sigma^2:
 
-The six benchmark mixtures of the study are built by :func:`make_benchmark` from one documented
-seed and checked in as ``tinyscore/benchmarks/NAME.json``; :func:`load_mixture` reads those or any
-user file of the same format (see :func:`GaussianMixture.from_dict`).
+    Isotropic  c I          O(D)     (Sigma + sigma^2 I)^{-1} = I / v
+    Diagonal   diag(d)      O(D)     1 / (d + sigma^2), coordinate by coordinate
+    LowRank    F F^T + c I  O(D r)   F = Q S W^T (thin SVD): eigenvalues S^2 + c on the columns of
+                                     Q, c off them, so (Sigma + sigma^2 I)^{-1} =
+                                     I / v - Q diag(S^2 / (v (S^2 + v))) Q^T
+    Full       Sigma        O(D^2)   Sigma = U diag(lambda) U^T once; the inverse is
+                                     U diag(1 / (lambda + sigma^2)) U^T
 
-A user's file is checked field by field before anything is computed: every number must be a JSON
-number (not a string, a boolean or null) and finite, the lists must have the lengths K and D that
-``means`` sets, weights must be non-negative with a positive sum (they are relative: [1, 3] means
-[0.25, 0.75]), covariances symmetric and positive semi-definite. The memory the K covariance
-matrices of D x D will take is checked against this machine before they are built, so a file
-declaring 300,000 dimensions is one line, not a MemoryError. Every problem is one
-:class:`TinyscoreError` line naming the file and the field (``means[2][1]``, ``covs[0].factor``).
+Noise only shifts eigenvalues, so one decomposition per mixture serves every sigma (one per point
+too); nothing is inverted. Eigenvalues are floored at EIG_FLOOR so that sigma = 0 on an exactly
+singular component stays finite; the logsumexp keeps responsibilities finite far from every
+component. c I is the low-rank form with r = 0: for both, the squared distances
+||y - mu_k||^2 = ||y||^2 - 2 y.mu_k + ||mu_k||^2 and the projections Q_k^T y of all components
+come from one matrix product (BLAS), and the sum (3) from one more. That expansion loses digits
+when the variance is tiny and y sits near a mean far from the origin (its error is about
+4 eps (||y||^2 + ||mu_k||^2) / v), so where that bound passes REFINE_ABOVE the components that
+carry a point's responsibility are computed again from y - mu_k itself. Diagonal and full
+components are always computed from y - mu_k.
+
+Sampling draws x = mu_k + U_k diag(sqrt lambda_k) z, z ~ N(0, I), in the eigenbasis of the
+component's D x D covariance, as it always has, so every run's data stay the same: for c I that
+basis is I exactly (LAPACK returns it for a constant diagonal) and the draw costs O(D); the other
+forms compute the basis once, on their first draw (O(D^3) once, O(D^2) per point through BLAS).
+
+The JSON files, their field-by-field checks and the six benchmarks live in
+``tinyscore.storage.mixture_files``; this module reads no file.
 """
 from __future__ import annotations
 
-import json
-import importlib.resources
-import logging
 import math
-from pathlib import Path
 
 import numpy as np
 
 from tinyscore.errors import TinyscoreError
-from tinyscore.storage.files import write_text
-from tinyscore.storage.limits import check_fits
 
-#: the seed from which the benchmark mixtures were drawn (see tinyscore/benchmarks/generate.py)
-BENCHMARK_SEED = 20250609
-BENCHMARKS = ("uniform", "sharpcov", "spiral", "hd-uniform", "hd-sharpcov", "thinmanifold")
-#: where the checked-in mixture definitions live: package data, so an installed wheel has them too
-MIXTURE_DIR = Path(str(importlib.resources.files("tinyscore") / "benchmarks"))
 #: eigenvalues are floored here so that sigma = 0 on an exactly singular component stays finite
 EIG_FLOOR = 1e-12
-log = logging.getLogger("tinyscore")
-#: bytes per covariance entry while a mixture is built: the matrices, their eigenvectors and the
-#: temporaries of the symmetric eigendecomposition, all float64
-COV_BYTES_PER_ENTRY = 4 * 8
+#: a component within this of a point's largest log-term carries responsibility (e^-40 ~ 4e-18)
+NEAR = 40.0
+#: the error bound of the expanded distance above which such a component is recomputed from y - mu_k
+REFINE_ABOVE = 1e-11
+_LOG_2PI = math.log(2 * math.pi)
 
 
-def check_mixture_fits(K: int, D: int, where: str) -> None:
-    """Refuse (one line) a mixture whose K covariance matrices of D x D would not fit in memory."""
-    check_fits(COV_BYTES_PER_ENTRY * K * D * D,
-               f"{where}: {K} component{'s' if K != 1 else ''} in {D} dimensions ({K} x {D} x {D} covariances)")
+# -------------------------------------------------------------------- one covariance, as given
+class Isotropic:
+    """Sigma = c I."""
+
+    def __init__(self, c):
+        self.c = float(c)
+
+    def dense(self, D):
+        return self.c * np.eye(D)
+
+    def trace(self, D):
+        return float(np.full(D, self.c).sum())          # summed as np.trace(c I) sums it
+
+    def smallest_eigenvalue(self, D):
+        return self.c, abs(self.c)
 
 
+class Diagonal:
+    """Sigma = diag(d)."""
+
+    def __init__(self, d):
+        self.d = np.asarray(d, dtype=np.float64)
+
+    def dense(self, D):
+        return np.diag(self.d)
+
+    def trace(self, D):
+        return float(self.d.sum())
+
+    def smallest_eigenvalue(self, D):
+        return float(self.d.min()), float(np.abs(self.d).max())
+
+
+class LowRank:
+    """Sigma = F F^T + c I, F a D x r factor (r < D: a factor as wide as D is a full matrix)."""
+
+    def __init__(self, factor, c=0.0):
+        self.factor, self.c = np.asarray(factor, dtype=np.float64), float(c)
+
+    def dense(self, D):
+        out = self.factor @ self.factor.T
+        out[np.diag_indices(D)] += self.c
+        return out
+
+    def trace(self, D):
+        """trace(F F^T) + D c, the diagonal taken from the products a dense F F^T would hold."""
+        F, diag = self.factor, np.empty(D)
+        for a in range(0, D, 512):
+            diag[a:a + 512] = np.diagonal(F[a:a + 512] @ F[a:a + 512].T) + self.c
+        return float(diag.sum())
+
+    def spectrum(self):
+        """(Q, S^2): the factor's left singular vectors and squared singular values."""
+        Q, S, _ = np.linalg.svd(self.factor, full_matrices=False)
+        return Q, S ** 2
+
+    def smallest_eigenvalue(self, D):
+        return self.c, abs(self.c) + float((self.factor ** 2).sum())
+
+
+class Full:
+    """Sigma, a symmetric positive semi-definite D x D matrix."""
+
+    def __init__(self, S):
+        self.S, self._eig = np.asarray(S, dtype=np.float64), None
+
+    def dense(self, D):
+        return self.S
+
+    def trace(self, D):
+        return float(np.trace(self.S))
+
+    def eigh(self):
+        """(lambda, U) of the symmetrised matrix, computed once."""
+        if self._eig is None:
+            self._eig = np.linalg.eigh(0.5 * (self.S + self.S.T))
+        return self._eig
+
+    def smallest_eigenvalue(self, D):
+        lam = self.eigh()[0]
+        return float(lam[0]), float(max(abs(lam[0]), abs(lam[-1])))
+
+
+def as_covariance(c, D: int, where: str = "mixture", field: str = "covs[k]"):
+    """One covariance as its form: a number c (c I), D numbers (a diagonal), a D x D matrix, or a
+    form; checked (finite, symmetric, positive semi-definite) with one line naming ``field``."""
+    if not isinstance(c, (Isotropic, Diagonal, LowRank, Full)):
+        a = np.asarray(c, dtype=np.float64)
+        if a.ndim > 2:
+            raise TinyscoreError(f"{where}: {field} must be a number, {D} numbers or a {D} x {D} matrix, "
+                                 f"got shape {a.shape}")
+        c = (Isotropic, Diagonal, Full)[a.ndim](a)
+    if isinstance(c, LowRank) and c.factor.ndim == 2 and c.factor.shape[0] == D:
+        if c.factor.shape[1] == 0:
+            c = Isotropic(c.c)
+        elif c.factor.shape[1] >= D:                  # as wide as D: the full matrix it makes
+            c = Full(c.dense(D))
+    _check_form(c, D, where, field)
+    return c
+
+
+def _check_form(form, D: int, where: str, field: str) -> None:
+    """Refuse (one line) a covariance of the wrong shape, non-finite, asymmetric or not PSD."""
+    shape = {Diagonal: lambda f: f.d.shape == (D,), LowRank: lambda f: f.factor.ndim == 2 and f.factor.shape[0] == D,
+             Full: lambda f: f.S.shape == (D, D)}.get(type(form), lambda f: True)
+    if not shape(form):
+        raise TinyscoreError(f"{where}: covariances must fit {D} dimensions; {field} does not")
+    values = [getattr(form, n) for n in ("c", "d", "factor", "S") if hasattr(form, n)]
+    if not all(np.all(np.isfinite(v)) for v in values):
+        raise TinyscoreError(f"{where}: weights, means and covariances must be finite; {field} is not")
+    if isinstance(form, Full):
+        S = form.S
+        if not np.allclose(S, S.T, atol=1e-10 * max(1.0, np.abs(S).max())):
+            i, j = np.unravel_index(np.abs(S - S.T).argmax(), S.shape)
+            raise TinyscoreError(f"{where}: covariances must be symmetric; {field} has "
+                                 f"[{i}][{j}] = {S[i, j]:g} but [{j}][{i}] = {S[j, i]:g}")
+    low, high = form.smallest_eigenvalue(D)
+    if low < -1e-9 * max(1.0, high):
+        raise TinyscoreError(f"{where}: covariances must be positive semi-definite; {field} has "
+                             f"the eigenvalue {low:.3g}")
+
+
+def _eig_basis(S: np.ndarray) -> np.ndarray:
+    """U diag(sqrt lambda) of a symmetric S (eigenvalues floored): x = mu + basis @ z draws N(mu, S)."""
+    lam, U = np.linalg.eigh(0.5 * (S + S.T))
+    return U * np.sqrt(np.maximum(lam, EIG_FLOOR))[None, :]
+
+
+# -------------------------------------------------------------------- the components of one form, stacked
+class _Stack:
+    """The components of one form: ``index`` (their places in the mixture), means, and the terms of (1)-(3)."""
+
+    def __init__(self, index, means, forms):
+        self.index, self.means, self.forms = np.asarray(index), means, forms
+        self.D = means.shape[1]
+        self._basis = {}
+
+    #: whether :meth:`terms` expands distances and may need :meth:`refine`
+    refines = False
+
+    def draw(self, j: int, z: np.ndarray) -> np.ndarray:
+        """Offsets U diag(sqrt lambda) z of component j for standard normal rows z."""
+        if j not in self._basis:
+            self._basis[j] = _eig_basis(self.forms[j].dense(self.D))
+        return z @ self._basis[j].T
+
+
+class _LowRankStack(_Stack):
+    """c_k I + Q_k diag(S_k^2) Q_k^T (Isotropic: r = 0; ranks padded with zero columns): O(D r)."""
+
+    refines = True
+
+    def __init__(self, index, means, forms):
+        super().__init__(index, means, forms)
+        k, D = means.shape
+        spectra = [f.spectrum() if isinstance(f, LowRank) else (np.zeros((D, 0)), np.zeros(0)) for f in forms]
+        r = max(q.shape[1] for q, _ in spectra)
+        self.Q, self.S2, c = np.zeros((k, D, r)), np.zeros((k, r)), np.array([f.c for f in forms])
+        for j, (q, s2) in enumerate(spectra):
+            self.Q[j, :, :q.shape[1]] = q
+            self.S2[j, :q.shape[1]] = np.maximum(s2 + c[j], EIG_FLOOR) - np.maximum(c[j], EIG_FLOOR)
+        self.c, self.r = np.maximum(c, EIG_FLOOR), r
+        # one product gives y.mu_k and Q_k^T y for every k; its transpose maps the coefficients back
+        self.W = np.ascontiguousarray(np.concatenate([means.T, self.Q.transpose(1, 0, 2).reshape(D, k * r)], 1))
+        self.mu2, self.Qmu = (means ** 2).sum(1), np.einsum("kdr,kd->kr", self.Q, means)
+
+    def _log_n(self, v, d2, p):
+        """log N from v (.., k), ||y - mu||^2 (.., k) and p = Q^T (y - mu) (.., k, r)."""
+        vv = v[..., None]
+        mahal = d2 / v - (p * p * self.S2 / (vv * (self.S2 + vv))).sum(-1)
+        logdet = self.D * np.log(v) + np.log1p(self.S2 / vv).sum(-1)
+        return -0.5 * (self.D * _LOG_2PI + logdet + mahal)
+
+    def terms(self, y, s2):
+        B, k = y.shape[0], len(self.index)
+        P = y @ self.W
+        p = P[:, k:].reshape(B, k, self.r) - self.Qmu
+        v = self.c + s2
+        y2 = (y * y).sum(1)[:, None]
+        log_n = self._log_n(v, y2 - 2 * P[:, :k] + self.mu2, p)
+        bound = 4 * np.finfo(float).eps * (y2 + self.mu2) / v
+        return log_n, (p, v, bound)
+
+    def refine(self, y, log_n, near, work):
+        """The log-terms of the components in ``near`` again, from d = y - mu_k: ||d - Q Q^T d||^2 / v
+        + sum (Q^T d)^2 / (S^2 + v), no expansion; only where the fast pass's error bound is large."""
+        _, v, bound = work
+        todo = near & (bound > REFINE_ABOVE)
+        for j in np.flatnonzero(todo.any(0)):
+            rows = np.flatnonzero(todo[:, j])
+            d = y[rows] - self.means[j]
+            q = d @ self.Q[j]
+            perp = d - q @ self.Q[j].T
+            vj = np.broadcast_to(v, log_n.shape)[rows, j]
+            mahal = (perp * perp).sum(1) / vj + (q * q / (self.S2[j] + vj[:, None])).sum(1)
+            logdet = self.D * np.log(vj) + np.log1p(self.S2[j] / vj[:, None]).sum(1)
+            log_n[rows, j] = -0.5 * (self.D * _LOG_2PI + logdet + mahal)
+
+    def score(self, y, resp, work):
+        """sum_k r_k [(mu_k - y) / v_k + Q_k diag(S^2 / (v (S^2 + v))) Q_k^T (y - mu_k)]: one product."""
+        p, v, _ = work
+        a = resp / v
+        h = self.S2 / (v[..., None] * (self.S2 + v[..., None]))
+        coef = np.concatenate([a, (resp[..., None] * h * p).reshape(y.shape[0], -1)], 1)
+        return coef @ self.W.T - y * a.sum(1, keepdims=True)
+
+    def draw(self, j, z):
+        if isinstance(self.forms[j], Isotropic):       # the eigenbasis of c I is I: the same draw, in O(D)
+            return math.sqrt(self.c[j]) * z
+        return super().draw(j, z)
+
+
+class _DiagonalStack(_Stack):
+    """diag(d_k): every term coordinate by coordinate from y - mu_k, O(D)."""
+
+    def __init__(self, index, means, forms):
+        super().__init__(index, means, forms)
+        self.d = np.maximum(np.stack([f.d for f in forms]), EIG_FLOOR)
+
+    def terms(self, y, s2):
+        d = y[:, None, :] - self.means[None]
+        var = self.d + (s2[..., None] if np.ndim(s2) else s2)
+        log_n = -0.5 * (self.D * _LOG_2PI + np.log(var).sum(-1) + (d * d / var).sum(-1))
+        return log_n, (d, var)
+
+    def score(self, y, resp, work):
+        d, var = work
+        return -np.einsum("bk,bkd->bd", resp, d / var)
+
+
+class _FullStack(_Stack):
+    """U_k diag(lambda_k) U_k^T: offsets rotated into each eigenbasis by BLAS, O(D^2)."""
+
+    def __init__(self, index, means, forms):
+        super().__init__(index, means, forms)
+        pairs = [f.eigh() for f in forms]
+        self.lam = np.maximum(np.stack([lam for lam, _ in pairs]), EIG_FLOOR)
+        self.U = np.stack([U for _, U in pairs])
+
+    def terms(self, y, s2):
+        R = np.stack([(y - mu) @ U for mu, U in zip(self.means, self.U)])          # (k, B, D)
+        var = self.lam[:, None, :] + (s2[None] if np.ndim(s2) else s2)
+        log_n = -0.5 * (self.D * _LOG_2PI + np.log(var).sum(-1) + (R * R / var).sum(-1))
+        return log_n.T, (R, var)
+
+    def score(self, y, resp, work):
+        R, var = work
+        out = np.zeros_like(y)
+        for j, U in enumerate(self.U):
+            out -= (resp[:, j, None] * R[j] / var[j]) @ U.T
+        return out
+
+    def draw(self, j, z):
+        return z @ (self.U[j] * np.sqrt(self.lam[j])[None, :]).T
+
+
+_STACKS = {Isotropic: _LowRankStack, LowRank: _LowRankStack, Diagonal: _DiagonalStack, Full: _FullStack}
+
+
+# -------------------------------------------------------------------- the mixture
 class GaussianMixture:
-    """A mixture of K Gaussians in R^D with exact noisy scores (equations (1) to (4))."""
+    """A mixture of K Gaussians in R^D with exact noisy scores (equations (1) to (4)).
+
+    ``covs``: K covariances, each a number c (c I), a list of D numbers (a diagonal), a D x D matrix,
+    or a form (:class:`Isotropic`, :class:`Diagonal`, :class:`LowRank`, :class:`Full`)."""
 
     def __init__(self, weights, means, covs, name: str = "mixture", description: str = "", source=None):
         """``source``: the file the parameters came from, named in error messages."""
         where = f"mixture file {source}" if source is not None else f"mixture {name!r}"
         w = np.asarray(weights, dtype=np.float64)
         mu = np.asarray(means, dtype=np.float64)
-        cov = np.asarray(covs, dtype=np.float64)
         if mu.ndim != 2:
             raise TinyscoreError(f"{where}: means must be a K x D list, got shape {mu.shape}")
         K, D = mu.shape
         if K < 1 or D < 1:
             raise TinyscoreError(f"{where}: needs at least one component in at least one dimension, "
                                  f"got means of shape {mu.shape}")
-        check_mixture_fits(K, D, f"{where}")
         if w.shape != (K,):
             raise TinyscoreError(f"{where}: {w.size} weights for {K} means")
-        if cov.shape != (K, D, D):
-            raise TinyscoreError(f"{where}: covariances have shape {cov.shape}, expected {(K, D, D)}")
-        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(mu)) and np.all(np.isfinite(cov))):
+        if len(covs) != K:
+            raise TinyscoreError(f"{where}: {len(covs)} covariances for {K} means")
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(mu))):
             raise TinyscoreError(f"{where}: weights, means and covariances must be finite")
         if np.any(w < 0) or w.sum() <= 0:
             raise TinyscoreError(f"{where}: weights must be non-negative with a positive sum")
-        for k in range(K):
-            c = cov[k]
-            if not np.allclose(c, c.T, atol=1e-10 * max(1.0, np.abs(c).max())):
-                i, j = np.unravel_index(np.abs(c - c.T).argmax(), c.shape)
-                raise TinyscoreError(f"{where}: covariances must be symmetric; covs[{k}] has "
-                                     f"[{i}][{j}] = {c[i, j]:g} but [{j}][{i}] = {c[j, i]:g}")
-        lam, U = np.linalg.eigh(0.5 * (cov + cov.transpose(0, 2, 1)))
-        bad = lam.min(axis=1) < -1e-9 * np.maximum(1.0, lam.max(axis=1))
-        if bad.any():
-            k = int(np.flatnonzero(bad)[0])
-            raise TinyscoreError(f"{where}: covariances must be positive semi-definite; covs[{k}] has "
-                                 f"the eigenvalue {lam[k].min():.3g}")
+        self.forms = [as_covariance(c, D, where, f"covs[{k}]") for k, c in enumerate(covs)]
         self.name, self.description, self.source = name, description, source
         self.weights = w / w.sum()
-        self.means, self.covs = mu, cov
-        self.eigvals, self.eigvecs = np.maximum(lam, EIG_FLOOR), U  # (K, D), (K, D, D)
-        self.K, self.D = K, D
+        self.log_weights = np.log(np.maximum(self.weights, 1e-300))
+        self.means, self.K, self.D = mu, K, D
+        kinds = [_STACKS[type(f)] for f in self.forms]
+        self._stacks = []
+        for kind in dict.fromkeys(kinds):
+            idx = [k for k in range(K) if kinds[k] is kind]
+            self._stacks.append(kind(idx, mu[idx], [self.forms[k] for k in idx]))
+
+    @property
+    def covs(self) -> np.ndarray:
+        """The K covariances as dense D x D matrices, (K, D, D): built on demand, O(K D^2) memory."""
+        return np.stack([f.dense(self.D) for f in self.forms])
 
     # ---------------------------------------------------------------- the exact quantities
-    def _noised(self, y, sigma):
-        """Component log-densities (B, K) and whitened offsets for y under p_sigma."""
+    def _noise(self, y, sigma):
+        """y as float64 (B, D) and sigma^2 as a number, or as a (B, 1) column when it varies by point."""
         y = np.asarray(y, dtype=np.float64)
         if y.ndim != 2 or y.shape[1] != self.D:
             raise TinyscoreError(f"points must have shape (B, {self.D}), got {y.shape}")
         s2 = np.asarray(sigma, dtype=np.float64) ** 2
         if np.any(s2 < 0) or not np.all(np.isfinite(s2)):
             raise TinyscoreError("sigma must be finite and >= 0")
-        s2 = s2.reshape(-1, 1, 1) if s2.ndim else s2            # per-point sigma: (B, 1, 1)
-        var = self.eigvals[None] + s2                             # (B or 1, K, D)
-        # offsets in each component's eigenbasis: r[b, k] = U_k^T (y_b - mu_k)
-        r = np.einsum("bkd,kde->bke", y[:, None, :] - self.means[None], self.eigvecs)
-        log_n = -0.5 * (self.D * math.log(2 * math.pi) + np.log(var).sum(-1) + (r * r / var).sum(-1))
-        logits = np.log(np.maximum(self.weights, 1e-300))[None] + log_n
-        return logits, r, var
+        if s2.ndim and s2.size not in (1, y.shape[0]):
+            raise TinyscoreError(f"sigma must be one number or one per point ({y.shape[0]}), got {s2.size}")
+        if s2.ndim == 0 or s2.size == 0 or np.all(s2 == s2.flat[0]):
+            return y, float(s2.flat[0]) if s2.size else 0.0
+        return y, s2.reshape(-1, 1)
+
+    def _terms(self, y, s2):
+        """log w_k + log N(y; mu_k, Sigma_k + s2 I), the terms of (1) and (2): (B, K), and each form's work."""
+        logits, works = np.empty((y.shape[0], self.K)), []
+        for stack in self._stacks:
+            log_n, work = stack.terms(y, s2)
+            logits[:, stack.index] = log_n + self.log_weights[stack.index]
+            works.append(work)
+        near = logits >= logits.max(1, keepdims=True) - NEAR
+        for stack, work in zip(self._stacks, works):
+            if stack.refines:
+                log_n = logits[:, stack.index] - self.log_weights[stack.index]
+                stack.refine(y, log_n, near[:, stack.index], work)
+                logits[:, stack.index] = log_n + self.log_weights[stack.index]
+        return logits, works
 
     def log_prob(self, y, sigma=0.0):
         """log p_sigma(y), equation (1); y (B, D), sigma a number or (B,) array."""
-        logits, _, _ = self._noised(y, sigma)
+        logits, _ = self._terms(*self._noise(y, sigma))
         return _logsumexp(logits)
 
     def responsibilities(self, y, sigma=0.0):
         """Posterior component probabilities r_k(y), equation (2): (B, K)."""
-        logits, _, _ = self._noised(y, sigma)
+        logits, _ = self._terms(*self._noise(y, sigma))
         return np.exp(logits - _logsumexp(logits)[:, None])
 
     def score(self, y, sigma=0.0):
         """The exact score grad_y log p_sigma(y), equation (3): (B, D)."""
-        logits, r, var = self._noised(y, sigma)
+        y, s2 = self._noise(y, sigma)
+        logits, works = self._terms(y, s2)
         resp = np.exp(logits - _logsumexp(logits)[:, None])       # (B, K)
-        # (Sigma_k + s^2 I)^{-1} (mu_k - y) = U_k diag(1/var) U_k^T (mu_k - y) = -U_k (r / var)
-        per_comp = -np.einsum("bke,kde->bkd", r / var, self.eigvecs)
-        return np.einsum("bk,bkd->bd", resp, per_comp)
+        return sum(stack.score(y, resp[:, stack.index], work) for stack, work in zip(self._stacks, works))
 
     def denoise(self, y, sigma):
         """The optimal (MMSE) denoiser D*(y, sigma) = y + sigma^2 s(y, sigma), equation (4)."""
@@ -144,282 +411,28 @@ class GaussianMixture:
         return np.asarray(y, dtype=np.float64) + s2 * self.score(y, sigma)
 
     def sample(self, n: int, seed=0) -> np.ndarray:
-        """n exact samples (n, D), float64, from a seed (an int or a numpy SeedSequence)."""
+        """n exact samples (n, D), float64, from a seed (an int or a numpy SeedSequence):
+        x = mu_k + U_k diag(sqrt lambda_k) z, k drawn by weight, one component at a time."""
         rng = np.random.default_rng(seed)
         comp = rng.choice(self.K, size=n, p=self.weights)
         z = rng.standard_normal((n, self.D))
         out = np.empty((n, self.D))
-        for k in np.unique(comp):                 # one component at a time: memory O(n D + D^2), not O(n D^2)
+        where = {int(k): (stack, j) for stack in self._stacks for j, k in enumerate(stack.index)}
+        for k in np.unique(comp):                 # memory O(n D + D^2), not O(n D^2)
             rows = comp == k
-            scaled = self.eigvecs[k] * np.sqrt(self.eigvals[k])[None, :]       # U diag(sqrt lambda)
-            out[rows] = self.means[k] + np.einsum("de,ne->nd", scaled, z[rows])
+            stack, j = where[int(k)]
+            out[rows] = self.means[k] + stack.draw(j, z[rows])
         return out
 
     def spread(self) -> float:
         """Root-mean-square per-coordinate standard deviation of the mixture (for sigma_max)."""
         mean = self.weights @ self.means
-        second = sum(w * (np.trace(c) + m @ m) for w, m, c in zip(self.weights, self.means, self.covs))
+        traces = [f.trace(self.D) for f in self.forms]
+        second = sum(w * (t + m @ m) for w, m, t in zip(self.weights, self.means, traces))
         return float(math.sqrt(max(second - mean @ mean, 0.0) / self.D))
-
-    # ---------------------------------------------------------------- the JSON format
-    def to_dict(self) -> dict:
-        return {"format": "tinyscore.mixture", "name": self.name, "description": self.description,
-                "weights": self.weights.tolist(), "means": self.means.tolist(), "covs": self.covs.tolist()}
-
-    @classmethod
-    def from_dict(cls, d: dict, name: str = "mixture", source=None) -> "GaussianMixture":
-        """Build from a dict with ``weights`` (K), ``means`` (K x D) and ``covs`` (K entries).
-
-        Each covariance may be a number c (c I), a list of D numbers (a diagonal), a D x D
-        matrix, or ``{"factor": D x r matrix F, "iso": c}`` meaning F F^T + c I (low rank plus
-        isotropic: how the 100-dimensional benchmarks stay small on disk). Weights are relative
-        (normalised to sum to 1). ``source`` (the file) is named in error messages, with the field.
-        """
-        where = f"mixture file {source}" if source is not None else f"mixture {name!r}"
-        if not isinstance(d, dict):
-            raise TinyscoreError(f"{where}: expected a JSON object, got {_kind(d)}")
-        missing = [k for k in ("weights", "means", "covs") if k not in d]
-        if missing:
-            raise TinyscoreError(f"{where}: missing field(s) {', '.join(missing)}")
-        fmt = d.get("format", "tinyscore.mixture")
-        if fmt != "tinyscore.mixture":
-            raise TinyscoreError(f"{where}: format is {fmt!r}, not 'tinyscore.mixture'")
-        name = d["name"] if isinstance(d.get("name"), str) else name
-        try:
-            means = _matrix(d["means"], "means")
-            K, D = means.shape
-            if K == 0:
-                raise _FieldError("means", "is empty: a mixture needs at least one component")
-            if D == 0:
-                raise _FieldError("means[0]", "is empty: points need at least one dimension")
-            check_mixture_fits(K, D, where)                      # before any D x D matrix exists
-            weights = _vector(d["weights"], "weights")
-            if len(weights) != K:
-                raise _FieldError("weights", f"must have one entry per component: {len(weights)} weights for {K} means")
-            if (weights < 0).any():
-                i = int(np.flatnonzero(weights < 0)[0])
-                raise _FieldError(f"weights[{i}]", f"is negative ({weights[i]:g}); weights must be >= 0")
-            total = weights.sum()
-            if not total > 0:
-                raise _FieldError("weights", "sum to 0; at least one must be positive")
-            if not math.isfinite(total):
-                raise _FieldError("weights", "sum to infinity")
-            covs = d["covs"]
-            if not isinstance(covs, list) or len(covs) != K:
-                got = _kind(covs)
-                raise _FieldError("covs", f"must be a list of {K} entries, one per component; got {got}")
-            cov = np.empty((K, D, D))
-            for k, c in enumerate(covs):
-                cov[k] = _cov_from_json(c, D, f"covs[{k}]")
-        except _FieldError as e:
-            raise TinyscoreError(f"{where}: {e.field} {e.problem}") from None
-        if abs(total - 1) > 1e-6:
-            log.info("%s: weights sum to %g; normalised to 1", where, total)
-        desc = d.get("description", "")
-        return cls(weights, means, cov, name=name, description=desc if isinstance(desc, str) else "",
-                   source=source)
-
-    def save(self, path) -> None:
-        """Write the JSON definition atomically (temporary name, then rename)."""
-        write_text(path, json.dumps(self.to_dict()))
-
-
-class _FieldError(ValueError):
-    """A problem with one field of a mixture file: ``field`` (e.g. "means[2][1]") and what is wrong."""
-
-    def __init__(self, field: str, problem: str):
-        super().__init__(f"{field} {problem}")
-        self.field, self.problem = field, problem
-
-
-def _kind(v) -> str:
-    """What a JSON value is, for messages: 'a string ("x")', 'null', 'a list of 3', ..."""
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return f"a boolean ({str(v).lower()})"
-    if isinstance(v, str):
-        return f"a string ({v[:20]!r})"
-    if isinstance(v, (int, float)):
-        return f"the number {v:g}" if isinstance(v, float) else "a number"
-    if isinstance(v, list):
-        return f"a list of {len(v)}"
-    if isinstance(v, dict):
-        return "an object"
-    return type(v).__name__
-
-
-def _number(v, field: str) -> float:
-    """A finite JSON number (int or float; not a boolean, a string or null)."""
-    if type(v) not in (int, float):
-        raise _FieldError(field, f"must be a number, got {_kind(v)}")
-    try:
-        f = float(v)
-    except OverflowError:
-        raise _FieldError(field, "is too large for a float") from None
-    if not math.isfinite(f):
-        raise _FieldError(field, f"must be finite, got {f}")
-    return f
-
-
-def _vector(v, field: str, n: int | None = None) -> np.ndarray:
-    """A list of finite numbers (of length n when given) as float64."""
-    if not isinstance(v, list):
-        raise _FieldError(field, f"must be a list of numbers, got {_kind(v)}")
-    if n is not None and len(v) != n:
-        raise _FieldError(field, f"must have {n} numbers, got {len(v)}")
-    for i, x in enumerate(v):
-        if type(x) not in (int, float):
-            raise _FieldError(f"{field}[{i}]", f"must be a number, got {_kind(x)}")
-    try:
-        a = np.array(v, dtype=np.float64)
-    except OverflowError:                       # an integer beyond float64: name it
-        for i, x in enumerate(v):
-            _number(x, f"{field}[{i}]")
-        raise                                   # pragma: no cover - the loop above raises
-    bad = ~np.isfinite(a)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise _FieldError(f"{field}[{i}]", f"must be finite, got {v[i]}")
-    return a
-
-
-def _matrix(v, field: str, rows: int | None = None, cols: int | None = None) -> np.ndarray:
-    """A list of equal-length lists of finite numbers as a float64 (rows, cols) array."""
-    if not isinstance(v, list):
-        raise _FieldError(field, f"must be a list of lists of numbers, got {_kind(v)}")
-    if rows is not None and len(v) != rows:
-        raise _FieldError(field, f"must have {rows} rows, got {len(v)}")
-    for i, r in enumerate(v):
-        if not isinstance(r, list):
-            raise _FieldError(f"{field}[{i}]", f"must be a list of numbers, got {_kind(r)}")
-    if cols is None:
-        cols = len(v[0]) if v else 0
-    out = np.empty((len(v), cols))
-    for i, r in enumerate(v):
-        out[i] = _vector(r, f"{field}[{i}]", cols)
-    return out
-
-
-def _cov_from_json(c, D: int, field: str = "covs[k]") -> np.ndarray:
-    """One covariance entry of a mixture file as a D x D matrix (see :meth:`GaussianMixture.from_dict`)."""
-    if isinstance(c, dict):
-        unknown = sorted(set(c) - {"factor", "iso"})
-        if unknown:
-            raise _FieldError(field, f"has unknown key(s) {', '.join(map(repr, unknown))}; expected 'factor' and 'iso'")
-        F = _matrix(c["factor"], f"{field}.factor", rows=D) if "factor" in c else np.zeros((D, 0))
-        iso = _number(c.get("iso", 0.0), f"{field}.iso")
-        out = F @ F.T
-        out[np.diag_indices(D)] += iso
-        return out
-    if type(c) in (int, float):
-        return _number(c, field) * np.eye(D)
-    if isinstance(c, list) and c and isinstance(c[0], list):
-        return _matrix(c, field, rows=D, cols=D)
-    if isinstance(c, list):
-        return np.diag(_vector(c, field, D))
-    raise _FieldError(field, f"must be a number, a list of {D} numbers, a {D} x {D} matrix or "
-                             f"{{\"factor\": ..., \"iso\": ...}}; got {_kind(c)}")
 
 
 def _logsumexp(a: np.ndarray) -> np.ndarray:
     m = a.max(axis=-1)
     m = np.where(np.isfinite(m), m, 0.0)
     return m + np.log(np.exp(a - m[..., None]).sum(-1))
-
-
-def load_mixture(spec: str) -> GaussianMixture:
-    """A benchmark by name (``uniform``, ...) or a JSON file of the :meth:`from_dict` format."""
-    path = Path(spec)
-    if spec in BENCHMARKS:
-        path = MIXTURE_DIR / f"{spec}.json"
-        if not path.exists():
-            raise TinyscoreError(f"benchmark mixture file {path.name} is missing from the installed package "
-                                 f"({MIXTURE_DIR}); reinstall tinyscore")
-    elif not spec.lower().endswith(".json"):
-        raise TinyscoreError(f"unknown dataset {spec!r}: expected one of {', '.join(BENCHMARKS)} or a FILE.json")
-    if not path.exists():
-        raise TinyscoreError(f"mixture file {spec} does not exist")
-    if not path.is_file():
-        raise TinyscoreError(f"mixture file {spec} is not a file")
-    try:
-        # parsed JSON takes several times its text (a Python float and a list slot per number)
-        check_fits(8 * path.stat().st_size, f"reading mixture file {spec}")
-        text = path.read_text(encoding="utf-8")
-        d = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise TinyscoreError(f"mixture file {spec} is not valid JSON ({e.__class__.__name__}: {e})") from None
-    except ValueError as e:            # an integer of over 4,300 digits: Python refuses to convert it
-        raise TinyscoreError(f"mixture file {spec} is not a mixture: {str(e).splitlines()[0]}") from None
-    except RecursionError:
-        raise TinyscoreError(f"mixture file {spec} is not a mixture: its JSON is nested too deeply") from None
-    except OSError as e:
-        raise TinyscoreError(f"cannot read mixture file {spec}: {e.strerror or e}") from None
-    return GaussianMixture.from_dict(d, name=path.stem, source=spec)
-
-
-# -------------------------------------------------------------------- the six benchmarks
-def _rotation(rng, D):
-    """A Haar-random rotation (QR of a Gaussian matrix with the sign fixed)."""
-    q, r = np.linalg.qr(rng.standard_normal((D, D)))
-    return q * np.sign(np.diag(r))
-
-
-def _spiral_components(normal_var: float):
-    """Means and 2x2 covariances of the spiral: 10 components along r = 3.5 (1 - t / 2 pi)."""
-    t = np.linspace(0, 1.9 * np.pi, 10)
-    r = 3.5 * (1 - t / (2 * np.pi))
-    means = np.stack([r * np.cos(t), r * np.sin(t)], 1)
-    dr = -3.5 / (2 * np.pi)                                   # r'(t)
-    tangent = np.stack([dr * np.cos(t) - r * np.sin(t), dr * np.sin(t) + r * np.cos(t)], 1)
-    tangent /= np.linalg.norm(tangent, axis=1, keepdims=True)
-    normal = np.stack([-tangent[:, 1], tangent[:, 0]], 1)
-    scale = np.maximum(0.1, r / 3.5)
-    covs = np.stack([s * (0.5 * np.outer(T, T) + normal_var * np.outer(N, N)) + 1e-6 * np.eye(2)
-                     for s, T, N in zip(scale, tangent, normal)])
-    return means, covs
-
-
-def make_benchmark(name: str, seed: int = BENCHMARK_SEED) -> dict:
-    """The JSON dict of one benchmark mixture of docs/design.md, section 3, drawn from ``seed``."""
-    if name not in BENCHMARKS:
-        raise TinyscoreError(f"unknown benchmark mixture {name!r}")
-    rng = np.random.default_rng([seed, BENCHMARKS.index(name)])
-    D, K = (100, 10) if name.startswith("hd-") or name == "thinmanifold" else (2, 3)
-    if name in ("uniform", "hd-uniform", "sharpcov", "hd-sharpcov"):
-        means = rng.uniform(-3, 3, size=(K, D))
-        weights = rng.dirichlet(np.ones(K))
-        if name.endswith("uniform"):
-            covs = [0.5] * K
-            desc = f"{K} components, means ~ U(-3, 3)^{D}, weights ~ Dirichlet(1), Sigma = 0.5 I"
-        else:
-            rate, floor = (3.0, 0.0) if name == "sharpcov" else (1.0, 1e-6)
-            lam = np.maximum(0.5 * np.exp(-rate * np.arange(D)), floor)
-            covs = []
-            for _ in range(K):
-                Q = _rotation(rng, D)
-                if floor == 0:
-                    covs.append((Q * lam) @ Q.T)
-                else:   # low rank plus isotropic: Q diag(lam - floor) Q^T + floor I
-                    keep = lam > floor
-                    covs.append({"factor": (Q[:, keep] * np.sqrt(lam[keep] - floor)).tolist(), "iso": floor})
-            covs = [c.tolist() if isinstance(c, np.ndarray) else c for c in covs]
-            desc = (f"{K} components, means ~ U(-3, 3)^{D}, weights ~ Dirichlet(1), Sigma_k = Q_k diag(0.5 "
-                    f"exp(-{rate:g} j){', floored at 1e-6' if floor else ''}) Q_k^T, Q_k random rotations")
-    else:
-        means2, covs2 = _spiral_components(0.05 if name == "spiral" else 0.005)
-        weights = np.full(10, 0.1)
-        if name == "spiral":
-            means, covs = means2, covs2.tolist()
-            desc = "10 equal components along a spiral, elongated along its tangent"
-        else:   # embed the thin spiral in 100-D: F C F^T + 1e-4 (I - F F^T) = F (C - 1e-4 I) F^T + 1e-4 I
-            F = np.linalg.qr(rng.standard_normal((D, 2)))[0]
-            means = means2 @ F.T
-            covs = []
-            for c in covs2:
-                lam, V = np.linalg.eigh(c - 1e-4 * np.eye(2))
-                covs.append({"factor": (F @ V * np.sqrt(lam)).tolist(), "iso": 1e-4})
-            desc = ("the spiral with its normal variance shrunk 10x, embedded in 100-D by a random "
-                    "orthonormal frame, plus 1e-4 I off the plane")
-    return {"format": "tinyscore.mixture", "name": name, "description": desc, "seed": seed,
-            "weights": np.asarray(weights).tolist(), "means": np.asarray(means).tolist(), "covs": covs}

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from tinyscore.errors import TinyscoreError
-from tinyscore.core.mixtures import BENCHMARKS, GaussianMixture, load_mixture
+from tinyscore.core.mixtures import GaussianMixture
+from tinyscore.storage.mixture_files import BENCHMARKS, load_mixture
 from tinyscore.data.splits import HALVES, Dataset
 from tinyscore.storage.paths import expand_path
 

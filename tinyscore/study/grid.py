@@ -45,7 +45,7 @@ import numpy as np
 from tinyscore.config import STUDY_SCALES, check_variant, is_conditional
 from tinyscore.errors import TinyscoreError
 from tinyscore.storage.files import write_text
-from tinyscore.core.mixtures import BENCHMARKS
+from tinyscore.storage.mixture_files import BENCHMARKS
 
 log = logging.getLogger("tinyscore")
 

@@ -68,7 +68,7 @@ from tinyscore.storage.files import (check_destination, destination_lock, file_s
                                      remove_stale_temporaries, write_bytes, write_text)
 from tinyscore.storage.limits import check_fits
 from tinyscore.storage.runs import CHECKPOINT, save_checkpoint, torch_bytes
-from tinyscore.core.mixtures import BENCHMARKS
+from tinyscore.storage.mixture_files import BENCHMARKS
 from tinyscore.core.nets import backbone_parameters
 from tinyscore.core.models import ScoreModel, to_tensor
 from tinyscore.core.objectives import make_loss, sample_sigma
