@@ -108,22 +108,27 @@ def _flag(option: str) -> str:
     return option.removesuffix("_path").replace("_", "-")
 
 
-def _writes(*options, make_parents=(), inputs=(), figures=("plot_path",)):
+def _writes(*options, make_parents=(), inputs=(), figures=("plot_path",), folders=(),
+            force_help="Replace output files that exist already."):
     """Give a command --force, and check its output options before it starts any work; ``inputs``
     names the parameters that are files or folders the command reads, ``figures`` the outputs that
-    are figures (their suffix names the format)."""
+    are figures (their suffix names the format), ``folders`` the outputs that are folders, which
+    the command checks and locks itself (only it knows what such a folder may hold).
+
+    The one way --force reaches the library: the whole command runs inside
+    ``tinyscore.storage.files.allow_replace(force)`` (see that module's docstring)."""
     def deco(f):
         @functools.wraps(f)
         def wrapper(*args, force, **kwargs):
             from tinyscore.storage.files import allow_replace, destination_lock
-            outputs = {o: kwargs.get(o) for o in options}
+            outputs = {o: kwargs.get(o) for o in options if o not in folders}
             _check_outputs(force, outputs, make_parents, [kwargs[i] for i in inputs if kwargs.get(i)], figures)
             with allow_replace(force), contextlib.ExitStack() as stack:
                 for p in outputs.values():       # held from the start: a second writer fails at once
                     if p is not None and Path(p).parent.is_dir():
                         stack.enter_context(destination_lock(p))
                 return f(*args, **kwargs)
-        return click.option("--force", is_flag=True, help="Replace output files that exist already.")(wrapper)
+        return click.option("--force", is_flag=True, help=force_help)(wrapper)
     return deco
 
 
@@ -180,14 +185,14 @@ def cli():
               help="CPU threads for training (0: torch's default, all cores).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run directory [default: runs/VARIANT-DATA-HALFN-sSEED].")
-@click.option("--force", is_flag=True, help="Replace an existing run directory.")
+@_writes("out", folders=("out",), force_help="Replace an existing run directory.")
 @click.option("--save-every", type=click.IntRange(min=1), default=200, show_default=True,
               help="Save a resumable state every this many steps.")
 @click.option("--fresh", is_flag=True, help="Discard an unfinished run of --out instead of resuming it.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, seed, sigma_min, sigma_max,
           sigma_levels, conditional, width, ssm_objective, ssm_projection, ssm_projections, ssm_jvp, precision,
-          heldout, device, threads, out, force, save_every, fresh, progress):
+          heldout, device, threads, out, save_every, fresh, progress):
     """Train one model and write a run directory (options.json, stats.jsonl, model.pt).
 
     Interrupted runs resume: running the same command again continues from the last saved state.
@@ -202,10 +207,10 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(data.split(":", 1)[-1]).stem)
         out = Path("runs") / f"{variant}-{stem}-{half}{n}-s{seed}"
     if env_world_size() == 1:          # under torchrun process 0 checks it, and tells the others
-        check_destination(out, force, folder=True, owned=RUN_FILES)
+        check_destination(out, folder=True, owned=RUN_FILES)      # --force: the enclosing allow_replace
     dataset = load_dataset(data, data_seed=data_seed, resolution=resolution)
     try:
-        summary = train_run(dataset, out, progress=progress, force=force, fresh=fresh, save_every=save_every,
+        summary = train_run(dataset, out, progress=progress, fresh=fresh, save_every=save_every,
                             variant=variant, data=data,
                             data_seed=data_seed, resolution=resolution, n=n, half=half, steps=steps,
                             batch_size=batch_size, lr=lr, seed=seed, sigma_min=sigma_min, sigma_max=sigma_max,
@@ -607,6 +612,8 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
                    "of timing them here.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
               help="With --dry-run: also write the plan (cells, sizes, step times) to this JSON file.")
+@_writes("json_path", "out", folders=("out",), inputs=("step_times", "data_root"),
+         force_help="Replace the --json file if it exists (the study in --out is resumed, never replaced).")
 def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, progress, jobs, executor, array_size,
               partition, gpus_per_task, cpus_per_task, time_limit, wait, lease, report_only, dry_run, step_times,
               json_path):
@@ -641,8 +648,6 @@ def reproduce(scale, datasets, variants, ns, data_root, out, device, threads, pr
     common = dict(scale=scale, datasets=split(datasets), variants=split(variants), ns=n_list, data_root=data_root,
                   device=device, threads=threads or None)
     if dry_run:
-        if json_path:
-            _check_outputs(False, {"json_path": json_path})
         times = plan.read_step_times(step_times) if step_times else None
         estimate = plan.plan_study(out, step_times=times, **common)
         click.echo(plan.format_plan(estimate))

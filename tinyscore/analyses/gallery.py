@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from tinyscore.errors import TinyscoreError, one_line
-from tinyscore.storage.files import atomic_path
+from tinyscore.storage.files import atomic_file
 from tinyscore.storage.store import open_trajectories
 
 CELL = 0.85   # inches per image
@@ -60,8 +60,8 @@ def _show(ax, img, title=None, ylabel=None):
 
 def _save(fig, out_png, force: bool | None = None) -> Path:
     out = Path(out_png)
-    with atomic_path(out, force=force) as tmp:
-        fig.savefig(tmp, format=out.suffix.lstrip(".").lower() or "png")   # the format its name says
+    with atomic_file(out, force=force) as f:
+        fig.savefig(f, format=out.suffix.lstrip(".").lower() or "png")   # the format its name says
     return out
 
 

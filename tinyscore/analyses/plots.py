@@ -13,13 +13,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from tinyscore.storage.files import atomic_path  # noqa: E402
+from tinyscore.storage.files import atomic_file  # noqa: E402
 
 
 def save(fig, path) -> None:
     path = Path(path)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", dpi=120, bbox_inches="tight")
+    with atomic_file(path) as f:
+        fig.savefig(f, format=path.suffix.lstrip(".") or "png", dpi=120, bbox_inches="tight")
     plt.close(fig)
 
 

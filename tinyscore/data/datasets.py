@@ -25,6 +25,7 @@ from tinyscore.errors import TinyscoreError
 from tinyscore.core.mixtures import GaussianMixture
 from tinyscore.storage.mixture_files import BENCHMARKS, load_mixture
 from tinyscore.data.splits import HALVES, Dataset
+from tinyscore.storage.files import what_is
 from tinyscore.storage.paths import expand_path
 
 __all__ = ["HALVES", "Dataset", "MixtureDataset", "load_dataset"]
@@ -99,13 +100,16 @@ def load_dataset(spec: str, data_seed: int = 0, resolution: int | None = None) -
         except ImportError as e:  # pragma: no cover - images is part of the package
             raise TinyscoreError(f"image datasets are unavailable: {e}") from None
         return images.load_image_dataset(spec, data_seed=data_seed, resolution=resolution)
+    expected = "expected a mixture FILE.json, celeba:FILE.h5, a folder of images or an .npy/.npz array"
     if path.is_file():
         what = ("a single image; give the folder that holds the images"
                 if lower.endswith(_image_suffixes()) else "not a dataset file")
-        raise TinyscoreError(f"{spec} is {what} (expected a mixture FILE.json, celeba:FILE.h5, "
-                             "a folder of images or an .npy/.npz array)")
+        raise TinyscoreError(f"{spec} is {what} ({expected})")
     near = difflib.get_close_matches(lower, BENCHMARKS, n=1, cutoff=0.6)
     hint = f" (did you mean {near[0]!r}?)" if near else ""
+    truth = what_is(path)
+    if truth != "does not exist":         # a device, a pipe, a socket, a dangling link, a path through a file
+        raise TinyscoreError(f"dataset {spec!r} {truth} ({expected})")
     if "/" in spec or "\\" in spec or "." in Path(spec).name:
         raise TinyscoreError(f"dataset {spec!r}: no such file or folder{hint}")
     raise TinyscoreError(f"unknown dataset {spec!r}{hint}: expected one of {', '.join(BENCHMARKS)}, a mixture "

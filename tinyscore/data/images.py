@@ -97,7 +97,7 @@ from PIL import Image
 
 from tinyscore.data.splits import Dataset
 from tinyscore.errors import TinyscoreError, one_line
-from tinyscore.storage.files import atomic_path
+from tinyscore.storage.files import atomic_file, what_is
 from tinyscore.storage.limits import check_fits, human_bytes
 from tinyscore.storage.paths import expand_path
 
@@ -305,7 +305,7 @@ def read_identities(path) -> dict[str, int]:
     """CelebA's ``identity_CelebA.txt``: one 'filename identity' pair per line."""
     path = Path(path)
     if not path.is_file():
-        raise TinyscoreError(f"identity file {path} does not exist")
+        raise TinyscoreError(f"identity file {path} {what_is(path)}")
     table = {}
     try:
         with open(path, encoding="utf-8") as f:
@@ -341,7 +341,7 @@ def prepare_celeba(src, out, size: int = 80, dedup: bool = False, identities=Non
     t0 = time.perf_counter()
     src, out = Path(src), Path(out)
     if not src.is_dir():
-        raise TinyscoreError(f"{src} is not a folder of images")
+        raise TinyscoreError(f"{src} {what_is(src)}, not a folder of images")
     if not 8 <= int(size) <= 1024 or (dedup and size < THUMB):
         raise TinyscoreError(f"size must be between {THUMB if dedup else 8} and 1024, got {size}")
     if limit is not None and limit < 1:
@@ -354,7 +354,7 @@ def prepare_celeba(src, out, size: int = 80, dedup: bool = False, identities=Non
     dups = NearDuplicates() if dedup else None
     unreadable, duplicates, kept_names, sizes = [], [], [], set()
 
-    with atomic_path(out, make_parents=True) as tmp, h5py.File(tmp, "w") as f, \
+    with atomic_file(out, make_parents=True) as fo, h5py.File(fo, "w") as f, \
             tqdm(total=len(files), unit="img", desc="prepare", disable=not progress) as bar:
         images = f.create_dataset("images", (0, size, size), np.uint8, maxshape=(None, size, size),
                                   chunks=(max(1, 2 ** 20 // size ** 2), size, size))   # about 1 MB each
@@ -812,10 +812,9 @@ def load_image_dataset(spec: str, data_seed: int = 0, resolution: int | None = N
     path = expand_path(s, "image data")
     if resolution is not None and int(resolution) < 4:
         raise TinyscoreError(f"resolution must be at least 4, got {resolution}")
-    if not path.exists():
-        raise TinyscoreError(f"image data {s!r} does not exist")
-    if not path.is_dir() and not path.is_file():     # a pipe or a device would block or never end
-        raise TinyscoreError(f"image data {s!r} is not a regular file")
+    truth = what_is(path)
+    if truth not in ("is a file", "is a folder"):     # missing, unreadable; a pipe or a device would block or never end
+        raise TinyscoreError(f"image data {s!r} {truth}")
     notes: list = []
     if path.is_dir():
         if spec.lower().startswith("celeba:"):

@@ -1,7 +1,8 @@
-"""Writing files so that no user file is ever lost or half-written.
+"""Writing files so that no user file is ever lost, half-written or written through a link.
 
 Every output of tinyscore (checkpoints, run directories, trajectory files, prepared images, JSON,
-figures) follows four rules:
+figures) and every file it keeps beside them (locks, temporaries, unfinished runs, study claims,
+worker registrations and logs) follows five rules:
 
 1. **Atomic.** It is written under a temporary name in the destination folder and renamed into
    place only when complete (``os.replace`` within one folder is atomic), so a reader sees the old
@@ -10,15 +11,36 @@ figures) follows four rules:
    destination's name, tinyscore's tag, the host and the process that made it. A writer removes
    the temporaries of *its own destination* whose process is gone (killed by -9), and nothing
    else: never a pattern over the user's tree, never a file whose name it did not make.
-3. **No silent replacement.** An existing destination is replaced only with ``force`` (the CLI's
-   ``--force``), and this is checked at the moment of the final rename, not only at the start:
-   a file is published with ``os.link`` (which fails if the name exists), a folder with
-   ``os.rename`` (which fails onto a non-empty folder), so a second writer that finished first is
-   never overwritten.
+3. **No silent replacement.** An existing destination is replaced only with ``--force``, and this
+   is checked at the moment of the final rename, not only at the start: a file is published with
+   ``os.link`` (which fails if the name exists), a folder with ``os.rename`` (which fails onto a
+   non-empty folder), so a second writer that finished first is never overwritten.
 4. **One writer per destination.** :func:`destination_lock` takes an ``flock`` on
    ``.NAME.tinyscore-lock`` beside the destination; a second writer fails at once with one line
    naming the holder (host, pid, command). The kernel drops the lock when its process dies, so a
    lock is never stale, whatever killed its holder.
+5. **Never through a link.** In a shared folder anyone who can write there can put a symbolic or
+   a hard link at a name tinyscore is about to use, pointing at a file of yours. So a new file is
+   created only by :func:`create_new` (``O_CREAT | O_EXCL | O_NOFOLLOW``: any existing name, a
+   dangling link included, makes it fail), and a file tinyscore finds already there and writes
+   again (a lock left by a killed process, the statistics of an unfinished run, a worker's log) is
+   opened only by :func:`open_own`: not through a symbolic link, and only a regular file with one
+   name (no hard link to another file) -- owned by this user where its contents are trusted. A
+   temporary is reopened only by :func:`reopen`, which checks that it is still the very file
+   created; and it is checked again before it is published. Anything else is refused with one
+   line before a byte is written. Replacing a name (``os.replace``, ``os.rename``, ``os.link``)
+   never writes through it, so a link planted at a destination is, with ``--force``, replaced as
+   a name and its target left alone. (Folders the user names on the way to an output are followed
+   as given: a link there is the user's own choice, not a planted name.)
+
+**Who may replace (--force): one mechanism.** Whether an existing output may be replaced is a
+property of the command the user typed, not of each function on the way, so it travels one way:
+the command line sets :func:`allow_replace` once, around the whole command (``cli.py``'s
+``_writes``, for every command), and the writers here read it (:func:`replacing`) at the moment
+they check and publish a destination. The library's entry points that take a ``force`` argument
+(``tinyscore.api.train``, ``tinyscore.training.loop.train``) do nothing with it but set the same
+context for their block. ``force=True`` given to a writer here is for a file that is the caller's
+own by construction (a file inside its own unfinished run), never for a user's output.
 """
 from __future__ import annotations
 
@@ -31,6 +53,7 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 import sys
 import time
 from pathlib import Path
@@ -39,6 +62,9 @@ from tinyscore.errors import TinyscoreError
 
 TAG = "tinyscore"
 _REPLACE = contextvars.ContextVar("tinyscore_replace", default=False)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def _host() -> str:
@@ -87,6 +113,151 @@ def remove_stale_temporaries(path) -> int:
     return count
 
 
+# --------------------------------------------------------------------- never through a link
+def kind_of(st) -> str:
+    """What a file-system entry is, in words (for messages): 'a folder', 'a symbolic link', ..."""
+    mode = st.st_mode
+    for test, words in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISREG, "a file"),
+                        (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                        (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return "a special file"
+
+
+def what_is(path) -> str:
+    """What is true of ``path``, as the end of a sentence about it: 'does not exist', 'is a folder',
+    'is a character device, not a regular file', 'cannot be read (permission denied)', 'is a file'."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return "does not exist"
+    except NotADirectoryError:
+        return "does not exist (a part of its path is a file, not a folder)"
+    except OSError as e:
+        return f"cannot be looked at ({e.strerror or e})"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return "is a symbolic link to nothing (its target does not exist)"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a folder" if os.access(path, os.R_OK | os.X_OK) else "is a folder that cannot be read"
+    if not stat.S_ISREG(st.st_mode):
+        return f"is {kind_of(st)}, not a regular file"
+    return "is a file" if os.access(path, os.R_OK) else "cannot be read (permission denied)"
+
+
+def not_ours(path, st, folder: bool = False) -> TinyscoreError:
+    """The one line that refuses to write to ``path`` (whose ``lstat`` is ``st``), a file or, with
+    ``folder``, a folder tinyscore would reuse."""
+    if stat.S_ISLNK(st.st_mode):
+        what = "is a symbolic link"
+    elif folder != stat.S_ISDIR(st.st_mode) or not (folder or stat.S_ISREG(st.st_mode)):
+        what = f"is {kind_of(st)}, not {'a folder' if folder else 'a regular file'}"
+    elif not folder and st.st_nlink != 1:
+        what = f"has {st.st_nlink} names (a hard link to another file)"
+    else:
+        what = f"belongs to another user (uid {st.st_uid})"
+    return TinyscoreError(f"{path} {what}; tinyscore writes only to {'folders' if folder else 'files'} of its own, "
+                          "never through a link (someone may have put it there): remove it, or choose another name")
+
+
+def create_new(path, mode: int = 0o666) -> int:
+    """Create ``path`` as a new, empty file and return a descriptor open for reading and writing.
+
+    ``O_CREAT | O_EXCL`` fails on any name that exists, a symbolic link (even a dangling one)
+    included, and ``O_NOFOLLOW`` says the same a second time: the file is always a new one of
+    ours. The umask applies to ``mode``."""
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, mode)
+
+
+def open_own(path, flags: int = os.O_RDWR, create: bool = True, owner: bool = True, mode: int = 0o644) -> int:
+    """Open ``path`` for writing where tinyscore may find it already there and write it again (a lock
+    left by a killed process, the statistics of an unfinished run, a worker's log).
+
+    Never through a symbolic link (``O_NOFOLLOW``), and only a regular file with one name (a hard
+    link would write into another file); with ``owner``, only one of this user. Anything else is
+    refused with one line, before a byte is written. Returns the descriptor."""
+    path = Path(path)
+    flags |= (os.O_CREAT if create else 0) | _NOFOLLOW | _CLOEXEC | _NONBLOCK    # a FIFO must not block us
+    try:
+        fd = os.open(path, flags, mode)
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.EMLINK, errno.ENXIO, errno.EISDIR, errno.EWOULDBLOCK):
+            st = _lstat(path)
+            if st is not None:
+                raise not_ours(path, st) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or (owner and st.st_uid != os.geteuid()):
+            raise not_ours(path, st)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _lstat(path):
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
+
+
+def open_append(path, create: bool = True):
+    """A text file of ours opened for appending (see :func:`open_own`)."""
+    return os.fdopen(open_own(path, os.O_WRONLY | os.O_APPEND, create=create, mode=0o666), "a")
+
+
+def check_own_folder(path) -> None:
+    """Refuse to reuse folder ``path`` (an unfinished run) unless it is a real folder of this user:
+    not a symbolic link to one, not another user's (whose files would be trusted and written)."""
+    st = _lstat(path)
+    if st is not None and not (stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid()):
+        raise not_ours(path, st, folder=True)
+
+
+#: the temporaries this process created: absolute path -> (device, inode)
+_CREATED: dict = {}
+
+
+def _new_temp(path: Path) -> Path:
+    """Create a new temporary beside ``path`` (another name if a file sits at the one drawn)."""
+    for _ in range(8):
+        tmp = temp_name(path)
+        try:
+            fd = create_new(tmp)
+        except FileExistsError:
+            continue                       # someone's file at our name: leave it, draw another
+        st = os.fstat(fd)
+        os.close(fd)
+        _CREATED[os.path.abspath(tmp)] = (st.st_dev, st.st_ino)
+        return tmp
+    raise TinyscoreError(f"no free temporary name beside {path}: the folder holds files at every name drawn")
+
+
+def _still_ours(tmp: Path) -> None:
+    """Refuse when the temporary ``tmp`` is no longer the file created (replaced by a link meanwhile)."""
+    st = _lstat(tmp)
+    if st is None or (st.st_dev, st.st_ino) != _CREATED.get(os.path.abspath(tmp)) or not stat.S_ISREG(st.st_mode):
+        raise TinyscoreError(f"{tmp} was replaced while tinyscore wrote it (by {kind_of(st) if st else 'nothing'}); "
+                             "nothing was published: is another program writing in this folder?")
+
+
+def reopen(tmp, mode: str = "r+b"):
+    """Open a temporary that :func:`atomic_path` created, as a file object, never through a link:
+    it must still be the very file created (the same device and inode, reached without a link)."""
+    fd = os.open(tmp, os.O_RDWR | _NOFOLLOW | _CLOEXEC)
+    st = os.fstat(fd)
+    if (st.st_dev, st.st_ino) != _CREATED.get(os.path.abspath(tmp)):
+        os.close(fd)
+        raise TinyscoreError(f"{tmp} is not the temporary tinyscore created there; nothing was written")
+    return os.fdopen(fd, mode)
+
+
 # ------------------------------------------------------------------------ replacement
 @contextlib.contextmanager
 def allow_replace(force: bool = True):
@@ -99,11 +270,13 @@ def allow_replace(force: bool = True):
 
 
 def replacing() -> bool:
+    """May the command being run replace existing outputs (its ``--force``)?"""
     return _REPLACE.get()
 
 
 def exists_error(path: Path) -> TinyscoreError:
-    kind = "folder" if path.is_dir() else "file"
+    st = _lstat(path)
+    kind = "folder" if path.is_dir() else kind_of(st).split(" ", 1)[1] if st is not None else "file"
     return TinyscoreError(f"{path} exists already ({kind}); pass --force to replace it, or choose another name")
 
 
@@ -166,7 +339,10 @@ def check_not_input(path: Path, inputs) -> None:
 
 
 def publish_file(tmp: Path, path: Path, force: bool) -> None:
-    """Move the finished ``tmp`` to ``path``; without ``force`` fail if ``path`` appeared meanwhile."""
+    """Move the finished ``tmp`` to ``path``; without ``force`` fail if ``path`` appeared meanwhile.
+    A name at ``path`` (a link included) is replaced as a name, never written through."""
+    if os.path.abspath(tmp) in _CREATED:
+        _still_ours(tmp)
     if force:
         os.replace(tmp, path)
         return
@@ -177,16 +353,17 @@ def publish_file(tmp: Path, path: Path, force: bool) -> None:
     except OSError as e:                   # a file system without hard links: check, then rename
         if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
             raise
-        if path.exists():
+        if path.exists() or path.is_symlink():
             raise exists_error(path) from None
         os.replace(tmp, path)
     else:
         tmp.unlink()
 
 
-def publish_folder(tmp: Path, path: Path, force: bool, owned=None) -> None:
+def publish_folder(tmp: Path, path: Path, force: bool | None = None, owned=None) -> None:
     """Move the finished folder ``tmp`` to ``path``; an existing ``path`` is replaced only with ``force``
-    (and, given ``owned``, only when it holds nothing else: :func:`check_owned`)."""
+    (default: :func:`replacing`) and, given ``owned``, only when it holds nothing else (:func:`check_owned`)."""
+    force = replacing() if force is None else force
     if path.exists() and force:
         if owned is not None:
             check_owned(path, owned)
@@ -217,7 +394,10 @@ _HELD: set = set()     # locks this process holds: taking one again (a command, 
 
 @contextlib.contextmanager
 def destination_lock(path):
-    """Hold an exclusive lock on destination ``path``; a second holder fails at once, naming the first."""
+    """Hold an exclusive lock on destination ``path``; a second holder fails at once, naming the first.
+
+    The lock file is opened by :func:`open_own` (no link, one name; of any user, as a lock left by
+    a killed process of a colleague in a shared folder may be)."""
     import fcntl
     path = Path(path)
     lp = lock_path(path)
@@ -226,7 +406,7 @@ def destination_lock(path):
         yield lp
         return
     while True:
-        fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_own(lp, os.O_RDWR, owner=False)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -241,11 +421,8 @@ def destination_lock(path):
         except BaseException:
             os.close(fd)
             raise
-        try:                               # the file we locked must still be the one at lp
-            same = os.path.samestat(os.fstat(fd), os.stat(lp))
-        except FileNotFoundError:
-            same = False
-        if same:
+        st = _lstat(lp)                    # the file we locked must still be the one at lp
+        if st is not None and os.path.samestat(os.fstat(fd), st):
             break
         os.close(fd)                       # its holder removed it as we opened it: try again
     try:
@@ -265,10 +442,12 @@ def destination_lock(path):
 # ---------------------------------------------------------------------------- writers
 @contextlib.contextmanager
 def atomic_path(path, make_parents: bool = False, force: bool | None = None, lock: bool = True):
-    """Yield a temporary path beside ``path``; publish it as ``path`` only if the block succeeds.
+    """Yield a new temporary path beside ``path``; publish it as ``path`` only if the block succeeds.
 
     ``force`` (default: the enclosing :func:`allow_replace`) allows replacing an existing ``path``;
-    otherwise an existing one is refused both now and at the final rename.
+    otherwise an existing one is refused both now and at the final rename. The temporary exists,
+    empty, when the block starts: open it only through :func:`reopen` (or write with
+    :func:`atomic_file`), never by its name, which could meanwhile be a link.
     """
     path = Path(path)
     force = replacing() if force is None else force
@@ -279,14 +458,25 @@ def atomic_path(path, make_parents: bool = False, force: bool | None = None, loc
     check_destination(path, force)
     with destination_lock(path) if lock else contextlib.nullcontext():
         remove_stale_temporaries(path)
-        tmp = temp_name(path)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # the umask applies
-        os.close(fd)
+        tmp = _new_temp(path)
         try:
             yield tmp
             publish_file(tmp, path, force)
         finally:
-            tmp.unlink(missing_ok=True)
+            _CREATED.pop(os.path.abspath(tmp), None)
+            with contextlib.suppress(OSError):
+                if _lstat(tmp) is not None:
+                    tmp.unlink()
+
+
+@contextlib.contextmanager
+def atomic_file(path, make_parents: bool = False, force: bool | None = None, lock: bool = True):
+    """Yield a binary file object that becomes ``path`` atomically when the block succeeds (flushed
+    to disk first); see :func:`atomic_path`."""
+    with atomic_path(path, make_parents, force, lock) as tmp, reopen(tmp) as f:
+        yield f
+        f.flush()
+        os.fsync(f.fileno())
 
 
 #: HDF5 files up to this size are built in memory and then written like any other bytes: HDF5
@@ -320,7 +510,7 @@ def atomic_h5(path, expected_bytes: int = 0, force: bool | None = None):
         return
     with atomic_path(path, force=force) as tmp:
         check_free_space(path.parent, expected_bytes)
-        with open(tmp, "r+b") as fo:
+        with reopen(tmp) as fo:
             with h5py.File(fo, "w", track_order=False) as f:
                 yield f
             fo.flush()
@@ -348,11 +538,8 @@ def file_sha256(path) -> str:
 
 def write_bytes(path, data: bytes, make_parents: bool = False, force: bool | None = None) -> None:
     """Write a file atomically (flushed to disk before it is published)."""
-    with atomic_path(path, make_parents, force) as tmp:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+    with atomic_file(path, make_parents, force) as f:
+        f.write(data)
 
 
 def write_text(path, text: str, make_parents: bool = False, force: bool | None = None) -> None:

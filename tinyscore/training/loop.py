@@ -64,8 +64,9 @@ from tinyscore.devices import pick_device
 from tinyscore.training import distributed
 from tinyscore.data.datasets import Dataset, split_spec
 from tinyscore.errors import TinyscoreError, brief, shown
-from tinyscore.storage.files import (check_destination, destination_lock, file_sha256, publish_folder,
-                                     remove_stale_temporaries, write_bytes, write_text)
+from tinyscore.storage.files import (allow_replace, check_destination, check_own_folder, create_new,
+                                     destination_lock, file_sha256, open_append, open_own, publish_folder,
+                                     remove_stale_temporaries, replacing, write_bytes, write_text)
 from tinyscore.storage.limits import check_fits
 from tinyscore.storage.runs import CHECKPOINT, save_checkpoint, torch_bytes
 from tinyscore.storage.mixture_files import BENCHMARKS
@@ -163,7 +164,7 @@ def run_data(run, options: dict, where: str) -> str:
     return named[0] + str(found)
 
 
-def train(dataset: Dataset, out, progress: bool = True, force: bool = False, fresh: bool = False,
+def train(dataset: Dataset, out, progress: bool = True, force: bool | None = None, fresh: bool = False,
           **options) -> dict:
     """Train one model on the first N points of one half of ``dataset``; write the run to ``out``.
 
@@ -171,13 +172,17 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool = False, fre
     state (model, optimiser, schedule, random generators, step, statistics) every ``save_every``
     steps; the same call after a crash or a kill continues from the last saved step and gives a
     byte-identical ``model.pt`` on CPU. ``fresh`` discards an unfinished run instead. A lock beside
-    ``out`` keeps a second writer away; ``out`` is replaced only with ``force``, checked again at
-    the final rename. Returns a summary: run directory, effective N, final loss, steps per second.
+    ``out`` keeps a second writer away; ``out`` is replaced only with ``force`` (default: the
+    enclosing ``tinyscore.storage.files.allow_replace``, which the command line sets; a value given
+    here sets it for this call), checked again at the final rename. Returns a summary: run
+    directory, effective N, final loss, steps per second.
 
     Under torchrun every process calls this with the same arguments; they train one model
     (tinyscore.training.distributed) and process 0 alone touches ``out``.
     """
-    with distributed.join(options.get("device") or "auto") as world, contextlib.ExitStack() as held:
+    force = replacing() if force is None else bool(force)
+    with allow_replace(force), distributed.join(options.get("device") or "auto") as world, \
+            contextlib.ExitStack() as held:
         opts, device = world.agree(lambda: _resolve(dataset, world, options))
         out = Path(out)
 
@@ -362,7 +367,8 @@ def _run_steps(model, loss_fn, optim, x_train, gen, ema, heldout, opts, world, t
     bar.update(start)
     t0 = time.perf_counter() - elapsed
     # process 0 alone writes (the others' stats are a sink): every process runs the same loop
-    with open(tmp / "stats.jsonl", "a") if world.root else contextlib.nullcontext(_Sink()) as stats:
+    with open_append(tmp / "stats.jsonl", create=False) if world.root else contextlib.nullcontext(_Sink()) \
+            as stats:
         for step in range(start + 1, steps + 1):
             value = train_step(model, loss_fn, optim, x_train, step, opts, gen, ema, world)
             if not math.isfinite(value):
@@ -599,9 +605,9 @@ def _open_partial(tmp: Path, out: Path, opts: dict, fresh: bool, split: str | No
     if state is None:
         tmp.mkdir()
         write_text(tmp / "options.json", json.dumps({**opts, **found}, indent=2) + "\n", force=True)
-        (tmp / "stats.jsonl").touch()
+        os.close(create_new(tmp / "stats.jsonl"))
         return None
-    with open(tmp / "stats.jsonl", "r+b") as f:   # drop lines logged after the saved step
+    with os.fdopen(open_own(tmp / "stats.jsonl", create=False), "r+b") as f:   # drop lines logged after the saved step
         f.truncate(int(state["stats_bytes"]))
     saved = json.loads((tmp / "options.json").read_text())
     note = ""
@@ -618,7 +624,8 @@ def _open_partial(tmp: Path, out: Path, opts: dict, fresh: bool, split: str | No
 
 
 def _save_state(tmp: Path, step, model, optim, gen, running, count, row, elapsed, stats_bytes, ema=None) -> None:
-    """Everything the loop needs to continue at ``step + 1`` exactly as if it had never stopped."""
+    """Everything the loop needs to continue at ``step + 1`` exactly as if it had never stopped
+    (written atomically: a kill leaves the previous state whole)."""
     state = {"format": "tinyscore.resume", "step": step, "elapsed": elapsed, "running": running, "count": count,
              "last_row": json.dumps(row) if row else "", "stats_bytes": stats_bytes,
              "model": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
@@ -629,30 +636,66 @@ def _save_state(tmp: Path, step, model, optim, gen, running, count, row, elapsed
     write_bytes(tmp / RESUME, torch_bytes(state), force=True)
 
 
+#: what a resume state holds, and of which type
+STATE_FIELDS = {"step": int, "elapsed": (int, float), "running": (int, float), "count": int, "last_row": str,
+                "stats_bytes": int, "model": dict, "optim": dict, "gen": torch.Tensor, "cpu_rng": torch.Tensor}
+
+
+def _read_partial(tmp: Path):
+    """(options.json, resume state, what is damaged) of the unfinished run in ``tmp``. No state at all
+    (a run stopped before its first save) is (..., None, None): nothing to resume, nothing lost."""
+    resume, opts_file = tmp / RESUME, tmp / "options.json"
+    if not resume.exists() and not resume.is_symlink():
+        return None, None, None
+    if resume.is_symlink() or not resume.is_file():
+        return None, None, f"{resume} is not a regular file"
+    try:
+        state = torch.load(resume, map_location="cpu", weights_only=True)
+    except Exception as e:   # torch raises many kinds for a file cut short or overwritten
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0][:120]
+        return None, None, f"{resume} is not a readable resume state (truncated or overwritten? {first})"
+    if not isinstance(state, dict) or state.get("format") != "tinyscore.resume":
+        return None, None, f"{resume} is not a tinyscore resume state"
+    bad = next((k for k, kind in STATE_FIELDS.items() if not isinstance(state.get(k), kind)), None)
+    if bad is not None:
+        return None, None, f"{resume} lacks a valid field {bad!r}"
+    try:
+        saved = json.loads(opts_file.read_text())
+    except (OSError, ValueError) as e:
+        return None, None, f"{opts_file} cannot be read ({getattr(e, 'strerror', None) or e})"
+    if not isinstance(saved, dict):
+        return None, None, f"{opts_file} does not hold a JSON object"
+    stats = tmp / "stats.jsonl"
+    if stats.is_symlink() or not stats.is_file():
+        return None, None, f"{stats} is {'a symbolic link' if stats.is_symlink() else 'missing'}"
+    if stats.stat().st_size < state["stats_bytes"]:
+        return None, None, f"{stats} is shorter than the state saved with it says ({state['stats_bytes']} bytes)"
+    return saved, state, None
+
+
 def _resume_state(tmp: Path, opts: dict, fresh: bool, found: dict | None = None):
     """The saved state of an unfinished run of the same options, or None (and a clean slate).
 
+    A damaged unfinished run (its state unreadable, cut short or inconsistent) is refused with one
+    line naming the file: training from step 0 would discard it without a word, and what looks
+    damaged may be a state this version cannot read. ``fresh`` (``--fresh``) discards it. The
+    folder must be a real folder of this user (:func:`~tinyscore.storage.files.check_own_folder`):
+    its files are trusted and written again.
+
     ``data`` may differ when the run recorded the digest of its data file and ``found`` (the
     :func:`data_identity` of the data now) has the same: the file was moved, or is named otherwise."""
-    if not tmp.exists():
+    if not tmp.exists() and not tmp.is_symlink():
         return None
-    if not tmp.is_dir() or tmp.is_symlink():
-        raise TinyscoreError(f"{tmp} is in the way of the unfinished run (not a folder made by tinyscore)")
+    check_own_folder(tmp)
     if fresh:
         shutil.rmtree(tmp)
         return None
-    try:
-        saved = json.loads((tmp / "options.json").read_text())
-    except (OSError, ValueError):
-        saved = None
-    state = None
-    if isinstance(saved, dict) and (tmp / RESUME).is_file():
-        try:
-            state = torch.load(tmp / RESUME, map_location="cpu", weights_only=True)
-        except Exception:   # torch raises many kinds for a file cut short by a kill
-            state = None
-    if not isinstance(state, dict) or state.get("format") != "tinyscore.resume":
-        shutil.rmtree(tmp)  # killed before its first saved state: nothing to resume, and it is ours
+    saved, state, damage = _read_partial(tmp)
+    if damage is not None:
+        raise TinyscoreError(f"the unfinished run in {tmp} cannot be resumed: {damage}; pass --fresh to discard "
+                             "it and train from step 0, or move it away to keep it")
+    if state is None:
+        shutil.rmtree(tmp)  # stopped before its first saved state: nothing to resume, and it is ours
         return None
     if saved.get("split_sha256") is not None and saved["split_sha256"] != (found or {}).get("split_sha256"):
         raise TinyscoreError(f"the unfinished run in {tmp} was trained on other halves of {brief(opts['data'])} "

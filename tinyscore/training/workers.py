@@ -74,7 +74,7 @@ import time
 from pathlib import Path
 
 from tinyscore.errors import TinyscoreError
-from tinyscore.storage.files import _host, is_alive, temp_name
+from tinyscore.storage.files import _host, create_new, is_alive, open_append, temp_name
 
 log = logging.getLogger("tinyscore")
 
@@ -151,7 +151,7 @@ def _create_exclusive(path: Path, data: bytes) -> bool:
     """Create ``path`` holding ``data``, whole, only if no such name exists; False when it does."""
     tmp = temp_name(path)
     try:
-        with open(tmp, "xb") as f:
+        with os.fdopen(create_new(tmp), "wb") as f:     # a new file, never through a link
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
@@ -164,7 +164,7 @@ def _create_exclusive(path: Path, data: bytes) -> bool:
             if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
                 raise
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = create_new(path, 0o644)
         except FileExistsError:
             return False
         with os.fdopen(fd, "wb") as f:
@@ -180,7 +180,7 @@ def _rewrite(path: Path, data: bytes) -> None:
     """Replace our own small file atomically (readers see the old bytes or the new)."""
     tmp = temp_name(path)
     try:
-        with open(tmp, "xb") as f:
+        with os.fdopen(create_new(tmp), "wb") as f:     # a new file; the rename replaces a name
             f.write(data)
         os.replace(tmp, path)
     finally:
@@ -398,7 +398,7 @@ class Worker:
             self.joined = others
             for sub in ("claims", "log"):
                 (self.root / sub).mkdir(exist_ok=True)
-            self._log = open(self.log_path, "a")
+            self._log = open_append(self.log_path)     # never through a link planted at its name
         except BaseException:
             self.reg_path.unlink(missing_ok=True)
             raise
