@@ -21,7 +21,8 @@ MOVES = dict(datasets=("celeba",), ns=(10,), variants=("denoiser",), steps=10, b
              path_substeps=1, eps=(0.05,), iters=2, starts=4, test_starts=4, score_points=40, bins=2,
              image=dict(resolution=16, prepare_limit=None))
 CELL = "celeba/n10/denoiser"
-N_STEPS = 7
+#: the seven steps of the code before, and the controls (issue 22), which it did not have
+N_STEPS = 8
 
 #: the manifests' parameter digests as the code before (d165c6e) wrote them for this study run as
 #: ``reproduce --out r`` (from the folder holding r); their models were named b5d525e804336f75
@@ -92,7 +93,8 @@ def test_a_study_reached_by_another_path_is_done(study, tmp_path, monkeypatch):
 
 def legacy_manifests(folder: Path) -> None:
     """Make the manifests of ``folder`` those the code before wrote for ``reproduce --out r``:
-    the faces named under OUT as typed, and the models by the digest of those options."""
+    the faces named under OUT as typed, the models by the digest of those options, and no controls step."""
+    (folder / ".steps" / f"{CELL.replace('/', '__')}__controls.json").unlink()
     for name, want in LEGACY_DIGESTS.items():
         m = folder / ".steps" / f"{CELL.replace('/', '__')}__{name}.json"
         rec = json.loads(m.read_text())
@@ -112,7 +114,10 @@ def test_a_study_of_the_code_before_is_done_where_it_was_written(study, tmp_path
     # the manifests of r, found in q: written for another folder, so not done there
     g, _ = steps.build_grid(Path("q"), "q", "moves", ["celeba"], table={"moves": MOVES}, prepare=False)
     assert len(g.steps) == N_STEPS and not any(g.is_done(st) for st in g.steps)
-    # in r, as it was spelled, they are done, and rewritten with the parameters of today ...
+    # in r, as it was spelled, they are done (only the new controls step runs), and rewritten with the
+    # parameters of today ...
+    res = reproduce("r")
+    assert (res["ran"], res["skipped"]) == (1, N_STEPS - 1)
     assert_done("r", "a study of the code before")
     for name, old in LEGACY_DIGESTS.items():
         rec = json.loads((tmp_path / "r" / ".steps" / f"{CELL.replace('/', '__')}__{name}.json").read_text())

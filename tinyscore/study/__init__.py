@@ -8,6 +8,8 @@ turns the finished cells into findings. The modules, in reading order:
 * ``steps``    -- the steps of one cell, each with the equivalent command line derived from its options;
 * ``run``      -- running the steps (resumable, shared by several workers) and the dry-run estimate;
 * ``findings`` -- the verdicts computed from the cells' numbers, per metric;
+* ``evidence`` -- the verdicts drawn from each cell's controls and bootstrap intervals (``margins``: every
+  margin and threshold, once);
 * ``report``   -- REPORT.md, one function per section.
 
 See docs/design.md for the quantities and tinyscore.config for the shared defaults.

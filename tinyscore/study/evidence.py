@@ -36,29 +36,17 @@ The measures (see tinyscore.analyses.controls for their equations):
   smallest N to the largest, at the smallest eps.
 
 Two cells are independent: their difference's interval is the normal approximation of
-tinyscore.core.bootstrap.difference. Only converged cells count (tinyscore.study.findings).
+tinyscore.core.bootstrap.difference. Only converged cells count (tinyscore.study.findings). The
+margins are stated once, in tinyscore.study.margins.
 """
 from __future__ import annotations
 
 import statistics
 
 from tinyscore.core.bootstrap import LEVEL, difference
-
-# ------------------------------------------------------------------------------ the margins, once
-#: a cosine counts as lower when it falls by more than this
-COS_MARGIN = 0.02
-#: a distance counts as larger when it grows by more than this fraction
-DIST_MARGIN = 0.10
-#: agreement at high noise: cosine above this, or (the descriptive counts) noise predictions closer than AGREE_EPS
-AGREE_COS = 0.9
-AGREE_EPS = 0.2
-#: the memorisation index falls by more than this from the smallest N to the largest
-MEM_MARGIN = 0.10
-#: the attracted fraction falls by more than this from the smallest N to the largest
-ATTRACT_MARGIN = 0.10
-#: a claim is decided when this fraction of its cases is; supported when this fraction of the decided ones is for
-DECIDED = 0.5
-SUPPORT = 0.75
+from tinyscore.study.findings import _by, _largest_n, cell_key
+from tinyscore.study.margins import (AGREE_COS, ATTRACT_MARGIN, COS_MARGIN, DECIDED, DIST_MARGIN, MEM_MARGIN,  # noqa: F401
+                                     SUPPORT)
 
 HIGH_NOISE = "At high noise, models trained on disjoint data agree (largest N)"
 LOW_NOISE = "At low noise they diverge (largest N)"
@@ -143,7 +131,6 @@ def _claim(expectation, measure, how, decisions: dict, values, margin_words) -> 
 
 def _cell_claims(big, scope) -> list:
     """High-noise agreement, low-noise divergence, attribution and the path L2, per cell at the largest N."""
-    from tinyscore.study.findings import cell_key
     specs = (
         (HIGH_NOISE, "cosine at the largest sigma", lambda c: (row(c, sigma_range(c)[0]) or {}).get("cos_ab"),
          AGREE_COS, f"> {AGREE_COS}"),
@@ -170,7 +157,6 @@ def _cell_claims(big, scope) -> list:
 
 def _n_pairs(cells) -> list:
     """[(cell at the smallest N > 1, or N = 1 when there is no other; cell at the largest N)] per (dataset, variant)."""
-    from tinyscore.study.findings import _by
     pairs = []
     for cs in _by(cells, "dataset", "variant").values():
         cs = sorted(cs, key=lambda c: c["n"])
@@ -209,7 +195,6 @@ def _pair_claims(cells) -> list:
 
 def evidence_claims(cells, ok_keys) -> list:
     """The verdicts table: [(expectation, measure, these runs, verdict)] over the converged cells with controls."""
-    from tinyscore.study.findings import _largest_n, cell_key
     with_ctl = [c for c in cells if controls(c)]
     ok = [c for c in with_ctl if cell_key(c) in ok_keys]
     if not ok:

@@ -40,7 +40,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
-from tinyscore.study.evidence import AGREE_COS, AGREE_EPS, COS_MARGIN, DIST_MARGIN
+from tinyscore.study.margins import AGREE_COS, AGREE_EPS, COS_MARGIN, DIST_MARGIN
 
 # ------------------------------------------------------------------------------ small shared helpers
 
@@ -180,7 +180,7 @@ def _convergence_bullet(cells) -> str:
 
 # ------------------------------------------------------------------------------ the measures of question 1
 # the margins (a cosine lower by more than COS_MARGIN, a distance larger by more than DIST_MARGIN, agreement
-# above AGREE_COS or within AGREE_EPS per coordinate) are stated once, in tinyscore.study.evidence
+# above AGREE_COS or within AGREE_EPS per coordinate) are stated once, in tinyscore.study.margins
 
 
 def _val(c, kind, key, s):

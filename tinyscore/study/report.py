@@ -143,7 +143,7 @@ def _evidence_intro(cells) -> str:
             "are, mixed in between. Margins: a cosine changes when it moves by more than "
             f"{ev.COS_MARGIN}, a distance when it grows by more than {ev.DIST_MARGIN:.0%}, the memorisation index "
             f"by more than {ev.MEM_MARGIN}, the attracted fraction by more than {ev.ATTRACT_MARGIN}; agreement "
-            f"is a cosine above {ev.AGREE_COS} (all stated in tinyscore/study/evidence.py). A divergence is "
+            f"is a cosine above {ev.AGREE_COS} (all stated once, in tinyscore/study/margins.py). A divergence is "
             "attributed to the data only where AB exceeds the seed floor AA'; the divergence is measured "
             "scale-free, ||eps_A - eps_B|| / ||eps*|| (eps* from the exact denoiser), and the path L2, the "
             "paper's own metric, has its own verdict. Only converged cells count "
