@@ -148,11 +148,12 @@ def run_growth(*args) -> int:
 
 def test_attractors_of_the_empirical_model_hold_its_training_set_once():
     """300,000 points of 100 numbers (114 MB of float32) held by the empirical pseudo-model: handed over,
-    the run adds only chunk-sized temporaries (about 20 MB measured); drawn again, it adds a second copy."""
+    the run adds only chunk-sized temporaries (5-31 MB measured); drawn again, it adds a second copy (the
+    peak grew by 113-145 MB, less what the earlier run's temporaries had already raised it by)."""
     n, dim = 300_000, 100
     copy = 4 * n * dim
-    assert run_growth(n, dim, 1) < copy / 2
-    assert run_growth(n, dim, 0) > copy            # the check can fail: without the handover, two copies
+    assert run_growth(n, dim, 1) < 0.4 * copy
+    assert run_growth(n, dim, 0) > 0.75 * copy     # the check can fail: without the handover, two copies
 
 
 def test_the_command_hands_the_pseudo_models_keys_over(monkeypatch):
