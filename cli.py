@@ -22,10 +22,11 @@ from pathlib import Path
 import click
 
 from tinyscore import __version__
-from tinyscore.config import ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT, BOOTSTRAP_LEVEL, BOOTSTRAP_REPS, BOOTSTRAP_SEED
-from tinyscore.errors import TinyscoreError
+from tinyscore.config import (ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT, BATCH_SIZE, BLIND_VARIANT, BOOTSTRAP_LEVEL,
+                              BOOTSTRAP_REPS, BOOTSTRAP_SEED, HELDOUT, PRECISIONS, STUDY_SCALES, VARIANTS)
+from tinyscore.config import TRAIN_DEFAULTS as TRAIN
+from tinyscore.errors import TinyscoreError, one_line
 
-VARIANTS = ("denoiser", "ncsn", "ssm")
 SEED = click.IntRange(0, 2 ** 63 - 1)      # what every generator (NumPy, torch) accepts
 log = logging.getLogger("tinyscore")
 
@@ -34,7 +35,7 @@ def _data_options(f):
     """--data / --data-seed / --resolution: how a dataset is chosen, shared by several commands."""
     f = click.option("--resolution", type=click.IntRange(min=4), default=None,
                      help="Images only: downsample to this many pixels a side at load.")(f)
-    f = click.option("--data-seed", type=SEED, default=0, show_default=True,
+    f = click.option("--data-seed", type=SEED, default=TRAIN["data_seed"], show_default=True,
                      help="Seed of the sample pool and its split into halves A, B and test.")(f)
     return f
 
@@ -142,51 +143,57 @@ def cli():
 
 # ------------------------------------------------------------------------------- train
 @cli.command()
-@click.option("--variant", type=click.Choice(VARIANTS), default="ssm", show_default=True,
+@click.option("--variant", type=click.Choice(VARIANTS), default=TRAIN["variant"], show_default=True,
               help="Objective: reconstruction (denoiser), denoising score matching (ncsn), sliced score matching (ssm).")
-@click.option("--data", default="uniform", show_default=True,
+@click.option("--data", default=TRAIN["data"], show_default=True,
               help="Benchmark mixture name, a mixture FILE.json, celeba:FILE.h5, an image folder or .npy/.npz.")
 @_data_options
-@click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True,
+@click.option("--n", type=click.IntRange(min=1), default=TRAIN["n"], show_default=True,
               help="Train on the first N points of the half (capped at the half's size).")
-@click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True, help="Which disjoint half.")
-@click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True)
-@click.option("--batch-size", type=click.IntRange(min=1), default=None,
-              help="Samples per step [default: 256 for vectors, 32 for images].")
-@click.option("--lr", type=_Finite(min=0, min_open=True), default=2e-3, show_default=True,
+@click.option("--half", type=click.Choice(["a", "b"]), default=TRAIN["half"], show_default=True,
+              help="Which disjoint half.")
+@click.option("--steps", type=click.IntRange(min=1), default=TRAIN["steps"], show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=TRAIN["batch_size"],
+              help=f"Samples per step [default: {BATCH_SIZE['vector']} for vectors, {BATCH_SIZE['image']} for images].")
+@click.option("--lr", type=_Finite(min=0, min_open=True), default=TRAIN["lr"], show_default=True,
               help="Adam learning rate (cosine-decayed to 0).")
-@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed of initialisation, batches and noise.")
-@click.option("--sigma-min", type=_Finite(min=0, min_open=True), default=0.01, show_default=True)
-@click.option("--sigma-max", type=_Finite(min=0, min_open=True), default=None,
+@click.option("--seed", type=SEED, default=TRAIN["seed"], show_default=True,
+              help="Seed of initialisation, batches and noise.")
+@click.option("--sigma-min", type=_Finite(min=0, min_open=True), default=TRAIN["sigma_min"], show_default=True)
+@click.option("--sigma-max", type=_Finite(min=0, min_open=True), default=TRAIN["sigma_max"],
               help="Top of the training noise range [default: 1.0 for images, about twice the spread for mixtures].")
-@click.option("--sigma-levels", type=click.IntRange(min=0), default=0, show_default=True,
+@click.option("--sigma-levels", type=click.IntRange(min=0), default=TRAIN["sigma_levels"], show_default=True,
               help="0: sigma log-uniform; L > 1: a geometric ladder of L levels (NCSN style).")
-@click.option("--conditional/--blind", default=None,
-              help="Make the denoiser sigma-aware [default: blind for denoiser, conditional for ncsn and ssm].")
-@click.option("--width", type=click.IntRange(min=4), default=None,
+@click.option("--conditional/--blind", default=TRAIN["conditional"],
+              help=f"Make the denoiser sigma-aware [default: blind for {BLIND_VARIANT}, conditional for "
+                   f"{' and '.join(v for v in VARIANTS if v != BLIND_VARIANT)}].")
+@click.option("--width", type=click.IntRange(min=4), default=TRAIN["width"],
               help="Backbone width (MLP hidden width, or base channels of the conv UNet).")
-@click.option("--ssm-objective", type=click.Choice(["vr", "plain"]), default="vr", show_default=True,
+@click.option("--ssm-objective", type=click.Choice(["vr", "plain"]), default="vr" if TRAIN["ssm_vr"] else "plain",
+              show_default=True,
               help="SSM-VR (1/2 ||s||^2) or plain SSM (1/2 (v^T s)^2).")
-@click.option("--ssm-projection", type=click.Choice(["rademacher", "gaussian"]), default="rademacher",
+@click.option("--ssm-projection", type=click.Choice(["rademacher", "gaussian"]), default=TRAIN["ssm_kind"],
               show_default=True)
-@click.option("--ssm-projections", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--ssm-projections", type=click.IntRange(min=1), default=TRAIN["ssm_proj"], show_default=True,
               help="Number M of projections per sample.")
-@click.option("--ssm-jvp", type=click.Choice(["auto", "backward", "forward"]), default="auto", show_default=True,
+@click.option("--ssm-jvp", type=click.Choice(["auto", "backward", "forward"]), default=TRAIN["ssm_jvp"],
+              show_default=True,
               help="How v^T J v is computed: double backward, forward mode, or auto (the faster, measured: "
                    "forward mode for the MLP on CPU, the double backward otherwise).")
-@click.option("--precision", type=click.Choice(["fp32", "bf16"]), default="fp32", show_default=True,
+@click.option("--precision", type=click.Choice(PRECISIONS), default=TRAIN["precision"], show_default=True,
               help="bf16: autocast the convolutional backbone of image data to bfloat16 (faster on GPUs and on "
                    "CPUs with AMX; its accuracy cost is measured in README). Weights and loss stay fp32.")
-@click.option("--heldout", type=click.IntRange(min=0), default=None,
+@click.option("--heldout", type=click.IntRange(min=0), default=TRAIN["heldout"],
               help="Held-out test points scored in stats.jsonl for the convergence record; 0: none (a short "
-                   "image run spends a large part of its time there) [default: 1024 for vectors, 128 for images].")
+                   f"image run spends a large part of its time there) [default: {HELDOUT['vector']} for vectors, "
+                   f"{HELDOUT['image']} for images].")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:K.")
-@click.option("--threads", type=click.IntRange(min=0, max=MAX_THREADS), default=1, show_default=True,
+@click.option("--threads", type=click.IntRange(min=0, max=MAX_THREADS), default=TRAIN["threads"], show_default=True,
               help="CPU threads for training (0: torch's default, all cores).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run directory [default: runs/VARIANT-DATA-HALFN-sSEED].")
 @_writes("out", folders=("out",), force_help="Replace an existing run directory.")
-@click.option("--save-every", type=click.IntRange(min=1), default=200, show_default=True,
+@click.option("--save-every", type=click.IntRange(min=1), default=TRAIN["save_every"], show_default=True,
               help="Save a resumable state every this many steps.")
 @click.option("--fresh", is_flag=True, help="Discard an unfinished run of --out instead of resuming it.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
@@ -244,9 +251,9 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @click.option("--data", default=None, help="For analytic, empirical and models made elsewhere: the dataset (as in train) "
                    "[default: uniform; kadkhodaie: and diffusers: need it].")
 @_data_options
-@click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True,
+@click.option("--n", type=click.IntRange(min=1), default=TRAIN["n"], show_default=True,
               help="For empirical: the training set is the first N points of the half.")
-@click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
+@click.option("--half", type=click.Choice(["a", "b"]), default=TRAIN["half"], show_default=True)
 @click.option("--device", default="auto", show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @_writes("out", inputs=("model",))
@@ -350,9 +357,34 @@ def _trajectory_attrs(path) -> dict:
 
 
 # --------------------------------------------------------------------------- published
-from tinyscore.analyses.published import published_command  # noqa: E402  (imports no torch until it runs)
+@cli.command()
+@click.argument("folder", type=click.Path())
+@click.option("--data", required=True, help="Images of the models' size, e.g. celeba:data/celeba80.h5.")
+@click.option("--data-seed", type=SEED, default=TRAIN["data_seed"], show_default=True)
+@click.option("--resolution", type=click.IntRange(min=4), default=None,
+              help="Downsample the images to this many pixels a side at load.")
+@click.option("--out", type=click.Path(file_okay=False), default="results/published", show_default=True)
+@click.option("--sigmas", default=ANALYSIS_SIGMAS, show_default=True)
+@click.option("--probes", type=click.IntRange(min=1), default=64, show_default=True)
+@click.option("--probe-seed", type=SEED, default=0, show_default=True)
+@click.option("--path-substeps", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--device", default="auto", show_default=True)
+@click.option("--progress/--no-progress", default=True, show_default=True)
+@_writes("out", folders=("out",), inputs=("folder",),
+         force_help="Replace OUT's published.json, published.png and diverge/*.json, and trajectory files of other "
+                    "models (those of the same models and probes are kept).")
+def published(folder, data, data_seed, resolution, out, sigmas, probes, probe_seed, path_substeps, device, progress):
+    """Diverge on published pairs of models: every set_size_N / set_size_N_swapped under FOLDER.
 
-cli.add_command(published_command)
+    Writes both models' trajectories on the same probes of --data, diverge per pair, OUT/published.json
+    and OUT/published.png; resumes with the trajectory files already in OUT. A model whose partner on
+    the other half is missing is named in a notice and left out.
+    """
+    from tinyscore.analyses.published import format_summary, study_published
+    summary = study_published(folder, out, data, data_seed, resolution, probes, probe_seed, sigmas, path_substeps,
+                              device, progress, echo=click.echo)
+    click.echo(format_summary(summary))
+    click.echo(f"wrote {len(summary['pairs'])} pairs -> {out}")
 
 
 # -------------------------------------------------------------------------------- data
@@ -434,9 +466,9 @@ def bench(quick, device, threads, repeats, json_path):
 @click.option("--data", default=None, help="For analytic, empirical and models made elsewhere: the dataset (as in train) "
                    "[default: uniform; kadkhodaie: and diffusers: need it].")
 @_data_options
-@click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True,
+@click.option("--n", type=click.IntRange(min=1), default=TRAIN["n"], show_default=True,
               help="For analytic/empirical: the training set is the first N points of the half.")
-@click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
+@click.option("--half", type=click.Choice(["a", "b"]), default=TRAIN["half"], show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write start and end points (HDF5).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
@@ -459,7 +491,7 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
     """
     from tinyscore.analyses import attractors as att
     from tinyscore.analyses.trajectories import resolve_model
-    from tinyscore.training.loop import pick_device
+    from tinyscore.devices import pick_device
     dev = pick_device(device)
     m, dataset, attrs = resolve_model(model, data, data_seed, resolution, n, half, dev)
     n_train = attrs["n_train"] or n
@@ -494,8 +526,8 @@ def attractors(model, eps, iters, schedule, sigma_end, starts, test_starts, seed
 @click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--data", default=None, help="For analytic, empirical and python: models: the mixture [default: uniform].")
 @_data_options
-@click.option("--n", type=click.IntRange(min=1), default=1000, show_default=True, help="For empirical: N.")
-@click.option("--half", type=click.Choice(["a", "b"]), default="a", show_default=True)
+@click.option("--n", type=click.IntRange(min=1), default=TRAIN["n"], show_default=True, help="For empirical: N.")
+@click.option("--half", type=click.Choice(["a", "b"]), default=TRAIN["half"], show_default=True)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="2-D data: quiver plot of learned and true score fields; otherwise error by density (PNG).")
@@ -513,7 +545,7 @@ def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, 
     """
     from tinyscore.analyses import accuracy
     from tinyscore.analyses.trajectories import resolve_model
-    from tinyscore.training.loop import pick_device
+    from tinyscore.devices import pick_device
     dev = pick_device(device)
     m, dataset, attrs = resolve_model(model, data, data_seed, resolution, n, half, dev)
     res = accuracy.score_error_by_density(m, dataset, sigmas, points, bins, seed, dev, progress=progress)
@@ -553,7 +585,7 @@ def score_error(model, sigmas, bins, points, seed, data, data_seed, resolution, 
 def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, device):
     """Denoising quality of a trajectory FILE: MSE and PSNR per sigma beside the optimum."""
     from tinyscore.analyses import accuracy
-    from tinyscore.training.loop import pick_device
+    from tinyscore.devices import pick_device
     res = accuracy.quality(file, data=data, data_seed=data_seed if data else None, resolution=resolution, n=n,
                            half=half, device=pick_device(device))
     click.echo(accuracy.format_quality_table(res))
@@ -573,13 +605,13 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
 
 # --------------------------------------------------------------------------- reproduce
 @cli.command()
-@click.option("--scale", type=click.Choice(["smoke", "small", "medium", "paper"]), default="smoke", show_default=True,
+@click.option("--scale", type=click.Choice(list(STUDY_SCALES)), default="smoke", show_default=True,
               help="smoke: the pipeline end to end, ~15 s; small: six mixtures and CelebA 40x40, N <= 1000, briefly trained, "
                    "~30 min on 2 CPU cores; medium: the same grid trained to convergence (4,000 steps on the "
                    "mixtures, 10,000 on faces), ~2 h with --jobs 2 on 2 CPU cores (1.7 to 2.9 h measured); paper: the full grid, for a GPU.")
 @click.option("--datasets", default=None, help="Comma-separated subset of the scale's datasets "
               "(uniform, sharpcov, spiral, hd-uniform, hd-sharpcov, thinmanifold, celeba).")
-@click.option("--variants", default=None, help="Comma-separated subset of denoiser, ncsn, ssm.")
+@click.option("--variants", default=None, help=f"Comma-separated subset of {', '.join(VARIANTS)}.")
 @click.option("--ns", default=None, help="Comma-separated subset of the scale's training set sizes N.")
 @click.option("--data-root", type=click.Path(file_okay=False), default=None,
               help="Folder holding celeba/img_align_celeba [default: ../shared/data beside the repository].")
@@ -675,10 +707,10 @@ def main(argv=None) -> int:
         click.echo("interrupted", err=True)
         return 130
     except click.ClickException as e:
-        click.echo(f"error: {_one_line(e.format_message())}", err=True)
+        click.echo(f"error: {one_line(e.format_message(), None)}", err=True)
         return 2
     except TinyscoreError as e:
-        click.echo(f"error: {_one_line(str(e))}", err=True)
+        click.echo(f"error: {one_line(e, None)}", err=True)
         return 2
     except OSError as e:                                     # full disk, read-only folder, no permission
         click.echo(f"error: {_os_message(e)}", err=True)
@@ -691,16 +723,12 @@ def main(argv=None) -> int:
         return 2
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def _os_message(e: OSError) -> str:
     """An OSError as one line: what failed, on which file."""
     reason = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
               errno.EACCES: "permission denied", errno.EDQUOT: "disk quota exceeded",
               errno.EFBIG: "file too large (a file size limit or a full disk)"}.get(e.errno)
-    reason = reason or _one_line(e.strerror or str(e) or type(e).__name__)
+    reason = reason or one_line(e.strerror or e, None)
     where = e.filename if e.filename is not None else None
     return f"{where}: {reason}" if where else reason
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -26,6 +27,7 @@ from torch import nn
 import tinyscore as ts
 from clihelp import assert_refused, run_cli
 from tinyscore.errors import TinyscoreError
+from tinyscore.storage.files import allow_replace
 from tinyscore.external.kadkhodaie import unet_layout
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -618,9 +620,9 @@ def test_readme_own_code_example_runs(tmp_path, monkeypatch, capsys):
 
 
 # ------------------------------------------------------------- published pairs (tinyscore.analyses.published)
-def test_published_pairs_are_found_traced_and_compared(tmp_path):
-    from click.testing import CliRunner
-    from tinyscore.analyses.published import find_pairs, published_command, study_published
+def published_models(tmp_path) -> Path:
+    """Published pairs for N = 1 and 10 (N = 10: the same model on both halves), and N = 100 without its
+    swapped half; returns the folder of the models."""
     torch.manual_seed(3)
     models = tmp_path / "denoisers" / "UNet" / "celeba_16x16"
     for name, ref in (("0to255_RF_set_size_1", Reference(2, 4)), ("0to255_RF_set_size_1_swapped", Reference(2, 4)),
@@ -631,8 +633,18 @@ def test_published_pairs_are_found_traced_and_compared(tmp_path):
             (models / name / "model.pt").write_bytes((models / "0to255_RF_set_size_10" / "model.pt").read_bytes())
         else:
             torch.save(ref.state_dict(), models / name / "model.pt")
-    pairs = find_pairs(tmp_path)
-    assert [p["n"] for p in pairs] == [1, 10]                       # N = 100 has no swapped half
+    return models
+
+
+def test_published_pairs_are_found_traced_and_compared(tmp_path, capsys, caplog):
+    from tinyscore.analyses.published import find_pairs, study_published
+    models = published_models(tmp_path)
+    with caplog.at_level("WARNING", logger="tinyscore"):
+        pairs = find_pairs(tmp_path)
+    assert [p["n"] for p in pairs] == [1, 10]                       # N = 100 has no swapped half ...
+    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert skipped == [f"skipped {models / '0to255_RF_set_size_100'}: no 0to255_RF_set_size_100_swapped beside "
+                       "it with a model.pt (the model of the other half)"]          # ... and is named, once
     faces = save_images(tmp_path / "faces.npy", size=16)
     out = tmp_path / "out"
     options = dict(probes=3, sigmas="0.5,0.1", path_substeps=1, progress=False, echo=lambda *a: None)
@@ -645,14 +657,21 @@ def test_published_pairs_are_found_traced_and_compared(tmp_path):
     assert json.loads((out / "published.json").read_text())["pairs"][0]["sha256_a"] == sha256(pairs[0]["a"])
     assert (out / "published.png").is_file()
     stamps = {p: p.stat().st_mtime_ns for p in (out / "trajectories").iterdir()}
-    result = CliRunner().invoke(published_command, [str(tmp_path / "denoisers"), "--data", str(faces), "--out",
-                                                    str(out), "--probes", "3", "--sigmas", "0.5,0.1",
-                                                    "--path-substeps", "1", "--no-progress"])
-    assert result.exit_code == 0, result.output
-    assert "cos@0.1" in result.output and "wrote 2 pairs" in result.output
+    args = ["published", tmp_path / "denoisers", "--data", faces, "--out", out, "--probes", "3", "--sigmas", "0.5,0.1",
+            "--path-substeps", "1", "--no-progress"]
+    line = assert_refused(args, capsys, watch=[out], contains="published.json")     # without --force: nothing changes
+    assert "--force" in line
+    code, stdout, err = run_cli([*args, "--force"], capsys)
+    assert code == 0, err
+    assert "cos@0.1" in stdout and "wrote 2 pairs" in stdout
     assert {p: p.stat().st_mtime_ns for p in (out / "trajectories").iterdir()} == stamps     # resumed, not redone
-    with pytest.raises(TinyscoreError, match="another model, data or probes"):
-        study_published(tmp_path / "denoisers", out, str(faces), **{**options, "probes": 2})
+    other = tmp_path / "other"                      # trajectory files of other probes are refused ...
+    shutil.copytree(out / "trajectories", other / "trajectories")
+    with pytest.raises(TinyscoreError, match="another model, data or probes.*--force"):
+        study_published(tmp_path / "denoisers", other, str(faces), **{**options, "probes": 2})
+    with allow_replace(True):                       # ... and written again under --force
+        again = study_published(tmp_path / "denoisers", other, str(faces), **{**options, "probes": 2})
+    assert again["settings"]["probes"] == 2 and json.loads((other / "published.json").read_text()) == again
     with pytest.raises(TinyscoreError, match="no pair"):
         find_pairs(models / "0to255_RF_set_size_100")
     torch.save({"conv.weight": torch.zeros(1)}, models / "0to255_RF_set_size_10_swapped" / "model.pt")
