@@ -162,7 +162,9 @@ def test_a_study_moved_with_an_unfinished_image_cell_completes(tmp_path, monkeyp
     monkeypatch.setattr(training, "_save_state", real)
     (tmp_path / "a").rename(tmp_path / "b")
     res = run.reproduce(tmp_path / "b", **study)
-    assert res["ran"] == 6 and res["skipped"] == 1 and (tmp_path / "b" / "REPORT.md").is_file()
+    done = list((tmp_path / "b" / ".steps").glob(f"{CELL}__*.json"))         # one manifest per step of the cell
+    assert res["skipped"] == 1 and res["ran"] == len(done) - 1 and (tmp_path / "b" / "REPORT.md").is_file()
+    assert (tmp_path / "b" / ".steps" / f"{CELL}__train_a.json") in done     # the one trained before the move
     manifest = json.loads((tmp_path / "b" / ".steps" / f"{CELL}__train_b.json").read_text())
     assert manifest["result"]["resumed_from"] == 4
 

@@ -12,8 +12,8 @@ Wherever a MODEL is accepted (``trajectories``, ``attractors``, ``score-error``,
     ``unet/`` and ``scheduler/``), read through the diffusers library (``pip install diffusers``);
 ``python:MODULE:CALLABLE`` or ``FILE.py:CALLABLE``
     your own code: CALLABLE is called once and returns a model (the protocol in
-    :mod:`tinyscore.external.user_code`). This *runs
-    your code* with your permissions: name only code you trust.
+    :mod:`tinyscore.external.user_code`). This *runs your code* with your permissions: name only
+    code you trust.
 
 **The data.** The MODEL names the model only. ``--data`` (with ``--data-seed`` and
 ``--resolution``) names the dataset that the probes, attractor starts and test points come from,
@@ -29,9 +29,8 @@ images are those of its authors' split, not tinyscore's). Two trajectory files c
 **What the files record.** Every trajectory file names the kind of model that made it,
 ``model_kind`` (``run``, ``analytic``, ``empirical``, ``kadkhodaie``, ``diffusers``, ``python``),
 and ``model_sha256``: the SHA-256 of its file (a run's or published ``model.pt``; the ``.py`` file
-of a callable), of its files for diffusers (see :func:`tinyscore.external.hf_diffusers.folder_digest`), empty
-when there is none.
-``variant`` holds the kind for these models.
+of a callable), of its files for diffusers (see :func:`tinyscore.external.hf_diffusers.folder_digest`),
+empty when there is none. ``variant`` holds the kind for these models.
 
 **One module per kind.** This package only tells the kinds apart and hands a MODEL to its opener:
 :mod:`~tinyscore.external.kadkhodaie` (the bias-free UNet, its layout read from the tensors),

@@ -148,6 +148,13 @@ def infer_unet(state: dict, where: str):
                              "at least 2 per decoder block)")
     shapes, prog = unet_layout(**settings)
     check_fits(4 * sum(math.prod(s) for s in shapes.values()), f"{where}: the network its tensors declare")
+    _check_tensors(state, shapes, where, settings)
+    return settings, shapes, prog
+
+
+def _check_tensors(state: dict, shapes: dict, where: str, settings: dict) -> None:
+    """Every tensor of ``state`` against the layout its settings describe: its name and shape, a
+    floating-point dense tensor, finite; none missing; running standard deviations positive."""
     described = (f"{settings['blocks']} blocks, {settings['kernels']} kernels, {settings['channels']} channel(s), "
                  f"{settings['kernel_size']}x{settings['kernel_size']} convolutions, "
                  f"{settings['enc_convs']}/{settings['mid_convs']}/{settings['dec_convs']} per encoder/middle/decoder block")
@@ -171,7 +178,6 @@ def infer_unet(state: dict, where: str):
     zero = [k for k in shapes if k.endswith("running_sd") and not bool((state[k] > 0).all())]
     if zero:
         raise TinyscoreError(f"{where}: tensor {zero[0]!r} holds a standard deviation that is not positive")
-    return settings, shapes, prog
 
 
 def read_state_dict(path: Path) -> tuple[dict, str]:
