@@ -88,16 +88,18 @@ def _check_outputs(force: bool, paths: dict, make_parents=(), inputs=(), figures
 
 
 def _threads(f):
-    """--threads for an analysis command: torch's CPU threads while it runs (default 1, as training:
-    on a shared 2-core machine spin-waiting OpenMP threads made trajectories and attractors 4-8x slower)."""
+    """--threads for an analysis command: torch's and NumPy's BLAS CPU threads while it runs (default 1, as
+    training: on a shared 2-core machine spin-waiting OpenMP threads made trajectories and attractors 4-8x slower)."""
     @functools.wraps(f)
     def wrapper(*args, threads, **kwargs):
         import torch
+        from tinyscore.devices import blas_threads
         before = torch.get_num_threads()
         if threads:
             torch.set_num_threads(threads)
         try:
-            return f(*args, **kwargs)
+            with blas_threads(threads):           # and NumPy's BLAS (the exact mixture), likewise
+                return f(*args, **kwargs)
         finally:
             torch.set_num_threads(before)
     return click.option("--threads", type=click.IntRange(min=0, max=MAX_THREADS), default=1, show_default=True,

@@ -6,6 +6,8 @@ another; torch is imported only when a device is picked, so the command line's `
 """
 from __future__ import annotations
 
+import contextlib
+
 from tinyscore.errors import TinyscoreError
 
 
@@ -21,3 +23,40 @@ def pick_device(device: str):
         return torch.device(device)
     except RuntimeError:
         raise TinyscoreError(f"unknown device {device!r}") from None
+
+
+@contextlib.contextmanager
+def blas_threads(threads: int | None):
+    """Run the body with NumPy's BLAS on ``threads`` threads (None or 0: as it is), as ``--threads``
+    does for torch: the exact mixture's products go through NumPy's BLAS, whose threads spin-wait
+    on a shared machine as torch's do. Only an OpenBLAS found loaded is told; another BLAS is left alone."""
+    libs = _openblas_threads() if threads else []
+    before = [get() for get, _ in libs]
+    for _, set_threads in libs:
+        set_threads(int(threads))
+    try:
+        yield
+    finally:
+        for (_, set_threads), n in zip(libs, before):
+            set_threads(n)
+
+
+def _openblas_threads() -> list:
+    """(get, set) of the thread count of every OpenBLAS this process has loaded (Linux; else none)."""
+    import ctypes
+    import numpy  # noqa: F401  (loads NumPy's BLAS)
+    try:
+        with open("/proc/self/maps") as f:
+            paths = sorted({line.split()[-1] for line in f if "openblas" in line.lower() and ".so" in line})
+    except OSError:
+        return []
+    out = []
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        for name in ("openblas_{}_num_threads", "openblas_{}_num_threads64_", "scipy_openblas_{}_num_threads64_"):
+            get, put = (getattr(lib, name.format(v), None) for v in ("get", "set"))
+            if get is not None and put is not None:
+                put.argtypes, get.restype = [ctypes.c_int], ctypes.c_int
+                out.append((get, put))
+                break
+    return out

@@ -52,8 +52,11 @@ EIG_FLOOR = 1e-12
 #: a component within this of a point's largest log-term carries responsibility (e^-40 ~ 4e-18)
 NEAR = 40.0
 #: the error bound of the expanded distance above which such a component is recomputed from y - mu_k
-REFINE_ABOVE = 1e-11
+REFINE_ABOVE = 1e-10
+#: log-terms further below a point's largest are held here before exp (see :func:`_exp_floored`)
+EXP_FLOOR = -700.0
 _LOG_2PI = math.log(2 * math.pi)
+_EPS = float(np.finfo(np.float64).eps)
 
 
 # -------------------------------------------------------------------- one covariance, as given
@@ -193,8 +196,9 @@ class _Stack:
         self.D = means.shape[1]
         self._basis = {}
 
-    #: whether :meth:`terms` expands distances and may need :meth:`refine`
-    refines = False
+    def inexact(self, work) -> bool:
+        """Whether :meth:`terms` may have lost digits that :meth:`refine` must restore (never here)."""
+        return False
 
     def draw(self, j: int, z: np.ndarray) -> np.ndarray:
         """Offsets U diag(sqrt lambda) z of component j for standard normal rows z."""
@@ -206,8 +210,6 @@ class _Stack:
 class _LowRankStack(_Stack):
     """c_k I + Q_k diag(S_k^2) Q_k^T (Isotropic: r = 0; ranks padded with zero columns): O(D r)."""
 
-    refines = True
-
     def __init__(self, index, means, forms):
         super().__init__(index, means, forms)
         k, D = means.shape
@@ -217,50 +219,74 @@ class _LowRankStack(_Stack):
         for j, (q, s2) in enumerate(spectra):
             self.Q[j, :, :q.shape[1]] = q
             self.S2[j, :q.shape[1]] = np.maximum(s2 + c[j], EIG_FLOOR) - np.maximum(c[j], EIG_FLOOR)
-        self.c, self.r = np.maximum(c, EIG_FLOOR), r
-        # one product gives y.mu_k and Q_k^T y for every k; its transpose maps the coefficients back
-        self.W = np.ascontiguousarray(np.concatenate([means.T, self.Q.transpose(1, 0, 2).reshape(D, k * r)], 1))
+        self.c, self.k, self.r = np.maximum(c, EIG_FLOOR), k, r
+        # one product gives y.mu_k and Q_k^T y for every k (columns [mu_k, Q_k], k by k); its
+        # transpose maps the coefficients back
+        W = np.concatenate([means[:, :, None], self.Q], 2)                       # (k, D, 1 + r)
+        self.W = np.ascontiguousarray(W.transpose(1, 0, 2).reshape(D, k * (1 + r)))
         self.mu2, self.Qmu = (means ** 2).sum(1), np.einsum("kdr,kd->kr", self.Q, means)
+        self._sigma = (None, None)
 
-    def _log_n(self, v, d2, p):
-        """log N from v (.., k), ||y - mu||^2 (.., k) and p = Q^T (y - mu) (.., k, r)."""
+    def at(self, s2):
+        """For noise variance s2: v = c + s2, h = S^2 / (v (S^2 + v)) and the normaliser
+        -(D log 2 pi + log det(Sigma + s2 I)) / 2, log det = D log v + sum log(1 + S^2 / v);
+        computed once per sigma (kept for the last number; a per-point s2 gives (B, k) arrays)."""
+        if isinstance(s2, float) and self._sigma[0] == s2:
+            return self._sigma[1]
+        v = self.c + s2
         vv = v[..., None]
-        mahal = d2 / v - (p * p * self.S2 / (vv * (self.S2 + vv))).sum(-1)
-        logdet = self.D * np.log(v) + np.log1p(self.S2 / vv).sum(-1)
-        return -0.5 * (self.D * _LOG_2PI + logdet + mahal)
+        h = self.S2 / (vv * (self.S2 + vv))
+        norm = -0.5 * (self.D * (_LOG_2PI + np.log(v)) + np.log1p(self.S2 / vv).sum(-1))
+        if isinstance(s2, float):
+            self._sigma = (s2, (v, h, norm))
+        return v, h, norm
 
     def terms(self, y, s2):
-        B, k = y.shape[0], len(self.index)
-        P = y @ self.W
-        p = P[:, k:].reshape(B, k, self.r) - self.Qmu
-        v = self.c + s2
-        y2 = (y * y).sum(1)[:, None]
-        log_n = self._log_n(v, y2 - 2 * P[:, :k] + self.mu2, p)
-        bound = 4 * np.finfo(float).eps * (y2 + self.mu2) / v
-        return log_n, (p, v, bound)
+        """log N = norm - (||y - mu||^2 / v - sum_i h_i (q_i . (y - mu))^2) / 2, the squared distance
+        expanded as ||y||^2 - 2 y.mu + ||mu||^2 and y.mu, Q^T y from one product."""
+        P = (y @ self.W).reshape(y.shape[0], self.k, 1 + self.r)
+        v, h, norm = self.at(s2)
+        y2 = np.einsum("bd,bd->b", y, y)[:, None]
+        maha = (y2 - 2 * P[..., 0] + self.mu2) / v
+        p = P[..., 1:] - self.Qmu if self.r else None                            # Q_k^T (y - mu_k)
+        if self.r:
+            maha -= np.einsum("bkr,bkr,kr->bk" if h.ndim == 2 else "bkr,bkr,bkr->bk", p, p, h)
+        maha *= -0.5
+        maha += norm
+        return maha, (p, v, h, y2)
+
+    def inexact(self, work) -> bool:
+        """Whether the expansion's error bound 4 eps (||y||^2 + ||mu||^2) / v may pass REFINE_ABOVE."""
+        _, v, _, y2 = work
+        return 4 * _EPS * (y2.max() + self.mu2.max()) / np.min(v) > REFINE_ABOVE
 
     def refine(self, y, log_n, near, work):
-        """The log-terms of the components in ``near`` again, from d = y - mu_k: ||d - Q Q^T d||^2 / v
-        + sum (Q^T d)^2 / (S^2 + v), no expansion; only where the fast pass's error bound is large."""
-        _, v, bound = work
-        todo = near & (bound > REFINE_ABOVE)
+        """The log-terms of the components in ``near`` whose bound passes REFINE_ABOVE, again from
+        d = y - mu_k: ||d - Q Q^T d||^2 / v + sum (Q^T d)^2 / (S^2 + v), no expansion."""
+        _, v, _, y2 = work
+        todo = near & (4 * _EPS * (y2 + self.mu2) / v > REFINE_ABOVE)
+        vs = np.broadcast_to(v, log_n.shape)
         for j in np.flatnonzero(todo.any(0)):
             rows = np.flatnonzero(todo[:, j])
             d = y[rows] - self.means[j]
             q = d @ self.Q[j]
             perp = d - q @ self.Q[j].T
-            vj = np.broadcast_to(v, log_n.shape)[rows, j]
-            mahal = (perp * perp).sum(1) / vj + (q * q / (self.S2[j] + vj[:, None])).sum(1)
-            logdet = self.D * np.log(vj) + np.log1p(self.S2[j] / vj[:, None]).sum(1)
-            log_n[rows, j] = -0.5 * (self.D * _LOG_2PI + logdet + mahal)
+            vj = vs[rows, j][:, None]
+            maha = (perp * perp).sum(1) / vj[:, 0] + (q * q / (self.S2[j] + vj)).sum(1)
+            logdet = self.D * np.log(vj[:, 0]) + np.log1p(self.S2[j] / vj).sum(1)
+            log_n[rows, j] = -0.5 * (self.D * _LOG_2PI + logdet + maha)
 
     def score(self, y, resp, work):
-        """sum_k r_k [(mu_k - y) / v_k + Q_k diag(S^2 / (v (S^2 + v))) Q_k^T (y - mu_k)]: one product."""
-        p, v, _ = work
+        """sum_k r_k [(mu_k - y) / v_k + Q_k diag(h_k) Q_k^T (y - mu_k)]: one product back."""
+        p, v, h, _ = work
         a = resp / v
-        h = self.S2 / (v[..., None] * (self.S2 + v[..., None]))
-        coef = np.concatenate([a, (resp[..., None] * h * p).reshape(y.shape[0], -1)], 1)
-        return coef @ self.W.T - y * a.sum(1, keepdims=True)
+        coef = np.empty((y.shape[0], self.k, 1 + self.r))
+        coef[..., 0] = a
+        if self.r:
+            np.einsum("bk,kr,bkr->bkr" if h.ndim == 2 else "bk,bkr,bkr->bkr", resp, h, p, out=coef[..., 1:])
+        out = coef.reshape(y.shape[0], -1) @ self.W.T
+        out -= y * a.sum(1, keepdims=True)
+        return out
 
     def draw(self, j, z):
         if isinstance(self.forms[j], Isotropic):       # the eigenbasis of c I is I: the same draw, in O(D)
@@ -374,14 +400,18 @@ class GaussianMixture:
 
     def _terms(self, y, s2):
         """log w_k + log N(y; mu_k, Sigma_k + s2 I), the terms of (1) and (2): (B, K), and each form's work."""
-        logits, works = np.empty((y.shape[0], self.K)), []
-        for stack in self._stacks:
-            log_n, work = stack.terms(y, s2)
-            logits[:, stack.index] = log_n + self.log_weights[stack.index]
-            works.append(work)
-        near = logits >= logits.max(1, keepdims=True) - NEAR
-        for stack, work in zip(self._stacks, works):
-            if stack.refines:
+        parts = [stack.terms(y, s2) for stack in self._stacks]
+        if len(parts) == 1:                                   # one form: its components in order
+            logits = parts[0][0] + self.log_weights
+        else:
+            logits = np.empty((y.shape[0], self.K))
+            for stack, (log_n, _) in zip(self._stacks, parts):
+                logits[:, stack.index] = log_n + self.log_weights[stack.index]
+        works = [work for _, work in parts]
+        todo = [(stack, work) for stack, work in zip(self._stacks, works) if stack.inexact(work)]
+        if todo:
+            near = logits >= logits.max(1, keepdims=True) - NEAR
+            for stack, work in todo:
                 log_n = logits[:, stack.index] - self.log_weights[stack.index]
                 stack.refine(y, log_n, near[:, stack.index], work)
                 logits[:, stack.index] = log_n + self.log_weights[stack.index]
@@ -395,20 +425,24 @@ class GaussianMixture:
     def responsibilities(self, y, sigma=0.0):
         """Posterior component probabilities r_k(y), equation (2): (B, K)."""
         logits, _ = self._terms(*self._noise(y, sigma))
-        return np.exp(logits - _logsumexp(logits)[:, None])
+        return _softmax(logits)
 
     def score(self, y, sigma=0.0):
         """The exact score grad_y log p_sigma(y), equation (3): (B, D)."""
         y, s2 = self._noise(y, sigma)
         logits, works = self._terms(y, s2)
-        resp = np.exp(logits - _logsumexp(logits)[:, None])       # (B, K)
+        resp = _softmax(logits)                                    # (B, K)
+        if len(self._stacks) == 1:
+            return self._stacks[0].score(y, resp, works[0])
         return sum(stack.score(y, resp[:, stack.index], work) for stack, work in zip(self._stacks, works))
 
     def denoise(self, y, sigma):
         """The optimal (MMSE) denoiser D*(y, sigma) = y + sigma^2 s(y, sigma), equation (4)."""
         s2 = np.asarray(sigma, dtype=np.float64) ** 2
-        s2 = s2.reshape(-1, 1) if s2.ndim else s2
-        return np.asarray(y, dtype=np.float64) + s2 * self.score(y, sigma)
+        out = self.score(y, sigma)
+        out *= s2.reshape(-1, 1) if s2.ndim else s2
+        out += np.asarray(y, dtype=np.float64)
+        return out
 
     def sample(self, n: int, seed=0) -> np.ndarray:
         """n exact samples (n, D), float64, from a seed (an int or a numpy SeedSequence):
@@ -435,4 +469,19 @@ class GaussianMixture:
 def _logsumexp(a: np.ndarray) -> np.ndarray:
     m = a.max(axis=-1)
     m = np.where(np.isfinite(m), m, 0.0)
-    return m + np.log(np.exp(a - m[..., None]).sum(-1))
+    return m + np.log(_exp_floored(a - m[..., None]).sum(-1))
+
+
+def _softmax(a: np.ndarray) -> np.ndarray:
+    """exp(a - logsumexp(a)) along the last axis, equation (2)."""
+    m = a.max(axis=-1, keepdims=True)
+    e = a - np.where(np.isfinite(m), m, 0.0)
+    np.exp(np.maximum(e, EXP_FLOOR, out=e), out=e)                    # _exp_floored, in place
+    e /= e.sum(-1, keepdims=True)
+    return e
+
+
+def _exp_floored(x: np.ndarray) -> np.ndarray:
+    """exp(x) for x <= 0, with x held at EXP_FLOOR or above: a subnormal exp (x < -708), and every
+    product it then enters, runs tens of times slower, and e^-700 ~ 1e-304 shows in no sum of at least 1."""
+    return np.exp(np.maximum(x, EXP_FLOOR))
