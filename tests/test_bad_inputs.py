@@ -37,6 +37,15 @@ def world(tmp_path_factory):
     return d
 
 
+def planted(d, name, how, target):
+    """A name planted in d by someone else (a link to the user's ``target``, a FIFO); returns d / name."""
+    at = d / name
+    if not os.path.lexists(at):
+        {"symlink": lambda: at.symlink_to(d / target), "hardlink": lambda: os.link(d / target, at),
+         "fifo": lambda: os.mkfifo(at), "file": lambda: at.write_text("the user's own file\n")}[how]()
+    return at
+
+
 def W(d, *names):
     return [str(d / n) if not str(n).startswith("-") else n for n in names]
 
@@ -73,6 +82,24 @@ CASES = [
     ("prepare-out-exists", lambda d: ["data", "prepare-celeba", d / "folder.h5", "--out", d / "taken.h5"],
      "exists already"),
     ("reproduce-out-is-file", lambda d: ["reproduce", "--out", d / "taken.json"], "is a file"),
+    ("reproduce-json-exists", lambda d: ["reproduce", "--dry-run", "--json", d / "taken.json", "--out", d / "r"],
+     "exists already"),
+    ("diverge-json-is-a-fifo", lambda d: ["diverge", d / "a.h5", d / "a.h5", "--json", planted(d, "p.json", "fifo", "")],
+     "exists already (named pipe"),
+    ("traj-out-unicode-spaces-exists", lambda d: ["trajectories", "analytic", "--out",
+                                                  planted(d, "données d'été 1.h5", "file", "")], "exists already"),
+    # ---- a link planted at a name tinyscore writes: never written through
+    ("traj-lock-is-a-symlink", lambda d: ["trajectories", "analytic", "--probes", "4", "--out", d / "l1.h5",
+                                          planted(d, ".l1.h5.tinyscore-lock", "symlink", "taken.json") and "--no-progress"],
+     "is a symbolic link"),
+    ("traj-lock-is-a-hard-link", lambda d: ["trajectories", "analytic", "--probes", "4", "--out", d / "l2.h5",
+                                            planted(d, ".l2.h5.tinyscore-lock", "hardlink", "taken.json") and
+                                            "--no-progress"], "hard link"),
+    ("train-partial-is-a-symlink", lambda d: [*TRAIN, "--out", d / "r3", planted(d, ".r3.tinyscore-partial", "symlink",
+                                                                                  "folder.h5") and "--no-progress"],
+     "is a symbolic link"),
+    ("train-partial-is-a-file", lambda d: [*TRAIN, "--out", d / "r4", planted(d, ".r4.tinyscore-partial", "file", "")
+                                           and "--no-progress"], "not a folder"),
     # ---- option values
     ("train-lr-zero", lambda d: [*TRAIN, "--lr", "0", "--out", d / "x"], "--lr"),
     ("train-steps-zero", lambda d: [*TRAIN, "--steps", "0", "--out", d / "x"], "--steps"),

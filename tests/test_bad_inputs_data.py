@@ -8,6 +8,7 @@ PNGs, transparency, palettes, every array dtype), computed by hand from the arra
 from __future__ import annotations
 
 import json
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -159,6 +160,18 @@ def _json(tmp, obj=None, text=None, raw=None):
     return str(p), []
 
 
+def _fifo(name):
+    def make(tmp):
+        os.mkfifo(tmp / name)                 # reading it would block until someone writes
+        return str(tmp / name), []
+    return make
+
+
+def _dangling(tmp):
+    (tmp / "faces").symlink_to(tmp / "moved-away")
+    return str(tmp / "faces"), []
+
+
 def _with(maker, *args):
     def make(tmp):
         spec, _ = maker(tmp)
@@ -242,6 +255,20 @@ CASES = {
     "missing mixture file": (lambda t: (str(t / "none.json"), []), "does not exist"),
     "file of unknown kind": (lambda t: _raw(t, "data.csv", b"1,2,3\n"), "not a dataset file"),
     "missing folder": (lambda t: (str(t / "no" / "such"), []), "no such file or folder"),
+    # what a path is, said as it is: not "no such file" for what exists (a device, a pipe, a link to nothing)
+    "a character device": (lambda t: ("/dev/zero", []), "is a character device, not a regular file"),
+    "a FIFO as data": (_fifo("pipe"), "is a named pipe (FIFO)"),
+    "a FIFO named like an array": (_fifo("pipe.npy"), "is a named pipe (FIFO)"),
+    "a FIFO named like images": (_fifo("celeba.h5"), "is a named pipe (FIFO)"),
+    "a link to nothing": (_dangling, "symbolic link to nothing"),
+    "a path through a file": (lambda t: (_npy(t, ramp(4))[0] + "/x.npy", []), "a part of its path is a file"),
+    # Unicode and spaces in paths: named as given
+    "Unicode and spaces, missing": (lambda t: (str(t / "données d'été" / "visages 1.npy"), []),
+                                    "données d'été/visages 1.npy\" does not exist"),
+    "Unicode and spaces, bad array": (lambda t: _npy(t, np.zeros((10, 5), np.float32), name="tête à tête.npy"),
+                                      "tête à tête.npy"),
+    "Unicode and spaces, bad mixture": (lambda t: _raw(t, "mélange 2 d.json", b'{"weights": [1]'),
+                                        "mélange 2 d.json"),
 }
 
 
