@@ -5,7 +5,8 @@
     RUN/stats.jsonl    one JSON line per logging step: step, loss, lr, seconds, held-out losses
     RUN/model.pt       state dict + config as JSON: loads with torch.load(weights_only=True)
 
-The loop is the same for every variant; only the loss callable differs (tinyscore.core.objectives):
+The loop is the same for every variant; only the loss callable differs (tinyscore.core.objectives).
+Each step (:func:`train_step`, the update a student reads; the rest of this module is plumbing):
 draw a batch of the training subset, a noise level per sample (log-uniform in
 [sigma_min, sigma_max], or a geometric ladder), take an Adam step, decay the learning rate on a
 cosine. One seed fixes the initialisation, the batches, the noise and the SSM projections.
