@@ -11,7 +11,9 @@ baseline; against a floor, the fraction of the floor reached):
   forward mode and the explicit-v double backward of Song et al. (2019); the seeded Philox
   directions against an SSM step (the part of the step they cost);
 * steps per second of each variant with the default settings;
-* the conv UNet's DSM step in bf16 autocast and in channels_last against the plain fp32 step.
+* the conv UNet's DSM step in bf16 autocast and in channels_last against the plain fp32 step;
+* the exact mixture's score (``bench_analytic``) at the six benchmarks and in 1600-D against the floor
+  of its covariance forms (its two products at this machine's rate) and the dense einsum of before.
 
 Every group of compared functions is timed interleaved in one process (``kernels.bench.measure``):
 at least 5 repeats, medians, the load average recorded with each row.  ``run_bench`` returns a
@@ -157,6 +159,72 @@ def bench_precision(device, quick: bool = False, repeats: int = 5, warmup: int =
     return rows
 
 
+#: (mixture, probes per call) of the analytic-score rows: the six benchmarks at the trajectory batch,
+#: and one Gaussian N(0, 0.5 I) in 1600 dimensions
+ANALYTIC_CASES = [(name, 512) for name in ("uniform", "sharpcov", "spiral", "hd-uniform", "hd-sharpcov",
+                                           "thinmanifold")] + [("iso-1600", 512)]
+ANALYTIC_CASES_QUICK = [("uniform", 512), ("thinmanifold", 512), ("iso-1600", 128)]
+
+
+def analytic_columns(mix) -> int:
+    """N, the columns of the products the exact score needs: 1 + r per component of c I + F F^T (r = 0
+    for c I, and a diagonal counted likewise), D per full one; the floor is (B x D)(D x N) and back."""
+    from tinyscore.core.mixtures import Full, LowRank
+    return sum(mix.D if isinstance(f, Full) else 1 + (f.factor.shape[1] if isinstance(f, LowRank) else 0)
+               for f in mix.forms)
+
+
+def _dense_score(mix):
+    """The score as computed before the forms: every covariance a dense D x D matrix, einsum (no BLAS)."""
+    import numpy as np
+    lam, U = np.linalg.eigh(mix.covs)
+    lam = np.maximum(lam, 1e-12)
+
+    def score(y, sigma):
+        var = lam[None] + sigma ** 2
+        r = np.einsum("bkd,kde->bke", y[:, None, :] - mix.means[None], U)
+        logits = np.log(mix.weights)[None] - 0.5 * (np.log(var).sum(-1) + (r * r / var).sum(-1))
+        resp = np.exp(logits - logits.max(1, keepdims=True))
+        resp /= resp.sum(1, keepdims=True)
+        return np.einsum("bk,bkd->bd", resp, -np.einsum("bke,kde->bkd", r / var, U))
+    return score
+
+
+def bench_analytic(device=None, quick: bool = False, repeats: int = 5, warmup: int = 1, cases=None) -> list[dict]:
+    """The exact mixture's score (sigma 0.1, points drawn from the mixture and noised) against the floor
+    of its forms, two products of the same shapes at this machine's rate, and against the dense einsum
+    of before (skipped above 100 dimensions in --quick); NumPy's BLAS on torch's thread count."""
+    import numpy as np
+    from kernels.bench import make_row, measure
+    from tinyscore.core.mixtures import GaussianMixture
+    from tinyscore.devices import blas_threads
+    from tinyscore.storage.mixture_files import load_mixture
+
+    rows = []
+    for name, B in (cases or (ANALYTIC_CASES_QUICK if quick else ANALYTIC_CASES)):
+        mix = (GaussianMixture([1.0], np.zeros((1, 1600)), [0.5], name=name) if name == "iso-1600"
+               else load_mixture(name))
+        rng = np.random.default_rng(0)
+        y = mix.sample(B, 1) + 0.1 * rng.standard_normal((B, mix.D))
+        N = analytic_columns(mix)
+        W, C = rng.standard_normal((mix.D, N)), rng.standard_normal((B, N))
+        fns = {"score": lambda: mix.score(y, 0.1), "floor": lambda: (y @ W, C @ W.T)}
+        if not (quick and mix.D > 100):
+            dense = _dense_score(mix)
+            fns["dense"] = lambda: dense(y, 0.1)
+        with blas_threads(torch.get_num_threads()):
+            t = measure(fns, "cpu", repeats, warmup)
+        kinds = "+".join(sorted({type(f).__name__ for f in mix.forms}))
+        case = f"{name}: K={mix.K} D={mix.D} {kinds}, B={B}"
+        cost = t["score"]["time_s"] / t["floor"]["time_s"]
+        rows.append(make_row("analytic score", case, t["score"], f"floor: its two products, N={N}", t["floor"],
+                             note=f"{cost:.2f}x the floor"))
+        if "dense" in t:
+            rows.append(make_row("analytic score", case, t["score"], "dense D x D einsum (before)", t["dense"],
+                                 note=f"{t['dense']['time_s'] / t['score']['time_s']:.1f}x faster"))
+    return rows
+
+
 def machine_info(device) -> dict:
     """Where the numbers come from: the machine, the software, the load."""
     from kernels.bench import device_description, load_average
@@ -196,7 +264,7 @@ def run_bench(device="auto", quick: bool = False, echo=print, threads: int = 1, 
     info = machine_info(dev)
     echo(f"device: {info['device']}; {info['cpu']}, {info['cpu_cores']} cores; load {info['load_avg_start']}")
     rows = []
-    for part in (kbench.bench_empirical, kbench.bench_divergence, bench_training, bench_precision):
+    for part in (kbench.bench_empirical, kbench.bench_divergence, bench_training, bench_precision, bench_analytic):
         rows += part(dev, quick=quick, repeats=repeats)
     info["load_avg_end"] = kbench.load_average()
     echo(kbench.format_table(rows))
@@ -251,6 +319,17 @@ def markdown(report: dict) -> str:
         for variant in dict.fromkeys(r["name"].split(", ")[-1] for r in rates):
             cells = [f"{1 / r['time_s']:.1f}" for r in rates if r["name"].endswith(", " + variant)]
             out.append(f"| {variant} | " + " | ".join(cells) + " |")
+        out.append("")
+    exact = [r for r in rows if r["name"] == "analytic score"]
+    if exact:
+        out += ["| analytic score | time | floor (its two products) | x the floor | dense einsum (before) |",
+                "|---|---|---|---|---|"]
+        for case in dict.fromkeys(r["case"] for r in exact):
+            floor = next(r for r in exact if r["case"] == case and r["baseline"].startswith("floor"))
+            dense = next((r for r in exact if r["case"] == case and r["baseline"].startswith("dense")), None)
+            out.append(f"| {case} | {_ms(floor['time_s'])} | {_ms(floor['baseline_s'])} ({floor['baseline'].split(', ')[-1]}) | "
+                       f"{floor['time_s'] / floor['baseline_s']:.2f} | "
+                       + (f"{_ms(dense['baseline_s'])} ({dense['ratio']:.0f}x) |" if dense else "- |"))
         out.append("")
     conv = [r for r in rows if r["name"].startswith("conv DSM step")]
     if conv:

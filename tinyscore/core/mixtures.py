@@ -250,7 +250,7 @@ class _LowRankStack(_Stack):
         maha = (y2 - 2 * P[..., 0] + self.mu2) / v
         p = P[..., 1:] - self.Qmu if self.r else None                            # Q_k^T (y - mu_k)
         if self.r:
-            maha -= np.einsum("bkr,bkr,kr->bk" if h.ndim == 2 else "bkr,bkr,bkr->bk", p, p, h)
+            maha -= np.einsum("bkr,kr->bk" if h.ndim == 2 else "bkr,bkr->bk", p * p, h)
         maha *= -0.5
         maha += norm
         return maha, (p, v, h, y2)
@@ -283,7 +283,7 @@ class _LowRankStack(_Stack):
         coef = np.empty((y.shape[0], self.k, 1 + self.r))
         coef[..., 0] = a
         if self.r:
-            np.einsum("bk,kr,bkr->bkr" if h.ndim == 2 else "bk,bkr,bkr->bkr", resp, h, p, out=coef[..., 1:])
+            np.multiply(resp[..., None] * h, p, out=coef[..., 1:])
         out = coef.reshape(y.shape[0], -1) @ self.W.T
         out -= y * a.sum(1, keepdims=True)
         return out
