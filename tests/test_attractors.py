@@ -1,5 +1,6 @@
 """Attractors: the empirical denoiser memorises, the classification rule, the command."""
 import json
+import os
 
 import numpy as np
 import pytest
@@ -107,12 +108,17 @@ def test_mixture_attractors_run_in_float64_against_a_numpy_oracle(uniform):
 
 
 HELD_ONCE = r"""
-import resource, sys
+import sys
 import numpy as np, torch
 torch.set_num_threads(1)
 from tinyscore.analyses import attractors as att
 from tinyscore.core.models import EmpiricalModel
 from tinyscore.data.splits import Dataset
+
+
+def anonymous():                 # bytes of anonymous memory now: the arrays; not the libraries' pages,
+    with open("/proc/self/status") as f:     # which a busy machine may evict and fault back in
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("RssAnon:"))
 
 
 class Drawn(Dataset):           # draws a fresh array at every call, as the mixture datasets do
@@ -130,9 +136,18 @@ ds = Drawn(n, d)
 model = EmpiricalModel(torch.from_numpy(ds.subset(n, "a")))    # as resolve_model builds the pseudo-model
 kw = dict(eps=(0.05,), iters=1, starts=4, test_starts=4)
 att.run_attractors(model, Drawn(2000, d), 2000, "a", **kw)     # the same code paths at a small N first
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak, classify = [0], att.classify
+
+
+def watching(*a, **k):          # called while the run holds its training set
+    peak[0] = max(peak[0], anonymous())
+    return classify(*a, **k)
+
+
+att.classify = watching
+before = anonymous()
 att.run_attractors(model, ds, n, "a", train=att.held_training_set(model) if hand_over else None, **kw)
-print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
+print(peak[0] - before)
 """
 
 
@@ -146,14 +161,14 @@ def run_growth(*args) -> int:
     return int(out.stdout.split()[-1])
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the anonymous memory from /proc")
 def test_attractors_of_the_empirical_model_hold_its_training_set_once():
     """300,000 points of 100 numbers (114 MB of float32) held by the empirical pseudo-model: handed over,
-    the run adds only chunk-sized temporaries (5-31 MB measured); drawn again, it adds a second copy (the
-    peak grew by 113-145 MB, less what the earlier run's temporaries had already raised it by)."""
+    the run adds only chunk-sized temporaries; drawn again, it holds a second copy while it runs."""
     n, dim = 300_000, 100
     copy = 4 * n * dim
     assert run_growth(n, dim, 1) < 0.4 * copy
-    assert run_growth(n, dim, 0) > 0.75 * copy     # the check can fail: without the handover, two copies
+    assert run_growth(n, dim, 0) > 0.9 * copy      # the check can fail: without the handover, two copies
 
 
 def test_the_command_hands_the_pseudo_models_keys_over(monkeypatch):
