@@ -326,6 +326,115 @@ def test_a_sigterm_while_a_claim_is_released_waits_for_the_release(tmp_path):
         signal.signal(signal.SIGTERM, original)
 
 
+def test_a_sigterm_while_a_worker_registers_waits_and_unregisters_it(tmp_path, monkeypatch):
+    """A SIGTERM that comes while a worker registers (Python's default action used to end the process
+    there, its registration left for others to find) waits until the registration is whole; then the
+    worker leaves as from anywhere else: unregistered, its start and end logged, status 143, the
+    handler found put back."""
+    def before(signum, frame):
+        pytest.fail("the worker did not handle SIGTERM while it registered")
+    others = wk.Worker.others
+
+    def others_then_sigterm(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)                                   # the handler has run by now
+        return others(self)
+    monkeypatch.setattr(wk.Worker, "others", others_then_sigterm)
+    original = signal.signal(signal.SIGTERM, before)
+    try:
+        with pytest.raises(wk.Terminated) as stopped:
+            with wk.Worker(tmp_path / ".steps", "f" * 16):
+                pytest.fail("the worker went on after a SIGTERM")
+        assert stopped.value.code == 128 + signal.SIGTERM
+        assert list((tmp_path / ".steps" / "workers").iterdir()) == []
+        assert [(e["event"], e.get("signal")) for e in wk.read_events(tmp_path / ".steps")] == \
+            [("worker-start", None), ("worker-end", "SIGTERM")]
+        assert signal.getsignal(signal.SIGTERM) is before
+    finally:
+        signal.signal(signal.SIGTERM, original)
+
+
+PAUSING = r"""
+import os, time
+from pathlib import Path
+from tinyscore.study import run as srun
+from tinyscore.training import loop as training
+
+
+def pausing_worker(spec, progress=False, echo=print):
+    # run_worker, stopping at step 20 of the first model it trains (mid-cell) until a signal comes
+    save, ready = training._save_state, Path(spec["out"]).parent / "ready"
+
+    def save_then_wait(tmp, step, *args, **kwargs):
+        save(tmp, step, *args, **kwargs)
+        if step == 20:
+            (ready / str(os.getpid())).touch()
+            time.sleep(120)
+    training._save_state = save_then_wait
+    return srun.run_worker(spec, progress=progress, echo=echo)
+"""
+
+JOB = r"""
+import json, logging, sys
+import pausing
+from tinyscore.study import run as srun
+logging.basicConfig(format="tinyscore: %(message)s")      # as cli.py sets it up
+spec, planned = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+srun.run_worker = pausing.pausing_worker                   # what the launcher's worker processes run
+srun._launch(spec, planned, 2, "local", {}, True, lambda *a: None)
+"""
+
+
+def test_a_sigterm_to_every_process_of_a_job_releases_every_claim(single, tmp_path, micro):
+    """Slurm ends a job (scancel, preemption, the time limit) by sending SIGTERM to every process of it
+    at once: here a ``reproduce --jobs 2`` launcher and its two worker processes, each in the middle of
+    its cell. Each worker releases its claim as abandoned and unregisters; the launcher unregisters and
+    exits 143; no temporary is left; and the next run claims both cells at once (no takeover, no
+    lease to wait out) and ends with the numbers of one run."""
+    out, ready = tmp_path / "r", tmp_path / "ready"
+    ready.mkdir()
+    (tmp_path / "pausing.py").write_text(PAUSING)
+    spec, planned, _ = grid.make_spec(out, scale="micro")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(tmp_path), os.environ.get("PYTHONPATH")) if p)}
+    job = subprocess.Popen([sys.executable, "-c", JOB, json.dumps(spec), json.dumps(planned, default=str)], cwd=ROOT,
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while len(list(ready.iterdir())) < 2:
+            assert job.poll() is None and time.monotonic() < deadline, "the workers did not reach their cells' middle"
+            time.sleep(0.05)
+        pids = {int(p.name) for p in ready.iterdir()}
+        elsewhere = wk.Claims(out / ".steps" / "claims", {**wk.identity(), "host": "elsewhere", "boot": "x"}, "x")
+        assert {elsewhere.holder(c)["pid"] for c in CELLS} == pids           # one cell each, leases of 300 s
+        os.killpg(job.pid, signal.SIGTERM)                                   # the launcher's group: every process
+        _, err = job.communicate(timeout=60)
+    finally:
+        if job.poll() is None:
+            os.killpg(job.pid, signal.SIGKILL)
+    assert job.returncode == 128 + signal.SIGTERM, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 3 and all("terminated by SIGTERM" in line for line in lines), err   # launcher, workers
+    for c in CELLS:
+        gen, rec = elsewhere.current(c)
+        assert gen == 1 and rec["released"] and rec["note"] == "abandoned: terminated by SIGTERM"
+        assert elsewhere.holder(c) is None                                   # free now, lease or not
+    assert list((out / ".steps" / "workers").iterdir()) == []                # every registration gone
+    assert not [p.name for p in out.rglob("*") if re.search(r"\.tinyscore-.*\.tmp$|\.tinyscore-lock$", p.name)]
+    events = wk.read_events(out / ".steps")
+    ends = {e["pid"]: e.get("signal") for e in events if e["event"] == "worker-end"}
+    assert ends == {pid: "SIGTERM" for pid in (*pids, job.pid)}
+    for pid in pids:
+        assert [e["event"] for e in events if e["pid"] == pid][-3:] == ["abandoned", "release", "worker-end"]
+
+    res = srun.reproduce(out, scale="micro", jobs=2, **QUIET)
+    assert res["report"] == str(out / "REPORT.md")
+    events = check_each_step_done_once(out)
+    assert not [e for e in events if e["event"] in ("takeover", "lost", "failed")]
+    assert sorted((e["cell"], e["gen"]) for e in events if e["event"] == "claim") == \
+        sorted((c, g) for c in CELLS for g in (1, 2))
+    assert numbers(out) == numbers(single)
+
+
 def test_submitit_local_executor_matches_one(single, tmp_path, micro):
     pytest.importorskip("submitit", reason="submitit is an optional extra (pip install -e '.[slurm]')")
     out = tmp_path / "r"

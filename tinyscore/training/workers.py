@@ -45,9 +45,11 @@ thread, so every ``finally`` on the way out runs. The claim in hand is released 
 ``abandoned: terminated by SIGTERM`` -- free at once for any worker, on any machine, without
 waiting for its lease --, the step's temporaries are removed (a model being trained keeps its
 resumable ``.RUN.tinyscore-partial``, as after a kill), and the process prints one line naming
-the signal and exits with status 143 (128 + 15). Only the first SIGTERM acts, and one that
-arrives while the worker releases a claim or unregisters waits until that is done (Slurm's
-SIGKILL after its grace period still ends everything). SIGINT (Ctrl-C) is left as it was.
+the signal and exits with status 143 (128 + 15). Slurm sends it to every process of the job at
+once: a ``--jobs N`` launcher and each of its workers leave so, each releasing its own. Only the
+first SIGTERM acts, and one that arrives while the worker registers, releases a claim or
+unregisters waits until that is done (Slurm's SIGKILL after its grace period still ends
+everything). SIGINT (Ctrl-C) is left as it was.
 
 **Launchers.** :func:`run_local` starts N worker processes on this machine (fresh interpreters,
 ``python -m tinyscore.training.workers``, one torch thread each by default); :func:`submit` submits N workers as one job array
@@ -384,9 +386,17 @@ class Worker:
 
     def __enter__(self):
         self._since = _now_iso()
-        (self.root / "workers").mkdir(parents=True, exist_ok=True)
-        _rewrite(self.reg_path, _dump(self._record()))
+        # SIGTERM is caught first and held while the worker registers (Python's default action would
+        # end the process there and leave the registration behind); it acts once the worker is whole
+        self._tidying = True
+        if threading.current_thread() is threading.main_thread():   # only there can Python handle signals
+            self._previous_handler = signal.signal(signal.SIGTERM, self._on_sigterm)
+            self._handling = True
+        registered = False
         try:
+            (self.root / "workers").mkdir(parents=True, exist_ok=True)
+            _rewrite(self.reg_path, _dump(self._record()))
+            registered = True
             others = self.others()
             foreign = [r for r in others if r.get("study") != self.digest]
             if foreign:
@@ -400,14 +410,17 @@ class Worker:
                 (self.root / sub).mkdir(exist_ok=True)
             self._log = open_append(self.log_path)     # never through a link planted at its name
         except BaseException:
-            self.reg_path.unlink(missing_ok=True)
+            if registered:
+                self.reg_path.unlink(missing_ok=True)
+            self._put_back_handler()
             raise
         self.event("worker-start", role=self.role, study=self.digest, joined=[r.get("worker") for r in others])
         self._thread = threading.Thread(target=self._beat, name="tinyscore-heartbeat", daemon=True)
         self._thread.start()
-        if threading.current_thread() is threading.main_thread():   # only there can Python handle signals
-            self._previous_handler = signal.signal(signal.SIGTERM, self._on_sigterm)
-            self._handling = True
+        self._tidying = False
+        if self._deferred:                   # a SIGTERM came meanwhile: leave as from anywhere else
+            self._deferred = False
+            self.__exit__(None, None, None)  # raises Terminated
         return self
 
     def __exit__(self, exc_type, exc, tb):
@@ -422,9 +435,7 @@ class Worker:
         if self._log is not None:
             self._log.close()
         self.reg_path.unlink(missing_ok=True)
-        if self._handling:                   # put back the handler found (None: one not set from Python)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL if self._previous_handler is None
-                          else self._previous_handler)
+        self._put_back_handler()
         stop = stop or (Terminated(self.signalled) if self.signalled else None)    # or one that came meanwhile
         if stop:
             log.error("%s (pid %d) %s: its claims are released, so other workers may take its cells over now; "
@@ -434,6 +445,13 @@ class Worker:
         return False
 
     # -- SIGTERM
+    def _put_back_handler(self) -> None:
+        """Put back the SIGTERM handler found on entering (None: one not set from Python)."""
+        if self._handling:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if self._previous_handler is None
+                          else self._previous_handler)
+            self._handling = False
+
     def _on_sigterm(self, signum, frame) -> None:
         """The SIGTERM handler: stop the work in hand by raising :class:`Terminated` (the first
         SIGTERM only; one that arrives during :meth:`tidying` is raised at its end)."""
