@@ -139,8 +139,8 @@ def _no_force_yet(command):
 
 @pytest.mark.parametrize("command,name,flag", CASES, ids=[f"{c} {f}" for c, _, f in CASES])
 def test_an_existing_user_file_at_an_output_is_refused_without_force(base, tmp_path, capsys, command, name, flag):
-    if _no_force_yet(command):
-        pytest.xfail(f"{command} has no --force yet (issue 19: its click code is moving into cli.py)")
+    if command == "published" and _no_force_yet(command):      # any other command without --force fails
+        pytest.xfail("published has no --force yet (issue 19: its click code is moving into cli.py)")
     user = tmp_path / ("notes.png" if name == "plot_path" or (command == "show") else "notes.h5")
     user.write_bytes(b"the user's own file\n")
     before = sha(user)
@@ -162,7 +162,8 @@ with contextlib.ExitStack() as stack:
 
 
 def test_every_file_output_held_by_another_writer_is_refused(base, tmp_path, capsys):
-    cases = [(c, n, f) for c, n, f in CASES if (c, n) not in FOLDERS - {("train", "out")} and not _no_force_yet(c)]
+    cases = [(c, n, f) for c, n, f in CASES if (c, n) not in FOLDERS - {("train", "out")}
+             and not (c == "published" and _no_force_yet(c))]
     dests = {(c, n): tmp_path / f"{c.replace(' ', '_')}-{n}.{'png' if n == 'plot_path' or c == 'show' else 'h5'}"
              for c, n, _ in cases}
     holder = subprocess.Popen([sys.executable, "-c", HOLD, *map(str, dests.values())], stdout=subprocess.PIPE,
