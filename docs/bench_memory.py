@@ -46,7 +46,7 @@ def make_images(path: Path, n: int, size: int = 40, seed: int = 0) -> None:
         ds = f.create_dataset("images", (n, size, size), np.uint8, chunks=(1024, size, size))
         for a in range(0, n, 10_000):
             ds[a:a + 10_000] = rng.integers(0, 256, (min(10_000, n - a), size, size), dtype=np.uint8)
-        f.attrs.update(format="tinyscore.data.images", version=1, size=size, source="synthetic")
+        f.attrs.update(format="tinyscore.images", version=1, size=size, source="synthetic")
 
 
 def peak_rss(argv, cwd) -> tuple[int, float, int, str]:

@@ -22,7 +22,7 @@ def write_image_trajectories(path, P=3, S=2, T=3, H=8, W=8, seed=0):
     x0 = rng.random((P, 1, H, W), dtype=np.float32)
     z = rng.standard_normal((P, 1, H, W)).astype(np.float32)
     with h5py.File(path, "w") as f:
-        f.attrs.update(format="tinyscore.analyses.trajectories", version=1, variant="denoiser", dataset="faces",
+        f.attrs.update(format="tinyscore.trajectories", version=1, variant="denoiser", dataset="faces",
                        n_train=10, half="a", probes_digest=probes_digest(x0, z, sigmas))
         f["sigmas"] = sigmas
         f["probes/x0"], f["probes/z"] = x0, z

@@ -243,7 +243,7 @@ CASES = {
     "one point mass": (lambda t: _json(t, {"weights": [1], "means": [[1, 2]], "covs": [0]}), "zero variance"),
     "a list, not an object": (lambda t: _json(t, [1, 2]), "JSON object"),
     "not UTF-8": (lambda t: _json(t, raw=b'{"weights": "\xff\xfe"}'), "not valid JSON"),
-    "another tinyscore format": (lambda t: _json(t, mixture(format="tinyscore.analyses.trajectories")), "format"),
+    "another tinyscore format": (lambda t: _json(t, mixture(format="tinyscore.trajectories")), "format"),
     "mixture with --resolution": (_with(lambda t: _json(t, mixture()), "--resolution", "8"), "image data"),
     # declared sizes in options
     "mlp --width 10^8": (lambda t: ("uniform", ["--width", "100000000"]), "needs"),

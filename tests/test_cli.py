@@ -51,7 +51,7 @@ def test_disjoint_halves_diverge_table(study, capsys):
 
 def test_trajectory_file_schema(study):
     with h5py.File(study / "a.h5") as f, h5py.File(study / "truth.h5") as g:
-        assert f.attrs["format"] == "tinyscore.analyses.trajectories" and f.attrs["version"] == 1
+        assert f.attrs["format"] == "tinyscore.trajectories" and f.attrs["version"] == 1
         for key in ("variant", "dataset", "n_train", "half", "seed", "checkpoint_sha256", "probes_digest",
                     "created", "tinyscore_version"):
             assert key in f.attrs

@@ -157,7 +157,7 @@ def _random_text(rng):
     if kind == 2:
         return "x" * int(rng.integers(200, 6000))
     if kind == 3:
-        return rng.choice(["a", "b", "uniform", "spiral", "tinyscore.analyses.trajectories", "tinyscore.data.images"])
+        return rng.choice(["a", "b", "uniform", "spiral", "tinyscore.trajectories", "tinyscore.images"])
     if kind == 4:
         return "line one\nline two $\\frac{1}{0}$"
     return "0" * 64
@@ -169,7 +169,7 @@ def m_attr(rng, f, ctx):
     values = {
         0: None, 1: int(rng.integers(-2 ** 40, 2 ** 40)), 2: float(rng.normal()), 3: np.nan,
         4: _random_text(rng), 5: np.bytes_(rng.bytes(int(rng.integers(1, 16)))),
-        6: np.array([1, 2, 3]), 7: h5py.Empty("f4"), 8: np.bytes_(b"tinyscore.analyses.trajectories"),
+        6: np.array([1, 2, 3]), 7: h5py.Empty("f4"), 8: np.bytes_(b"tinyscore.trajectories"),
         9: np.uint64(2 ** 64 - 1), 10: np.array(["a", "b"], dtype="S1"), 11: True,
     }
     value = values[kind]

@@ -8,7 +8,7 @@ from tinyscore.errors import TinyscoreError
 from tinyscore.analyses.gallery import image_grid, show_trajectories
 
 
-def write_trajectory_file(path, shape=(1, 16, 16), P=3, S=2, T=5, fmt="tinyscore.analyses.trajectories"):
+def write_trajectory_file(path, shape=(1, 16, 16), P=3, S=2, T=5, fmt="tinyscore.trajectories"):
     rng = np.random.default_rng(0)
     with h5py.File(path, "w") as f:
         f.attrs.update(format=fmt, version=1, variant="denoiser", dataset="faces", n_train=10, half="a")

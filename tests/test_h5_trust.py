@@ -35,7 +35,7 @@ def write_prepared_images(path, N=30, size=8, seed=0):
                          maxshape=(None, size, size), chunks=(8, size, size))
         f.create_dataset("names", data=[f"{i:06d}.jpg" for i in range(N)], dtype=h5py.string_dtype())
         f.create_dataset("identities", data=np.arange(N, dtype=np.int32) // 2)
-        f.attrs.update(format="tinyscore.data.images", version=1, size=size, source="faces")
+        f.attrs.update(format="tinyscore.images", version=1, size=size, source="faces")
     return path
 
 
@@ -252,7 +252,7 @@ CASES = {
     "group where a dataset belongs": ("t.h5", group_instead_of_dataset, "quality", "/sigmas is not a dataset"),
     "dataset where a group belongs": ("t.h5", dataset_instead_of_group, "diverge", "/probes is not a group"),
     # attributes
-    "wrong format": ("t.h5", set_attr("format", "tinyscore.analyses.attractors"), "diverge", "not a tinyscore trajectory"),
+    "wrong format": ("t.h5", set_attr("format", "tinyscore.attractors"), "diverge", "not a tinyscore trajectory"),
     "no format": ("t.h5", set_attr("format", None), "quality", "not a tinyscore trajectory"),
     "numeric format": ("t.h5", set_attr("format", 7), "show", "not a tinyscore trajectory"),
     "version as text": ("t.h5", set_attr("version", "1"), "diverge", "'version' must be an integer"),

@@ -516,7 +516,7 @@ MEASURE = textwrap.dedent("""
     from tinyscore.storage.h5safe import open_h5
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with open_h5(sys.argv[1]) as h:
-        assert h.attr_str("format") == "tinyscore.analyses.trajectories"
+        assert h.attr_str("format") == "tinyscore.trajectories"
     print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
 """)
 
@@ -529,7 +529,7 @@ def big_sparse_file(path, size=SIZE):
         dcpl.set_alloc_time(h5d.ALLOC_TIME_EARLY)
         dcpl.set_fill_time(h5d.FILL_TIME_NEVER)
         h5d.create(f.id, b"big", h5t.NATIVE_FLOAT, h5s.create_simple((size // 4,)), dcpl=dcpl)
-        f.attrs["format"] = "tinyscore.analyses.trajectories"
+        f.attrs["format"] = "tinyscore.trajectories"
         f.attrs["variant"] = "a string attribute at the end of the file"
     return path
 

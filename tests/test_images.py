@@ -55,7 +55,7 @@ def test_prepare_matches_a_hand_computation(tmp_path, w, h, size):
     summary = I.prepare_celeba(tmp_path / "src", tmp_path / "out.h5", size=size, progress=False)
     assert summary["written"] == 3 and summary["skipped_unreadable"] == 0
     with h5py.File(tmp_path / "out.h5") as f:
-        assert f.attrs["format"] == "tinyscore.data.images" and f.attrs["version"] == 1 and f.attrs["size"] == size
+        assert f.attrs["format"] == "tinyscore.images" and f.attrs["version"] == 1 and f.attrs["size"] == size
         got, names = f["images"][...], [n.decode() for n in f["names"][...]]
         assert got.shape == (3, size, size) and got.dtype == np.uint8
     assert names == ["000001.jpg", "000002.jpg", "000003.jpg"]
@@ -265,7 +265,7 @@ def test_loading_user_errors(tmp_path):
     with pytest.raises(TinyscoreError, match=r"shape \(N, H, W\)"):
         I.load_image_dataset(str(tmp_path / "v.npy"))
     with h5py.File(tmp_path / "other.h5", "w") as f:
-        f.attrs["format"] = "tinyscore.analyses.trajectories"
+        f.attrs["format"] = "tinyscore.trajectories"
     with pytest.raises(TinyscoreError, match="not a tinyscore image file"):
         load_dataset(f"celeba:{tmp_path / 'other.h5'}")
     (tmp_path / "junk.h5").write_text("no")

@@ -173,7 +173,7 @@ def write_attractors_h5(path, result: dict, attrs: dict | None = None) -> None:
         raise ValueError("run_attractors(..., keep_points=True) is needed to write the points")
     size = sum(np.asarray(v).nbytes for p in result["points"].values() for v in p.values())
     with atomic_h5(path, size) as f:
-        f.attrs["format"] = "tinyscore.analyses.attractors"
+        f.attrs["format"] = "tinyscore.attractors"
         f.attrs["version"] = 1
         for k, v in {**result["settings"], **(attrs or {})}.items():
             f.attrs[k] = "" if v is None else v

@@ -23,7 +23,7 @@ The result is one HDF5 file, written to a temporary name and renamed when comple
     /images      (N, size, size) uint8
     /names       (N,)  str    source file names, in sorted file-name order
     /identities  (N,)  int32  person identity (-1 unknown), only when an identity file is given
-    attrs: format = "tinyscore.data.images", version = 1, size, source, and how it was made
+    attrs: format = "tinyscore.images", version = 1, size, source, and how it was made
 
 Files PIL cannot decode (truncated or corrupt JPEGs) are skipped and counted, never fatal.
 
@@ -103,7 +103,7 @@ from tinyscore.storage.paths import expand_path
 
 log = logging.getLogger("tinyscore")
 
-FORMAT, VERSION = "tinyscore.data.images", 1
+FORMAT, VERSION = "tinyscore.images", 1
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
 FULL_H, FULL_W, FULL_BOX = 218, 178, 160     # CelebA's aligned resolution and its face box
 DEDUP_THRESHOLD, THUMB = 0.95, 20

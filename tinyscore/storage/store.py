@@ -2,7 +2,7 @@
 
 Schema version 1, readable with plain h5py::
 
-    /                 attrs: format = "tinyscore.analyses.trajectories", version = 1, variant, dataset,
+    /                 attrs: format = "tinyscore.trajectories", version = 1, variant, dataset,
                              n_train, half, seed, checkpoint_sha256, probes_digest, created, tinyscore_version
                       (and, beyond the schema: data, the --data spec that reloads the dataset; resolution,
                        0 for native; data_seed; probe_seed)
@@ -38,7 +38,7 @@ from tinyscore.storage import h5safe
 from tinyscore.errors import TinyscoreError, one_line
 from tinyscore.storage.files import atomic_h5
 
-FORMAT = "tinyscore.analyses.trajectories"
+FORMAT = "tinyscore.trajectories"
 VERSION = 1
 DATASETS = ("sigmas", "probes/x0", "probes/z", "onestep/denoised", "path/sigmas", "path/states", "path/denoised")
 
