@@ -225,45 +225,49 @@ class _LowRankStack(_Stack):
         W = np.concatenate([means[:, :, None], self.Q], 2)                       # (k, D, 1 + r)
         self.W = np.ascontiguousarray(W.transpose(1, 0, 2).reshape(D, k * (1 + r)))
         self.mu2, self.Qmu = (means ** 2).sum(1), np.einsum("kdr,kd->kr", self.Q, means)
+        self.mu2_max = float(self.mu2.max())
         self._sigma = (None, None)
 
     def at(self, s2):
         """For noise variance s2: v = c + s2, h = S^2 / (v (S^2 + v)) and the normaliser
-        -(D log 2 pi + log det(Sigma + s2 I)) / 2, log det = D log v + sum log(1 + S^2 / v);
-        computed once per sigma (kept for the last number; a per-point s2 gives (B, k) arrays)."""
+        -(D log 2 pi + log det(Sigma + s2 I)) / 2, log det = D log v + sum log(1 + S^2 / v) (and
+        -1 / 2v, h / 2, min v); computed once per sigma (kept for the last number; a per-point s2
+        gives (B, k) arrays)."""
         if isinstance(s2, float) and self._sigma[0] == s2:
             return self._sigma[1]
         v = self.c + s2
         vv = v[..., None]
         h = self.S2 / (vv * (self.S2 + vv))
         norm = -0.5 * (self.D * (_LOG_2PI + np.log(v)) + np.log1p(self.S2 / vv).sum(-1))
+        out = (v, h, norm, -0.5 / v, 0.5 * h, np.min(v))
         if isinstance(s2, float):
-            self._sigma = (s2, (v, h, norm))
-        return v, h, norm
+            self._sigma = (s2, out)
+        return out
 
     def terms(self, y, s2):
         """log N = norm - (||y - mu||^2 / v - sum_i h_i (q_i . (y - mu))^2) / 2, the squared distance
         expanded as ||y||^2 - 2 y.mu + ||mu||^2 and y.mu, Q^T y from one product."""
         P = (y @ self.W).reshape(y.shape[0], self.k, 1 + self.r)
-        v, h, norm = self.at(s2)
+        v, h, norm, neg_half_v, half_h, v_min = self.at(s2)
         y2 = np.einsum("bd,bd->b", y, y)[:, None]
-        maha = (y2 - 2 * P[..., 0] + self.mu2) / v
-        p = P[..., 1:] - self.Qmu if self.r else None                            # Q_k^T (y - mu_k)
+        log_n = y2 - 2 * P[..., 0]
+        log_n += self.mu2                                                       # ||y - mu_k||^2
+        log_n *= neg_half_v
+        log_n += norm
+        p = P[..., 1:] - self.Qmu if self.r else None                          # Q_k^T (y - mu_k)
         if self.r:
-            maha -= np.einsum("bkr,kr->bk" if h.ndim == 2 else "bkr,bkr->bk", p * p, h)
-        maha *= -0.5
-        maha += norm
-        return maha, (p, v, h, y2)
+            log_n += np.einsum("bkr,kr->bk" if h.ndim == 2 else "bkr,bkr->bk", p * p, half_h)
+        return log_n, (p, v, h, y2, v_min)
 
     def inexact(self, work) -> bool:
         """Whether the expansion's error bound 4 eps (||y||^2 + ||mu||^2) / v may pass REFINE_ABOVE."""
-        _, v, _, y2 = work
-        return 4 * _EPS * (y2.max() + self.mu2.max()) / np.min(v) > REFINE_ABOVE
+        _, _, _, y2, v_min = work
+        return 4 * _EPS * (y2.max() + self.mu2_max) / v_min > REFINE_ABOVE
 
     def refine(self, y, log_n, near, work):
         """The log-terms of the components in ``near`` whose bound passes REFINE_ABOVE, again from
         d = y - mu_k: ||d - Q Q^T d||^2 / v + sum (Q^T d)^2 / (S^2 + v), no expansion."""
-        _, v, _, y2 = work
+        _, v, _, y2, _ = work
         todo = near & (4 * _EPS * (y2 + self.mu2) / v > REFINE_ABOVE)
         vs = np.broadcast_to(v, log_n.shape)
         for j in np.flatnonzero(todo.any(0)):
@@ -278,7 +282,7 @@ class _LowRankStack(_Stack):
 
     def score(self, y, resp, work):
         """sum_k r_k [(mu_k - y) / v_k + Q_k diag(h_k) Q_k^T (y - mu_k)]: one product back."""
-        p, v, h, _ = work
+        p, v, h, _, _ = work
         a = resp / v
         coef = np.empty((y.shape[0], self.k, 1 + self.r))
         coef[..., 0] = a
@@ -390,13 +394,12 @@ class GaussianMixture:
         if y.ndim != 2 or y.shape[1] != self.D:
             raise TinyscoreError(f"points must have shape (B, {self.D}), got {y.shape}")
         s2 = np.asarray(sigma, dtype=np.float64) ** 2
-        if np.any(s2 < 0) or not np.all(np.isfinite(s2)):
-            raise TinyscoreError("sigma must be finite and >= 0")
         if s2.ndim and s2.size not in (1, y.shape[0]):
             raise TinyscoreError(f"sigma must be one number or one per point ({y.shape[0]}), got {s2.size}")
-        if s2.ndim == 0 or s2.size == 0 or np.all(s2 == s2.flat[0]):
-            return y, float(s2.flat[0]) if s2.size else 0.0
-        return y, s2.reshape(-1, 1)
+        lo, hi = (float(s2.min()), float(s2.max())) if s2.size else (0.0, 0.0)
+        if not (lo >= 0 and math.isfinite(hi)):
+            raise TinyscoreError("sigma must be finite and >= 0")
+        return (y, lo) if lo == hi else (y, s2.reshape(-1, 1))
 
     def _terms(self, y, s2):
         """log w_k + log N(y; mu_k, Sigma_k + s2 I), the terms of (1) and (2): (B, K), and each form's work."""
@@ -475,7 +478,7 @@ def _logsumexp(a: np.ndarray) -> np.ndarray:
 def _softmax(a: np.ndarray) -> np.ndarray:
     """exp(a - logsumexp(a)) along the last axis, equation (2)."""
     m = a.max(axis=-1, keepdims=True)
-    e = a - np.where(np.isfinite(m), m, 0.0)
+    e = a - (m if np.isfinite(m).all() else np.where(np.isfinite(m), m, 0.0))
     np.exp(np.maximum(e, EXP_FLOOR, out=e), out=e)                    # _exp_floored, in place
     e /= e.sum(-1, keepdims=True)
     return e
