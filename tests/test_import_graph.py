@@ -343,3 +343,18 @@ def test_only_cli_imports_click():
     wrong = [str(p.relative_to(ROOT)) for p in files if "click" in third_party_imports(p)]
     assert not wrong, f"click is imported outside cli.py: {wrong}"
     assert "click" in third_party_imports(ROOT / "cli.py")   # the scan sees a real import
+
+
+def test_the_map_in_design_md_names_every_module():
+    """docs/design.md, section 1, is the map of the house: every package and module of the library
+    is named there, so a new module cannot arrive without a place on the map."""
+    text = (ROOT / "docs" / "design.md").read_text()
+    section = text[text.index("## 1. Layout"):text.index("## 2.")]
+    words = set(section.replace("/", " ").replace(",", " ").replace("(", " ").replace(")", " ").replace("`", " ")
+                .replace(".py", " ").split())
+    names = set()
+    for path in (ROOT / "tinyscore").rglob("*.py"):
+        parts = path.relative_to(ROOT / "tinyscore").with_suffix("").parts
+        names |= {p for p in parts if p != "__init__"}
+    missing = sorted(names - words)
+    assert names and not missing, f"modules missing from docs/design.md section 1: {missing}"
