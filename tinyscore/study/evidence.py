@@ -1,4 +1,4 @@
-r"""Evidence: the study's verdicts drawn from intervals and controls, with every margin stated here once.
+r"""Evidence: the study's verdicts drawn from intervals and controls (margins in tinyscore.study.margins).
 
 Each cell's ``controls`` step (tinyscore.analyses.controls) gives the numbers a verdict reads, each
 as [estimate, lower, upper], a 95% percentile bootstrap interval over the probes (or the attractor
