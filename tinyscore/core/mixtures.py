@@ -220,56 +220,79 @@ class _LowRankStack(_Stack):
             self.Q[j, :, :q.shape[1]] = q
             self.S2[j, :q.shape[1]] = np.maximum(s2 + c[j], EIG_FLOOR) - np.maximum(c[j], EIG_FLOOR)
         self.c, self.k, self.r = np.maximum(c, EIG_FLOOR), k, r
-        # one product gives y.mu_k and Q_k^T y for every k (columns [mu_k, Q_k], k by k); its
-        # transpose maps the coefficients back
+        # one product gives y.mu_k and Q_k^T y for every k (rows [mu_k, Q_k^T], k by k); its
+        # transpose maps the coefficients back. Everything between the two products is laid out
+        # component-major, (k, ..., B): a sum or max over the k components then runs along
+        # contiguous rows of B points (a reduction along a short last axis costs ten times more)
         W = np.concatenate([means[:, :, None], self.Q], 2)                       # (k, D, 1 + r)
-        self.W = np.ascontiguousarray(W.transpose(1, 0, 2).reshape(D, k * (1 + r)))
+        self.WT = np.ascontiguousarray(W.transpose(0, 2, 1).reshape(k * (1 + r), D))
         self.mu2, self.Qmu = (means ** 2).sum(1), np.einsum("kdr,kd->kr", self.Q, means)
         self.mu2_max = float(self.mu2.max())
+        # one c for every component: v is then one number at each sigma, and sum_k r_k / v = 1 / v
+        self.one_c = bool(np.all(self.c == self.c[0]))
         self._sigma = (None, None)
 
     def at(self, s2):
         """For noise variance s2: v = c + s2, h = S^2 / (v (S^2 + v)) and the normaliser
         -(D log 2 pi + log det(Sigma + s2 I)) / 2, log det = D log v + sum log(1 + S^2 / v) (and
-        -1 / 2v, h / 2, min v); computed once per sigma (kept for the last number; a per-point s2
-        gives (B, k) arrays)."""
+        -1 / 2v, min v), shaped (k, 1) and (k, r, 1) against the (k, B) terms; computed once per
+        sigma (kept for the last number; a per-point s2, a (B, 1) column, gives (k, B), (k, r, B)).
+        For one sigma, h also enters the rows of the product: rows sqrt(h_i) q_i^T give
+        sqrt(h_i) q_i . y, whose squares are the terms h_i (q_i . y)^2 of (1) and whose transpose
+        maps r_k sqrt(h_i) q_i . (y - mu_k) back to the h_i q_i q_i^T (y - mu_k) of (3); h is then None."""
         if isinstance(s2, float) and self._sigma[0] == s2:
             return self._sigma[1]
-        v = self.c + s2
-        vv = v[..., None]
-        h = self.S2 / (vv * (self.S2 + vv))
-        norm = -0.5 * (self.D * (_LOG_2PI + np.log(v)) + np.log1p(self.S2 / vv).sum(-1))
-        out = (v, h, norm, -0.5 / v, 0.5 * h, np.min(v))
+        v = self.c[:, None] + (s2.T if np.ndim(s2) else s2)                   # (k, 1) or (k, B)
+        vv, S2 = v[:, None, :], self.S2[:, :, None]
+        h = S2 / (vv * (S2 + vv))
+        norm = -0.5 * (self.D * (_LOG_2PI + np.log(v)) + np.log1p(S2 / vv).sum(1))
+        WT, Qmu = self.WT, self.Qmu[:, :, None]
+        if isinstance(s2, float) and self.r:
+            g = np.sqrt(h)                                                      # (k, r, 1)
+            WT = self.WT.reshape(self.k, 1 + self.r, self.D).copy()
+            WT[:, 1:] *= g
+            WT, Qmu, h = WT.reshape(-1, self.D), Qmu * g, None
+        back = None
+        if isinstance(s2, float) and self.one_c:       # see score: the rows v sqrt(h_i) q_i^T
+            back = WT.reshape(self.k, 1 + self.r, self.D).copy()
+            back[:, 1:] *= v[0, 0]
+            back = back.reshape(-1, self.D)
+        out = (v, h, norm, -0.5 / v, np.min(v), WT, Qmu, back)
         if isinstance(s2, float):
             self._sigma = (s2, out)
         return out
 
     def terms(self, y, s2):
         """log N = norm - (||y - mu||^2 / v - sum_i h_i (q_i . (y - mu))^2) / 2, the squared distance
-        expanded as ||y||^2 - 2 y.mu + ||mu||^2 and y.mu, Q^T y from one product."""
-        P = (y @ self.W).reshape(y.shape[0], self.k, 1 + self.r)
-        v, h, norm, neg_half_v, half_h, v_min = self.at(s2)
-        y2 = np.einsum("bd,bd->b", y, y)[:, None]
-        log_n = y2 - 2 * P[..., 0]
-        log_n += self.mu2                                                       # ||y - mu_k||^2
+        expanded as ||y||^2 - 2 y.mu + ||mu||^2 and y.mu, Q^T y from one product; (B, k)."""
+        v, h, norm, neg_half_v, v_min, WT, Qmu, back = self.at(s2)
+        P = (WT @ y.T).reshape(self.k, 1 + self.r, y.shape[0])                   # (k, 1 + r, B)
+        y2 = np.einsum("bd,bd->b", y, y)
+        log_n = P[:, 0] * -2
+        log_n += y2
+        log_n += self.mu2[:, None]                                              # ||y - mu_k||^2
         log_n *= neg_half_v
         log_n += norm
-        p = P[..., 1:] - self.Qmu if self.r else None                          # Q_k^T (y - mu_k)
+        p = None
         if self.r:
-            log_n += np.einsum("bkr,kr->bk" if h.ndim == 2 else "bkr,bkr->bk", p * p, half_h)
-        return log_n, (p, v, h, y2, v_min)
+            p = P[:, 1:]
+            p -= Qmu                                       # Q_k^T (y - mu_k), times sqrt(h) for one sigma
+            quad = np.einsum("krb,krb->kb", p, p) if h is None else np.einsum("krb,krb,krb->kb", p, p, h)
+            quad *= 0.5
+            log_n += quad
+        return log_n.T, (p, v, h, y2, v_min, WT, back)
 
     def inexact(self, work) -> bool:
         """Whether the expansion's error bound 4 eps (||y||^2 + ||mu||^2) / v may pass REFINE_ABOVE."""
-        _, _, _, y2, v_min = work
+        _, _, _, y2, v_min, _, _ = work
         return 4 * _EPS * (y2.max() + self.mu2_max) / v_min > REFINE_ABOVE
 
     def refine(self, y, log_n, near, work):
         """The log-terms of the components in ``near`` whose bound passes REFINE_ABOVE, again from
         d = y - mu_k: ||d - Q Q^T d||^2 / v + sum (Q^T d)^2 / (S^2 + v), no expansion."""
-        _, v, _, y2, _ = work
-        todo = near & (4 * _EPS * (y2 + self.mu2) / v > REFINE_ABOVE)
-        vs = np.broadcast_to(v, log_n.shape)
+        _, v, _, y2, _, _, _ = work
+        vs = np.broadcast_to(v, (self.k, y.shape[0])).T                       # (B, k)
+        todo = near & (4 * _EPS * (y2[:, None] + self.mu2) / vs > REFINE_ABOVE)
         for j in np.flatnonzero(todo.any(0)):
             rows = np.flatnonzero(todo[:, j])
             d = y[rows] - self.means[j]
@@ -282,14 +305,22 @@ class _LowRankStack(_Stack):
 
     def score(self, y, resp, work):
         """sum_k r_k [(mu_k - y) / v_k + Q_k diag(h_k) Q_k^T (y - mu_k)]: one product back."""
-        p, v, h, _, _ = work
-        a = resp / v
-        coef = np.empty((y.shape[0], self.k, 1 + self.r))
-        coef[..., 0] = a
+        p, v, h, _, _, WT, back = work
+        coef = np.empty((self.k, 1 + self.r, y.shape[0]))
         if self.r:
-            np.multiply(resp[..., None] * h, p, out=coef[..., 1:])
-        out = coef.reshape(y.shape[0], -1) @ self.W.T
-        out -= y * a.sum(1, keepdims=True)
+            np.multiply(resp.T[:, None, :], p if h is None else h * p, out=coef[:, 1:])
+        if back is not None:
+            # one v for all and one sigma: sum_k r_k / v = 1 / v, so the sum is (sum_k r_k [mu_k +
+            # v Q_k diag(h_k) Q_k^T (y - mu_k)] - y) / v, the factor v in the rows of ``back``: two
+            # passes in place over (B, D) instead of a row scaling and its temporary
+            coef[:, 0] = resp.T
+            out = coef.reshape(-1, y.shape[0]).T @ back
+            out -= y
+            out *= 1 / v[0, 0]
+            return out
+        a = np.divide(resp.T, v, out=coef[:, 0])                                # r_k / v_k, (k, B)
+        out = coef.reshape(-1, y.shape[0]).T @ WT
+        out -= y * a.sum(0)[:, None]
         return out
 
     def draw(self, j, z):
@@ -407,7 +438,7 @@ class GaussianMixture:
         if len(parts) == 1:                                   # one form: its components in order
             logits = parts[0][0] + self.log_weights
         else:
-            logits = np.empty((y.shape[0], self.K))
+            logits = np.empty((y.shape[0], self.K), order="F")        # component-major, as each stack
             for stack, (log_n, _) in zip(self._stacks, parts):
                 logits[:, stack.index] = log_n + self.log_weights[stack.index]
         works = [work for _, work in parts]
