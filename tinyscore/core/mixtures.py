@@ -234,8 +234,9 @@ class _LowRankStack(_Stack):
 
     def at(self, s2):
         """For noise variance s2: v = c + s2, h = S^2 / (v (S^2 + v)) and the normaliser
-        -(D log 2 pi + log det(Sigma + s2 I)) / 2, log det = D log v + sum log(1 + S^2 / v) (and
-        -1 / 2v, min v), shaped (k, 1) and (k, r, 1) against the (k, B) terms; computed once per
+        norm = -(D log 2 pi + log det(Sigma + s2 I)) / 2, log det = D log v + sum log(1 + S^2 / v),
+        folded into the terms of (1) that the product does not give (1 / v, -1 / 2v and
+        norm - ||mu||^2 / 2v), and min v; shaped (k, 1) and (k, r, 1) against the (k, B) terms; once per
         sigma (kept for the last number; a per-point s2, a (B, 1) column, gives (k, B), (k, r, B)).
         For one sigma, h also enters the rows of the product: rows sqrt(h_i) q_i^T give
         sqrt(h_i) q_i . y, whose squares are the terms h_i (q_i . y)^2 of (1) and whose transpose
@@ -257,7 +258,8 @@ class _LowRankStack(_Stack):
             back = WT.reshape(self.k, 1 + self.r, self.D).copy()
             back[:, 1:] *= v[0, 0]
             back = back.reshape(-1, self.D)
-        out = (v, h, norm, -0.5 / v, np.min(v), WT, Qmu, back)
+        # the terms of (1) not made of the product: log N = y.mu / v - ||y||^2 / 2v + (norm - ||mu||^2 / 2v)
+        out = (v, h, (1 / v, -0.5 / v, norm - 0.5 * self.mu2[:, None] / v), np.min(v), WT, Qmu, back)
         if isinstance(s2, float):
             self._sigma = (s2, out)
         return out
@@ -265,14 +267,12 @@ class _LowRankStack(_Stack):
     def terms(self, y, s2):
         """log N = norm - (||y - mu||^2 / v - sum_i h_i (q_i . (y - mu))^2) / 2, the squared distance
         expanded as ||y||^2 - 2 y.mu + ||mu||^2 and y.mu, Q^T y from one product; (B, k)."""
-        v, h, norm, neg_half_v, v_min, WT, Qmu, back = self.at(s2)
+        v, h, (inv_v, neg_half_v, rest), v_min, WT, Qmu, back = self.at(s2)
         P = (WT @ y.T).reshape(self.k, 1 + self.r, y.shape[0])                   # (k, 1 + r, B)
         y2 = np.einsum("bd,bd->b", y, y)
-        log_n = P[:, 0] * -2
-        log_n += y2
-        log_n += self.mu2[:, None]                                              # ||y - mu_k||^2
-        log_n *= neg_half_v
-        log_n += norm
+        log_n = np.multiply(P[:, 0], inv_v)                                     # -||y - mu_k||^2 / 2v
+        log_n += rest                                                           # + norm, expanded
+        log_n += neg_half_v * y2
         p = None
         if self.r:
             p = P[:, 1:]
@@ -424,6 +424,11 @@ class GaussianMixture:
         y = np.asarray(y, dtype=np.float64)
         if y.ndim != 2 or y.shape[1] != self.D:
             raise TinyscoreError(f"points must have shape (B, {self.D}), got {y.shape}")
+        if isinstance(sigma, (float, int)):                   # one number: no array work
+            s2 = float(sigma) ** 2
+            if not math.isfinite(s2):
+                raise TinyscoreError("sigma must be finite and >= 0")
+            return y, s2
         s2 = np.asarray(sigma, dtype=np.float64) ** 2
         if s2.ndim and s2.size not in (1, y.shape[0]):
             raise TinyscoreError(f"sigma must be one number or one per point ({y.shape[0]}), got {s2.size}")
