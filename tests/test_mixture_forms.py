@@ -125,6 +125,25 @@ def test_the_expansion_is_refined_where_it_loses_digits(monkeypatch):
     assert np.abs(mix.log_prob(y, 0.0) - lp).max() > 1e-5
 
 
+@pytest.mark.parametrize("rank", [0, 3])
+def test_one_c_shared_by_every_component(rank):
+    """Every component with the same c (as in the benchmarks): the score then uses
+    sum_k r_k / v = 1 / v; against autograd at each sigma, and per point against one row at a time."""
+    rng = np.random.default_rng(9)
+    K, D = 5, 8
+    forms = [LowRank(rng.standard_normal((D, rank)), 0.3) if rank else Isotropic(0.3) for _ in range(K)]
+    mix = GaussianMixture(rng.uniform(0.2, 1.0, K), rng.uniform(-3, 3, (K, D)), forms)
+    assert mix._stacks[0].one_c
+    for i, sigma in enumerate(SIGMAS):
+        y = near_points(mix, sigma, i)
+        _, grad = torch_score(mix, y, sigma)
+        assert rel(mix.score(y, sigma), grad) < 1e-9, sigma
+    sig = rng.uniform(0.01, 1.0, 30)
+    y = near_points(mix, 0.1, 7, B=30)
+    rows = np.stack([mix.score(y[i:i + 1], s)[0] for i, s in enumerate(sig)])
+    np.testing.assert_allclose(mix.score(y, sig), rows, rtol=1e-10, atol=1e-10)
+
+
 @pytest.mark.parametrize("kind", ["iso", "lowrank", "mixed"])
 def test_per_point_sigma_is_one_sigma_at_a_time(kind):
     mix = random_mixture(kind, 2)
