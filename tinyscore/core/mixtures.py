@@ -189,10 +189,11 @@ def _eig_basis(S: np.ndarray) -> np.ndarray:
 
 # -------------------------------------------------------------------- the components of one form, stacked
 class _Stack:
-    """The components of one form: ``index`` (their places in the mixture), means, and the terms of (1)-(3)."""
+    """The components of one form: ``index`` (their places in the mixture), means, log-weights and the
+    terms of (1)-(3); :meth:`terms` gives log w_k + log N(y; mu_k, Sigma_k + s2 I), (B, k)."""
 
-    def __init__(self, index, means, forms):
-        self.index, self.means, self.forms = np.asarray(index), means, forms
+    def __init__(self, index, means, forms, log_w):
+        self.index, self.means, self.forms, self.log_w = np.asarray(index), means, forms, log_w
         self.D = means.shape[1]
         self._basis = {}
 
@@ -210,8 +211,8 @@ class _Stack:
 class _LowRankStack(_Stack):
     """c_k I + Q_k diag(S_k^2) Q_k^T (Isotropic: r = 0; ranks padded with zero columns): O(D r)."""
 
-    def __init__(self, index, means, forms):
-        super().__init__(index, means, forms)
+    def __init__(self, index, means, forms, log_w):
+        super().__init__(index, means, forms, log_w)
         k, D = means.shape
         spectra = [f.spectrum() if isinstance(f, LowRank) else (np.zeros((D, 0)), np.zeros(0)) for f in forms]
         r = max(q.shape[1] for q, _ in spectra)
@@ -258,20 +259,22 @@ class _LowRankStack(_Stack):
             back = WT.reshape(self.k, 1 + self.r, self.D).copy()
             back[:, 1:] *= v[0, 0]
             back = back.reshape(-1, self.D)
-        # the terms of (1) not made of the product: log N = y.mu / v - ||y||^2 / 2v + (norm - ||mu||^2 / 2v)
-        out = (v, h, (1 / v, -0.5 / v, norm - 0.5 * self.mu2[:, None] / v), np.min(v), WT, Qmu, back)
+        # the terms of (1) not made of the product: log w + log N = y.mu / v - ||y||^2 / 2v
+        # + (log w + norm - ||mu||^2 / 2v)
+        rest = norm - 0.5 * self.mu2[:, None] / v + self.log_w[:, None]
+        out = (v, h, (1 / v, -0.5 / v, rest), np.min(v), WT, Qmu, back)
         if isinstance(s2, float):
             self._sigma = (s2, out)
         return out
 
     def terms(self, y, s2):
-        """log N = norm - (||y - mu||^2 / v - sum_i h_i (q_i . (y - mu))^2) / 2, the squared distance
-        expanded as ||y||^2 - 2 y.mu + ||mu||^2 and y.mu, Q^T y from one product; (B, k)."""
+        """log w + log N, log N = norm - (||y - mu||^2 / v - sum_i h_i (q_i . (y - mu))^2) / 2, the squared
+        distance expanded as ||y||^2 - 2 y.mu + ||mu||^2 and y.mu, Q^T y from one product; (B, k)."""
         v, h, (inv_v, neg_half_v, rest), v_min, WT, Qmu, back = self.at(s2)
         P = (WT @ y.T).reshape(self.k, 1 + self.r, y.shape[0])                   # (k, 1 + r, B)
         y2 = np.einsum("bd,bd->b", y, y)
         log_n = np.multiply(P[:, 0], inv_v)                                     # -||y - mu_k||^2 / 2v
-        log_n += rest                                                           # + norm, expanded
+        log_n += rest                                                           # + log w + norm, expanded
         log_n += neg_half_v * y2
         p = None
         if self.r:
@@ -332,15 +335,15 @@ class _LowRankStack(_Stack):
 class _DiagonalStack(_Stack):
     """diag(d_k): every term coordinate by coordinate from y - mu_k, O(D)."""
 
-    def __init__(self, index, means, forms):
-        super().__init__(index, means, forms)
+    def __init__(self, index, means, forms, log_w):
+        super().__init__(index, means, forms, log_w)
         self.d = np.maximum(np.stack([f.d for f in forms]), EIG_FLOOR)
 
     def terms(self, y, s2):
         d = y[:, None, :] - self.means[None]
         var = self.d + (s2[..., None] if np.ndim(s2) else s2)
         log_n = -0.5 * (self.D * _LOG_2PI + np.log(var).sum(-1) + (d * d / var).sum(-1))
-        return log_n, (d, var)
+        return log_n + self.log_w, (d, var)
 
     def score(self, y, resp, work):
         d, var = work
@@ -350,8 +353,8 @@ class _DiagonalStack(_Stack):
 class _FullStack(_Stack):
     """U_k diag(lambda_k) U_k^T: offsets rotated into each eigenbasis by BLAS, O(D^2)."""
 
-    def __init__(self, index, means, forms):
-        super().__init__(index, means, forms)
+    def __init__(self, index, means, forms, log_w):
+        super().__init__(index, means, forms, log_w)
         pairs = [f.eigh() for f in forms]
         self.lam = np.maximum(np.stack([lam for lam, _ in pairs]), EIG_FLOOR)
         self.U = np.stack([U for _, U in pairs])
@@ -360,7 +363,7 @@ class _FullStack(_Stack):
         R = np.stack([(y - mu) @ U for mu, U in zip(self.means, self.U)])          # (k, B, D)
         var = self.lam[:, None, :] + (s2[None] if np.ndim(s2) else s2)
         log_n = -0.5 * (self.D * _LOG_2PI + np.log(var).sum(-1) + (R * R / var).sum(-1))
-        return log_n.T, (R, var)
+        return log_n.T + self.log_w, (R, var)
 
     def score(self, y, resp, work):
         R, var = work
@@ -411,7 +414,7 @@ class GaussianMixture:
         self._stacks = []
         for kind in dict.fromkeys(kinds):
             idx = [k for k in range(K) if kinds[k] is kind]
-            self._stacks.append(kind(idx, mu[idx], [self.forms[k] for k in idx]))
+            self._stacks.append(kind(idx, mu[idx], [self.forms[k] for k in idx], self.log_weights[idx]))
 
     @property
     def covs(self) -> np.ndarray:
@@ -441,11 +444,11 @@ class GaussianMixture:
         """log w_k + log N(y; mu_k, Sigma_k + s2 I), the terms of (1) and (2): (B, K), and each form's work."""
         parts = [stack.terms(y, s2) for stack in self._stacks]
         if len(parts) == 1:                                   # one form: its components in order
-            logits = parts[0][0] + self.log_weights
+            logits = parts[0][0]
         else:
             logits = np.empty((y.shape[0], self.K), order="F")        # component-major, as each stack
-            for stack, (log_n, _) in zip(self._stacks, parts):
-                logits[:, stack.index] = log_n + self.log_weights[stack.index]
+            for stack, (part, _) in zip(self._stacks, parts):
+                logits[:, stack.index] = part
         works = [work for _, work in parts]
         todo = [(stack, work) for stack, work in zip(self._stacks, works) if stack.inexact(work)]
         if todo:
