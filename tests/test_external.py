@@ -451,6 +451,7 @@ def test_bad_user_code_is_refused(tmp_path, capsys):
     assert_refused(["attractors", f"{tmp_path / 'bad8.py'}:make", "--starts", "4", "--test-starts", "4",
                     "--no-progress"], capsys, watch=[tmp_path], contains="NaN")
 
+
 # ------------------------------------------- user code cannot end the command early or run it twice
 SHRINK = ("import os, sys, torch\n\n"
           "class Shrink:\n"
