@@ -610,10 +610,13 @@ def quality(file, data, data_seed, resolution, n, half, json_path, plot_path, de
 @click.option("--scale", type=click.Choice(list(STUDY_SCALES)), default="smoke", show_default=True,
               help="smoke: the pipeline end to end, ~15 s; small: six mixtures and CelebA 40x40, N <= 1000, briefly trained, "
                    "~30 min on 2 CPU cores; medium: the same grid trained to convergence (4,000 steps on the "
-                   "mixtures, 10,000 on faces), ~2 h with --jobs 2 on 2 CPU cores (1.7 to 2.9 h measured); paper: the full grid, for a GPU.")
+                   "mixtures, 10,000 on faces), ~2 h with --jobs 2 on 2 CPU cores (1.7 to 2.9 h measured); decisive: uniform, spiral and thinmanifold, "
+                   "ncsn and denoiser-cond, N = 100 to 100,000, three replicates of A, B and A', ~2.5 h with --jobs 2 "
+                   "on 2 CPU cores (estimated); paper: the full grid, for a GPU.")
 @click.option("--datasets", default=None, help="Comma-separated subset of the scale's datasets "
               "(uniform, sharpcov, spiral, hd-uniform, hd-sharpcov, thinmanifold, celeba).")
-@click.option("--variants", default=None, help=f"Comma-separated subset of {', '.join(VARIANTS)}.")
+@click.option("--variants", default=None, help=f"Comma-separated subset of {', '.join(VARIANTS)} and "
+              "denoiser-cond (the denoiser told sigma, train --conditional).")
 @click.option("--ns", default=None, help="Comma-separated subset of the scale's training set sizes N.")
 @click.option("--data-root", type=click.Path(file_okay=False), default=None,
               help="Folder holding celeba/img_align_celeba [default: ../shared/data beside the repository].")

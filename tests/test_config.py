@@ -238,7 +238,7 @@ PLANTED = '''
 VARIANTS = ("denoiser", "ncsn", "ssm")
 HELP = "one of denoiser, ncsn, ssm"
 SIGMAS = "1, 0.5, 0.25, 0.1, 0.05"
-SCALES = {"smoke": 1, "small": 2, "medium": 3, "paper": 4}
+SCALES = {"smoke": 1, "small": 2, "medium": 3, "decisive": 4, "paper": 5}
 def resolve(spec, n=1000, half="a", lr=2e-3): ...
 option = click.option("--steps", default=1500), dict(data="uniform", sigma_min=0.01, save_every=200)
 option = click.option("--ssm-projection", default="rademacher")

@@ -94,6 +94,12 @@ STUDY_SCALES = {
                    image=dict(ns=(10, 100, 1000), variants=("denoiser", "ncsn"), steps=10000, batch_size=16, width=8,
                               resolution=40, probes=32, path_substeps=2, starts=32, test_starts=32,
                               prepare_limit=None, save_every=500)),
+    # built to decide the divergence claim on two CPU cores in about 2.5 hours with --jobs 2 (tinyscore.study.grid,
+    # "The decisive scale"): three replicates of (A, B, A'), the sigma-conditioned denoiser beside ncsn, N to 10^5
+    "decisive": dict(datasets=("uniform", "spiral", "thinmanifold"), ns=(100, 1000, 10000, 100000),
+                     variants=("ncsn", "denoiser-cond"), steps=8000, batch_size=256, width=None, probes=2048,
+                     path_substeps=4, sigmas="1,0.5,0.25,0.1,0.05,0.02", eps="spacing", iters=10, starts=256,
+                     test_starts=256, score_points=2000, bins=5, save_every=2000, seed_floor=True, replicates=3),
     "paper": dict(datasets=None, ns=(1, 10, 100, 1000, 10000, 100000), variants=VARIANTS, steps=20000,
                   batch_size=512, width=None, probes=1024, path_substeps=8, eps=ATTRACTOR_EPS, iters=20,
                   starts=1000, test_starts=1000, score_points=20000, bins=10,

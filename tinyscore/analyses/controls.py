@@ -38,6 +38,16 @@ Attractors (tinyscore.analyses.attractors, the same starts as the study's attrac
 whether the model, the memoriser and the identity return it to its own training sample, and
 *attracted* = the model returns it and the start did not already satisfy the rule (identity), each
 fraction with an interval over the starts.
+
+**Eps from the data** (a scale's ``eps="spacing"``). A fixed eps says nothing where the perturbed starts
+already satisfy the rule: with d1 = eps ||z|| ~ eps sqrt(D) and d2 about the spacing s of the training
+points, the identity returns a start once eps sqrt(D) < s / 3. :func:`spacing_eps` takes eps_0, the smallest
+eps on the ladder (s / (3 sqrt D)) 2^(k/4), k = 0, 1, ..., at which the identity returns at most
+IDENTITY_CEILING of the training points (each with its own seeded unit z_i) to their own sample, s the
+median distance from a training point to its nearest other one; the reported eps are eps_0 times
+SPACING_FACTORS. It is computed on a dataset's sparsest training set of the grid (the smallest N > 1): the
+spacing shrinks as N grows, so at every larger N the identity fails by a wider margin. The controls still
+report the identity's return rate at each eps beside the model's and the memoriser's.
 """
 from __future__ import annotations
 
@@ -52,6 +62,11 @@ from tinyscore.storage.store import check_comparable, open_trajectories
 
 #: probes per batch through the memorisers (their distance blocks stay small)
 BATCH = 256
+
+#: eps from the data (the module's "Eps from the data"): multiples of eps_0, at which the identity returns
+#: at most IDENTITY_CEILING of the training points to their own sample
+SPACING_FACTORS = (1.0, 2.0, 4.0)
+IDENTITY_CEILING = 0.05
 
 
 class Identity:
@@ -202,6 +217,45 @@ def attractor_controls(model, dataset, n: int, eps, iters: int, starts: int, tes
                      **{f"{k}_own" if k in ("model", "memoriser", "identity") else k:
                         bootstrap.mean_interval(v.astype(np.float64), idx, level) for k, v in flags.items()}})
     return rows
+
+
+# ------------------------------------------------------------------------------ eps from the data
+def nn_spacing(train) -> float:
+    """s = median_i min_{j != i} ||x_i - x_j||: the training points' nearest-neighbour spacing (N >= 2)."""
+    from tinyscore.core.attractors import nearest_two
+    x = torch.as_tensor(np.asarray(train, dtype=np.float64))
+    if x.shape[0] < 2:
+        raise ValueError("a spacing needs at least two training points")
+    _, _, d2 = nearest_two(x, x)                # the nearest is the point itself; d2 the nearest other
+    return float(np.median(d2))
+
+
+def identity_return(train, eps: float, z) -> float:
+    """The fraction of training points x_i whose start x_i + eps z_i is already returned to its own sample:
+    nearest training point x_i and d1/d2 < 1/3 (tinyscore.core.attractors.classify)."""
+    from tinyscore.core.attractors import classify
+    x = torch.as_tensor(np.asarray(train, dtype=np.float64))
+    c = classify(x + float(eps) * torch.as_tensor(z, dtype=torch.float64), x, np.arange(x.shape[0]))
+    return float(c["returned"].mean())
+
+
+def spacing_eps(train, seed: int = 0, factors=SPACING_FACTORS, ceiling: float = IDENTITY_CEILING) -> dict:
+    """{"eps": eps_0 * factors, "eps0", "spacing", "identity": the identity's return rate at each eps}:
+    eps_0 the first eps of the ladder (s / (3 sqrt D)) 2^(k/4) at which identity_return <= ``ceiling``,
+    rounded to 3 significant digits (the module's "Eps from the data")."""
+    x = np.asarray(train, dtype=np.float64).reshape(len(train), -1)
+    z = np.random.default_rng([int(seed), 22, 5]).standard_normal(x.shape)
+    s = nn_spacing(x)
+    eps0 = None
+    for k in range(64):
+        e = float(f"{s / (3 * np.sqrt(x.shape[1])) * 2 ** (k / 4):.3g}")
+        if identity_return(x, e, z) <= ceiling:
+            eps0 = e
+            break
+    if eps0 is None:
+        raise ValueError("no eps on the ladder makes the identity fail")
+    eps = [float(f"{eps0 * f:.3g}") for f in factors]
+    return {"eps": eps, "eps0": eps0, "spacing": s, "identity": [identity_return(x, e, z) for e in eps]}
 
 
 def cell_controls(model, dataset, n: int, path_a, path_b, path_a2=None, eps=None, iters: int = 10, starts: int = 256,

@@ -36,14 +36,27 @@ The measures (see tinyscore.analyses.controls for their equations):
   smallest N to the largest, at the smallest eps.
 
 Two cells are independent: their difference's interval is the normal approximation of
-tinyscore.core.bootstrap.difference. Only converged cells count (tinyscore.study.findings). The
+tinyscore.core.bootstrap.difference.
+
+**Replicates.** Where a scale repeats each cell R times with other seeds (tinyscore.study.grid.replicates),
+the R cells of one (dataset, N, variant) are pooled into one case before any verdict (:func:`pool_replicates`):
+each number is the mean of the replicates' estimates, and its interval the normal one around it,
+
+    se^2 = ((1/R) sum_r se_r)^2 + s^2 / R,      se_r = (upper_r - lower_r) / (2 z),
+
+s^2 the sample variance of the R estimates. The replicates share their probes (the same probe seed), so the
+probes' noise does not average out over them: the first term is a replicate's own, not divided by R. The
+second is the seeds' spread (it counts the probes' noise once more, so the interval errs wide). A number the
+seeds do not change (the analytic pair, the memoriser pair on the same probes) is the same in every
+replicate and is kept as it is. Only converged cells count (tinyscore.study.findings). The
 margins are stated once, in tinyscore.study.margins.
 """
 from __future__ import annotations
 
+import math
 import statistics
 
-from tinyscore.core.bootstrap import LEVEL, difference
+from tinyscore.core.bootstrap import LEVEL, difference, z_of
 from tinyscore.study.findings import _by, _largest_n, cell_key
 from tinyscore.study.margins import (AGREE_COS, ATTRACT_MARGIN, COS_MARGIN, DECIDED, DIST_MARGIN, MEM_MARGIN,  # noqa: F401
                                      SUPPORT)
@@ -86,6 +99,57 @@ def shown(iv, digits: int = 3) -> str:
         return "n/a"
     fmt = f"{{:.{digits}f}}"
     return fmt.format(iv[0]) + ("" if iv[1] is None else f" [{fmt.format(iv[1])}, {fmt.format(iv[2])}]")
+
+
+# ------------------------------------------------------------------------------ pooling replicates
+def pool_intervals(ivs, level: float = LEVEL) -> list | None:
+    """[mean, lower, upper] of R [estimate, lower, upper] of independent replicates (the module's "Replicates");
+    the replicates without an estimate are left out, and the interval is None where any lacks one."""
+    ivs = [iv for iv in ivs if iv is not None and iv[0] is not None]
+    if not ivs:
+        return None
+    r, z = len(ivs), z_of(level)
+    mean = sum(iv[0] for iv in ivs) / r
+    if any(iv[1] is None or iv[2] is None for iv in ivs):
+        return [mean, None, None]
+    within = (sum((iv[2] - iv[1]) / (2 * z) for iv in ivs) / r) ** 2
+    between = statistics.variance([iv[0] for iv in ivs]) / r if r > 1 else 0.0
+    se = math.sqrt(within + between)
+    return [mean, mean - z * se, mean + z * se]
+
+
+def _is_interval(x) -> bool:
+    return isinstance(x, list) and len(x) == 3 and all(v is None or isinstance(v, (int, float)) for v in x) \
+        and not isinstance(x[0], bool)
+
+
+def _pool(values: list, level: float):
+    """The replicates' values merged: intervals pooled, dicts and lists of rows merged item by item
+    (rows in the same order: the same sigmas and eps), anything else the first replicate's."""
+    first = values[0]
+    if all(v == first for v in values):
+        return first
+    if _is_interval(first) and all(v is None or _is_interval(v) for v in values):
+        return pool_intervals(values, level)
+    if isinstance(first, dict) and all(isinstance(v, dict) for v in values):
+        return {k: _pool([v.get(k) for v in values], level) for k in first}
+    if isinstance(first, list) and all(isinstance(v, list) and len(v) == len(first) for v in values):
+        return [_pool(list(items), level) for items in zip(*values)]
+    return first
+
+
+def pool_replicates(cells, level: float = LEVEL) -> list:
+    """The cells with each (dataset, N, variant)'s replicates pooled into one (the first replicate's, its
+    controls pooled, with ``replicates``: how many); cells without replicates are returned as they are."""
+    groups = _by(cells, "dataset", "n", "variant")
+    out = []
+    for cs in groups.values():
+        if len(cs) == 1:
+            out.append(cs[0])
+            continue
+        ctl = [controls(c) for c in cs if controls(c)]
+        out.append({**cs[0], "controls": _pool(ctl, level) if ctl else None, "replicates": len(cs)})
+    return out
 
 
 # ------------------------------------------------------------------------------ reading a cell
@@ -196,7 +260,8 @@ def _pair_claims(cells) -> list:
 def evidence_claims(cells, ok_keys) -> list:
     """The verdicts table: [(expectation, measure, these runs, verdict)] over the converged cells with controls."""
     with_ctl = [c for c in cells if controls(c)]
-    ok = [c for c in with_ctl if cell_key(c) in ok_keys]
+    ok = pool_replicates([c for c in with_ctl if cell_key(c) in ok_keys])
+    with_ctl = pool_replicates(with_ctl)
     if not ok:
         return []
     big, label = _largest_n(with_ctl, ok)

@@ -7,6 +7,36 @@ the grid and how hard each cell works: ``smoke`` is a CI check (a couple of minu
 the mixtures, 10,000 on the faces; about 2 hours with ``--jobs 2`` on two CPU cores), ``paper`` is
 the study's full grid for a GPU. Image datasets override some settings (``image``).
 
+**The decisive scale** (``decisive``) is built to decide one claim, that models trained on disjoint
+data diverge at low noise and that the data (not the seed) makes it, on two CPU cores in about 2.5
+hours with ``--jobs 2`` (issue 22, item 9):
+
+* datasets: two 2-D mixtures, ``uniform`` (isotropic) and ``spiral`` (curved), and one 100-D,
+  ``thinmanifold`` (the spiral on a 2-D frame in R^100, variance 1e-4 off the frame: at sigma = 0.02 the
+  noise is twice the spread off the manifold, the low-noise regime where memorisation and the manifold meet);
+* variants: ``ncsn`` and ``denoiser-cond``, the denoiser told sigma (``train --conditional``; a grid
+  variant, :data:`GRID_VARIANTS`), so that reconstruction and score matching differ only in their loss;
+* N = 10^2, 10^3, 10^4, 10^5; 2048 probes; analysis sigmas ``1,0.5,0.25,0.1,0.05,0.02`` (the scale's
+  ``sigmas``); attractor eps chosen from the training points' spacing (``eps="spacing"``,
+  tinyscore.analyses.controls.spacing_eps);
+* **three seeds = three independent replicates** of each cell (``replicates=3``): replicate r trains
+  A and B with seed 2r and A' with seed 2r + 1 (other initialisation, noise and batch order for every
+  model), so the seeds' spread of AB itself, not only of the floor, enters the intervals; the verdicts
+  pool the replicates of a (dataset, N, variant) into one case (tinyscore.study.evidence, "Replicates").
+  Replicate 0 is the cell a scale without replicates would run (same folder, same step identities);
+* 8,000 steps at batch 256 per model (2 million samples: 20 passes over N = 10^5), saved every 2,000 so
+  that the metric can be read at 25/50/75/100% of training.
+
+Cut to fit, and why: ``ssm`` (its step costs ~1.8x ncsn's; with it the same estimate is 3.0 h with ``--jobs 2``),
+N = 1 and 10 (memorisers by construction: the empirical pair answers them exactly), ``hd-uniform``
+(isotropic in 100-D, the 2-D ``uniform`` asks the same question) and the other mixtures, CelebA (a
+UNet step costs ~100x an MLP's on CPU), and training length (8,000 steps rather than a per-N schedule
+until the metric stops moving; the convergence gate says which cells that leaves short). The dry run
+(``reproduce --scale decisive --dry-run --jobs 2``) estimates 3.2 h of device time, 1.6 h of wall time
+with two workers, from step times measured on two cores while they were quiet (docs/study-decisive holds
+them); the estimate leaves out data loading and the held-out loss each run logs, with which 1,000-step
+runs trained 10-20% slower than estimated on quiet cores: about 2-2.5 h in all, more on shared cores.
+
 Every file of a study lives under the folder the user gave as ``--out``::
 
     OUT/DATASET/nN/VARIANT/       one cell: run_a, run_b (models), traj_a.h5, traj_b.h5, RESULT.json
@@ -42,7 +72,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tinyscore.config import STUDY_SCALES, check_variant, is_conditional
+from tinyscore.config import STUDY_SCALES, VARIANTS, check_variant, is_conditional
 from tinyscore.errors import TinyscoreError
 from tinyscore.storage.files import write_text
 from tinyscore.storage.mixture_files import BENCHMARKS
@@ -72,10 +102,48 @@ def scale_settings(scale: str, dataset: str, table: dict | None = None) -> dict:
     return s
 
 
+# ------------------------------------------------------------------------------ the grid's variants
+#: variants only the grid knows, each the ``train`` (variant, --conditional) it stands for: the denoiser told
+#: sigma, D(y, sigma) = y + sigma F(c_in y, log sigma), beside the sigma-blind default (issue 22, item 6)
+GRID_VARIANTS = {"denoiser-cond": ("denoiser", True)}
+STUDY_VARIANTS = VARIANTS + tuple(GRID_VARIANTS)
+
+
+def check_grid_variant(variant, where: str = "variant") -> str:
+    """``variant`` when it is one of :data:`STUDY_VARIANTS`; otherwise one line, as check_variant's."""
+    if isinstance(variant, str) and variant in GRID_VARIANTS:
+        return variant
+    try:
+        return check_variant(variant, where)
+    except TinyscoreError as e:
+        raise TinyscoreError(str(e).replace(", ".join(VARIANTS), ", ".join(STUDY_VARIANTS))) from None
+
+
+def train_variant(variant: str) -> tuple[str, bool | None]:
+    """(the ``train`` variant, its --conditional flag) of a grid variant: ('denoiser', True) for
+    'denoiser-cond'; (variant, None), the variant's default, for the three of tinyscore.config.VARIANTS."""
+    return GRID_VARIANTS.get(variant, (variant, None))
+
+
+def grid_conditional(variant: str) -> bool:
+    """Whether a grid variant's network sees sigma."""
+    return is_conditional(*train_variant(variant))
+
+
 # ------------------------------------------------------------------------------ where the files live
-def cell_key(dataset: str, n: int, variant: str) -> str:
-    """'uniform/n100/ncsn': a cell's name, and its folder under OUT (by the N it asked for)."""
-    return f"{dataset}/n{n}/{variant}"
+def cell_key(dataset: str, n: int, variant: str, replicate: int = 0) -> str:
+    """'uniform/n100/ncsn': a cell's name, and its folder under OUT (by the N it asked for); the
+    replicates after the first of a scale with ``replicates`` > 1 are 'uniform/n100/ncsn_r1', ..."""
+    return f"{dataset}/n{n}/{variant}" + (f"_r{replicate}" if replicate else "")
+
+
+def replicates(settings: dict) -> range:
+    """The replicate numbers of a scale: range(settings["replicates"]), range(1) without the setting.
+
+    Replicate r is a whole cell -- models A, B and (with the seed floor) A' -- whose models take the seeds
+    2r (A and B) and 2r + 1 (A'): replicate 0 is the cell of a scale without replicates (seeds 0 and 1),
+    and the others are independent repeats of it, which the verdicts pool (tinyscore.study.evidence)."""
+    return range(int(settings.get("replicates") or 1))
 
 
 def data_root_of(spec: dict) -> Path:
@@ -244,7 +312,7 @@ def _check_options(out, scale, datasets, variants) -> list:
     if bad:
         raise TinyscoreError(f"unknown dataset {bad[0]!r} for reproduce: expected some of {', '.join(ALL_DATASETS)}")
     for v in variants or ():
-        check_variant(v, "each of --variants")
+        check_grid_variant(v, "each of --variants")
     if out.exists() and not out.is_dir():
         raise TinyscoreError(f"--out {out} exists and is not a folder")
     return datasets
@@ -275,9 +343,10 @@ def plan_cells(spec: dict, need_data: bool = True) -> tuple[list, list]:
         arch = "mlp" if len(shape) == 1 else "conv"
         net = {("width" if arch == "mlp" else "base"): s["width"]} if s.get("width") else {}
         for n, v in cell_choices(spec, s):
-            cells.append({"key": cell_key(ds, n, v), "dataset": ds, "n": n, "n_eff": min(n, half) if half else n,
-                          "variant": v, "shape": shape, "arch": arch, "settings": s,
-                          "params": backbone_parameters(arch, shape, is_conditional(v), **net)})
+            for r in replicates(s):
+                cells.append({"key": cell_key(ds, n, v, r), "dataset": ds, "n": n, "n_eff": min(n, half) if half else n,
+                              "variant": v, "replicate": r, "shape": shape, "arch": arch, "settings": s,
+                              "params": backbone_parameters(arch, shape, grid_conditional(v), **net)})
     if not cells:
         raise TinyscoreError("nothing to run: the chosen datasets, variants and N leave an empty grid"
                              + (f" ({notes[0].rstrip('.')})" if notes else ""))

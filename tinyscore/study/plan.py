@@ -28,9 +28,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tinyscore.config import ANALYSIS_SIGMAS, is_conditional
+from tinyscore.config import ANALYSIS_SIGMAS
 from tinyscore.errors import TinyscoreError
-from tinyscore.study.grid import IMAGE_DATASETS, celeba_source, data_root_of, image_target, make_spec
+from tinyscore.study.grid import (IMAGE_DATASETS, celeba_source, data_root_of, grid_conditional, image_target,
+                                  make_spec, train_variant)
 
 #: CelebA's aligned images, for the size of a full preparation when the images are not here to count
 CELEBA_IMAGES = 202_599
@@ -54,7 +55,7 @@ def train_key(cell: dict) -> str:
 def forward_key(cell: dict) -> str:
     """'forward-mlp2-cond': seconds per sample of one network evaluation without gradients."""
     return (f"forward-{cell['arch']}{'x'.join(map(str, cell['shape']))}{_width(cell)}-"
-            f"{'blind' if cell['variant'] == 'denoiser' else 'cond'}")
+            f"{'cond' if grid_conditional(cell['variant']) else 'blind'}")
 
 
 def read_step_times(path) -> dict:
@@ -106,10 +107,10 @@ def _timed(fn, device, repeats: int) -> float:
 
 def _model(cell: dict, device):
     from tinyscore.core.models import ScoreModel
-    s, v = cell["settings"], cell["variant"]
+    s, v = cell["settings"], train_variant(cell["variant"])[0]
     net = {("width" if cell["arch"] == "mlp" else "base"): s["width"]} if s.get("width") else {}
     return ScoreModel({"variant": v, "arch": cell["arch"], "shape": list(cell["shape"]),
-                       "conditional": is_conditional(v), "sigma_data": 0.5, "net": net}).to(device)
+                       "conditional": grid_conditional(cell["variant"]), "sigma_data": 0.5, "net": net}).to(device)
 
 
 def _measure_train_step(cell: dict, device) -> tuple[float, int]:
@@ -121,7 +122,7 @@ def _measure_train_step(cell: dict, device) -> tuple[float, int]:
     batch = int(cell["settings"]["batch_size"])
     b = batch if cell["arch"] == "mlp" or device.type == "cuda" else min(batch, 8)
     x = torch.rand(b, *cell["shape"], device=device)
-    loss_fn = make_loss(cell["variant"])
+    loss_fn = make_loss(train_variant(cell["variant"])[0])
     opt = Adam(model.parameters(), lr=1e-4)
     gen = torch.Generator(device=device).manual_seed(0)
 
@@ -175,15 +176,16 @@ def measure_step_times(cells: list, device, given: dict) -> tuple[dict, dict]:
 def estimate_cell(c: dict, times: dict) -> dict:
     """One cell's device seconds (training, analyses) and bytes on disk."""
     from tinyscore.core.dynamics import path_ladder
-    sig = [float(x) for x in ANALYSIS_SIGMAS.split(",")]
-    s, n, D, S = c["settings"], c["n_eff"], int(np.prod(c["shape"])), len(sig)
+    s = c["settings"]
+    sig = [float(x) for x in (s.get("sigmas") or ANALYSIS_SIGMAS).split(",")]
+    n, D, S = c["n_eff"], int(np.prod(c["shape"])), len(sig)
     T = len(path_ladder(sig, s["path_substeps"]))
     P = s["probes"]
     traj = P * D * 4 * (2 + S + 2 * T) + 8 * (S + T) + 12 * 1024   # float32 arrays + HDF5's own
     model = c["params"] * 4 + 10 * 1024          # float32 weights + the checkpoint's own
     models = models_per_cell(c)                  # A, B and, with a seed floor, A'
     starts = min(s["starts"], n) + s["test_starts"]
-    att = len(s["eps"]) * starts * s["iters"]
+    att = n_eps(s) * starts * s["iters"]
     # trajectories of every model, the attractors (run again by the controls, beside the identity), score error
     evals = models * P * (S + 2 * T - 1) + 2 * att + (s["score_points"] * S if c["arch"] == "mlp" else 0)
     # the memorisers: the attractors' (twice), quality's on images, and the controls' pair on every probe and sigma
@@ -194,6 +196,14 @@ def estimate_cell(c: dict, times: dict) -> dict:
             "analysis_seconds": evals * times[forward_key(c)] + emp / times[FLOPS_KEY],
             "model_bytes": model, "trajectory_bytes": traj, "resume_bytes": 3 * c["params"] * 4,
             "disk_bytes": models * (model + traj) + CELL_EXTRAS}
+
+
+def n_eps(settings: dict) -> int:
+    """How many attractor eps a scale's cell runs (``eps="spacing"``: the spacing factors', chosen when it runs)."""
+    if settings["eps"] == "spacing":
+        from tinyscore.analyses.controls import SPACING_FACTORS
+        return len(SPACING_FACTORS)
+    return len(settings["eps"])
 
 
 def models_per_cell(c: dict) -> int:
@@ -244,7 +254,7 @@ def _makespan(durations, workers: int) -> float:
 def _totals(rows: list, data: dict) -> dict:
     seconds = [r["train_seconds"] + r["analysis_seconds"] for r in rows]
     longest = max(range(len(rows)), key=lambda i: seconds[i])
-    widths = sorted({1, 4, 16, 64, len(rows)})
+    widths = sorted({1, 2, 4, 16, 64, len(rows)})
     data_bytes = sum(d["bytes"] for d in data.values())
     return {"cells": len(rows), "models": sum(r["models"] for r in rows),
             "train_hours": sum(r["train_seconds"] for r in rows) / 3600,
@@ -310,7 +320,9 @@ def _grid_table(plan: dict) -> list:
         groups.setdefault((r["dataset"], r["variant"]), []).append(r)
     for (ds, v), rs in groups.items():
         tr = [r["trajectory_bytes"] for r in rs]
-        rows.append([ds, v, ",".join(str(r["n"]) for r in rs), str(sum(r["models"] for r in rs)),
+        reps = len(rs) // len({r["n"] for r in rs})
+        rows.append([ds, v, ",".join(str(n) for n in dict.fromkeys(r["n"] for r in rs)) + (f" (x{reps})" if reps > 1 else ""),
+                     str(sum(r["models"] for r in rs)),
                      f"{rs[0]['steps']} x {rs[0]['batch_size']}", f"{plan['step_times'][rs[0]['train_key']]:.3g}",
                      _hours(sum(r["train_seconds"] for r in rs) / 3600),
                      _hours(sum(r["analysis_seconds"] for r in rs) / 3600), human_bytes(rs[0]["model_bytes"]),

@@ -360,7 +360,7 @@ def _report_meta(spec, grid, records, notes, dev) -> dict:
     scale, table = spec["scale"], {spec["scale"]: spec["settings"]}
     who = {(r["worker"]["host"], r["worker"]["pid"]) for r in records if isinstance(r.get("worker"), dict)}
     return {"scale": scale, "settings": {d: scale_settings(scale, d, table) for d in spec["datasets"]},
-            "sigmas": [float(x) for x in ANALYSIS_SIGMAS.split(",")], "notes": notes, "machine": machine_info(dev),
+            "sigmas": [float(x) for x in (spec["settings"].get("sigmas") or ANALYSIS_SIGMAS).split(",")], "notes": notes, "machine": machine_info(dev),
             "command": spec["command"], "label": spec["label"], "step_seconds": sum(r["seconds"] for r in records),
             "span": _span(records), "workers": {"processes": len(who), "hosts": len({h for h, _ in who})},
             "commands": [c for st in grid.steps for c in st.cli], "finished": _now()}

@@ -41,7 +41,7 @@ import numpy as np
 
 from tinyscore.config import ANALYSIS_SIGMAS
 from tinyscore.study.grid import (IMAGE_DATASETS, Grid, cell_choices, cell_key, data_root_of, digest, prepare_image_data,
-                   scale_settings, write_json)
+                   replicates, scale_settings, train_variant, write_json)
 
 log = logging.getLogger("tinyscore")
 
@@ -98,8 +98,9 @@ class Cell:
     settings: dict               # the scale's settings for this dataset
     n: int                       # the N asked for (the cell's name)
     n_eff: int                   # the N trained on (at most the half's size)
-    variant: str
+    variant: str                 # a grid variant (tinyscore.study.grid.STUDY_VARIANTS)
     device: str
+    replicate: int = 0           # which independent repeat of the cell (tinyscore.study.grid.replicates)
 
     def data_named(self, legacy: bool = False) -> str:
         """The dataset as the parameters name it: 'uniform', 'celeba:data/celeba80.h5' (relative to OUT);
@@ -108,7 +109,7 @@ class Cell:
 
     @property
     def key(self) -> str:
-        return cell_key(self.name, self.n, self.variant)
+        return cell_key(self.name, self.n, self.variant, self.replicate)
 
     @property
     def dir(self) -> Path:
@@ -134,11 +135,16 @@ SEED, FLOOR_SEED = 0, 1
 
 
 def train_options(c: Cell, half: str) -> dict:
-    """The ``train`` options of the cell's model on ``half``: "a", "b", or "a2" (A', half A with :data:`FLOOR_SEED`)."""
+    """The ``train`` options of the cell's model on ``half``: "a", "b", or "a2" (A', half A with :data:`FLOOR_SEED`).
+
+    Replicate r takes the seeds 2r + SEED and 2r + FLOOR_SEED; a grid variant that stands for a ``train``
+    variant with --conditional ('denoiser-cond') adds that flag (the others' options are as they were)."""
     s = c.settings
-    return dict(variant=c.variant, data=c.data, n=c.n, half=half[0], steps=s["steps"], batch_size=s["batch_size"],
-                seed=FLOOR_SEED if half == "a2" else SEED, width=s["width"], resolution=c.resolution,
-                out=c.run(half), force=True)
+    variant, conditional = train_variant(c.variant)
+    flag = {} if conditional is None else {"conditional": conditional}
+    return dict(variant=variant, data=c.data, n=c.n, half=half[0], steps=s["steps"], batch_size=s["batch_size"],
+                seed=2 * c.replicate + (FLOOR_SEED if half == "a2" else SEED), width=s["width"],
+                resolution=c.resolution, **flag, out=c.run(half), force=True)
 
 
 def model_id(c: Cell, legacy: bool = False, half: str = "a") -> str:
@@ -166,7 +172,7 @@ def train_step(c: Cell, half: str) -> Step:
 
 def trajectories_step(c: Cell, half: str) -> Step:
     from tinyscore.analyses.trajectories import write_model_trajectories
-    options = {"out": c.traj(half), "sigmas": ANALYSIS_SIGMAS, "probes": c.settings["probes"],
+    options = {"out": c.traj(half), "sigmas": sigmas_of(c), "probes": c.settings["probes"],
                "path_substeps": c.settings["path_substeps"]}
 
     def fn():
@@ -175,6 +181,11 @@ def trajectories_step(c: Cell, half: str) -> Step:
     return Step(f"{c.key}/traj_{half}", {**params, "run": model_id(c, half=half)}, [c.traj(half)], fn,
                 [command("trajectories", [c.run(half)], options, c.grid.rel)],
                 legacy={**params, "run": model_id(c, legacy=True, half=half)})
+
+
+def sigmas_of(c: Cell) -> str:
+    """The analysis sigmas of the cell's scale (its ``sigmas`` setting), else tinyscore.config.ANALYSIS_SIGMAS."""
+    return c.settings.get("sigmas") or ANALYSIS_SIGMAS
 
 
 def analysis_step(c: Cell, name: str, args: list, options: dict, params: dict, compute, figures=()) -> Step:
@@ -203,11 +214,30 @@ def quality_step(c: Cell) -> Step:
                          lambda: accuracy.quality(c.traj("a"), dataset=c.dataset, device=c.device))
 
 
+#: eps chosen from the data, per (dataset, N it was chosen on): computed once per process
+_SPACING_EPS: dict = {}
+
+
+def eps_of(c: Cell) -> list:
+    """The attractor eps of the cell: the scale's ``eps``, or with ``eps="spacing"`` those chosen from the
+    nearest-neighbour spacing of the dataset's sparsest training set of the scale, its smallest N > 1
+    (tinyscore.analyses.controls.spacing_eps), the same for every N of the dataset."""
+    eps = c.settings["eps"]
+    if eps != "spacing":
+        return list(eps)
+    above_one = [n for n in c.settings["ns"] if n > 1]
+    n = c.dataset.cap(min(above_one) if above_one else 2, "a")
+    if (c.name, n) not in _SPACING_EPS:
+        from tinyscore.analyses.controls import spacing_eps
+        _SPACING_EPS[(c.name, n)] = spacing_eps(c.dataset.subset(n, "a"))["eps"]
+    return list(_SPACING_EPS[(c.name, n)])
+
+
 def attractors_step(c: Cell) -> Step:
     from tinyscore.analyses import attractors
     from tinyscore.storage.runs import load_run
     s = c.settings
-    options = {"eps": list(s["eps"]), "iters": s["iters"], "starts": s["starts"], "test_starts": s["test_starts"],
+    options = {"eps": eps_of(c), "iters": s["iters"], "starts": s["starts"], "test_starts": s["test_starts"],
                "json": c.file("attractors.json")}
     figure = [c.file("attractors.png")] if c.is_image else []
 
@@ -225,7 +255,7 @@ def score_error_step(c: Cell) -> Step:
     from tinyscore.analyses import accuracy
     from tinyscore.storage.runs import load_run
     s, plot = c.settings, c.file("score_field.png") if c.dataset.dim == 2 else None
-    options = {"sigmas": ANALYSIS_SIGMAS, "points": s["score_points"], "bins": s["bins"],
+    options = {"sigmas": sigmas_of(c), "points": s["score_points"], "bins": s["bins"],
                "json": c.file("score_error.json"), "plot": plot}
 
     def compute():
@@ -245,7 +275,7 @@ def controls_options(c: Cell) -> dict:
     (those of the attractors step), the bootstrap (tinyscore.core.bootstrap) and the output."""
     from tinyscore.core import bootstrap
     s = c.settings
-    return {"floor": c.traj("a2") if seed_floor(c) else None, "eps": list(s["eps"]), "iters": s["iters"],
+    return {"floor": c.traj("a2") if seed_floor(c) else None, "eps": eps_of(c), "iters": s["iters"],
             "starts": s["starts"], "test_starts": s["test_starts"], "reps": bootstrap.REPS,
             "boot_seed": bootstrap.SEED, "level": bootstrap.LEVEL, "json": c.file("controls.json")}
 
@@ -287,7 +317,7 @@ def cell_steps(c: Cell) -> dict:
     for st in steps.values():
         c.grid.add(st)
     return {"dataset": c.name, "n": c.n_eff, "n_requested": c.n, "variant": c.variant, "dir": c.dir, "steps": steps,
-            "dim": c.dataset.dim, "is_image": c.is_image, "key": c.key}
+            "dim": c.dataset.dim, "is_image": c.is_image, "key": c.key, "replicate": c.replicate}
 
 
 # ------------------------------------------------------------------------------ the grid of steps
@@ -310,7 +340,8 @@ def build_grid(out: Path, label: str, scale: str, datasets, variants=None, ns=No
         pairs = cell_choices({"variants": variants, "ns": ns}, s)
         n_eff = {n: dataset.cap(n, "a") for n in dict.fromkeys(n for n, _ in pairs)}
         for n, v in pairs:
-            cells.append(cell_steps(Cell(grid, dataset, name, data, resolution, s, n, n_eff[n], v, device)))
+            for r in replicates(s):
+                cells.append(cell_steps(Cell(grid, dataset, name, data, resolution, s, n, n_eff[n], v, device, r)))
     return grid, cells
 
 
