@@ -19,3 +19,6 @@ ATTRACT_MARGIN = 0.10
 DECIDED = 0.5
 #: ... and supported when at least this fraction of the decided cases is for (not supported at most 1 - SUPPORT)
 SUPPORT = 0.75
+#: the convergence gate (tinyscore.study.gate): a model is at a floor (the analytic optimum, the memoriser) when its
+#: excess loss over that floor is at most this fraction of the floor's own loss
+FLOOR_GAP = 0.05
