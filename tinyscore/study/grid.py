@@ -24,8 +24,8 @@ hours with ``--jobs 2`` (issue 22, item 9):
   model), so the seeds' spread of AB itself, not only of the floor, enters the intervals; the verdicts
   pool the replicates of a (dataset, N, variant) into one case (tinyscore.study.evidence, "Replicates").
   Replicate 0 is the cell a scale without replicates would run (same folder, same step identities);
-* 8,000 steps at batch 256 per model (2 million samples: 20 passes over N = 10^5), saved every 2,000 so
-  that the metric can be read at 25/50/75/100% of training.
+* 8,000 steps at batch 256 per model (2 million samples: 20 passes over N = 10^5), the resumable state
+  saved every 2,000.
 
 Cut to fit, and why: ``ssm`` (its step costs ~1.8x ncsn's; with it the same estimate is 3.0 h with ``--jobs 2``),
 N = 1 and 10 (memorisers by construction: the empirical pair answers them exactly), ``hd-uniform``
