@@ -9,6 +9,9 @@ python cli.py diverge results/small/uniform/n1/denoiser/traj_a.h5 results/small/
 python cli.py quality results/small/uniform/n1/denoiser/traj_a.h5 --json results/small/uniform/n1/denoiser/quality.json
 python cli.py attractors results/small/uniform/n1/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n1/denoiser/attractors.json
 python cli.py score-error results/small/uniform/n1/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n1/denoiser/score_error.json --plot results/small/uniform/n1/denoiser/score_field.png
+python cli.py train --variant denoiser --data uniform --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n1/denoiser/run_a2 --force
+python cli.py trajectories results/small/uniform/n1/denoiser/run_a2 --out results/small/uniform/n1/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n1/denoiser/run_a results/small/uniform/n1/denoiser/traj_a.h5 results/small/uniform/n1/denoiser/traj_b.h5 --floor results/small/uniform/n1/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n1/denoiser/controls.json
 python cli.py train --variant ncsn --data uniform --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1/ncsn/run_a --force
 python cli.py train --variant ncsn --data uniform --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1/ncsn/run_b --force
 python cli.py trajectories results/small/uniform/n1/ncsn/run_a --out results/small/uniform/n1/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -17,6 +20,9 @@ python cli.py diverge results/small/uniform/n1/ncsn/traj_a.h5 results/small/unif
 python cli.py quality results/small/uniform/n1/ncsn/traj_a.h5 --json results/small/uniform/n1/ncsn/quality.json
 python cli.py attractors results/small/uniform/n1/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n1/ncsn/attractors.json
 python cli.py score-error results/small/uniform/n1/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n1/ncsn/score_error.json --plot results/small/uniform/n1/ncsn/score_field.png
+python cli.py train --variant ncsn --data uniform --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n1/ncsn/run_a2 --force
+python cli.py trajectories results/small/uniform/n1/ncsn/run_a2 --out results/small/uniform/n1/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n1/ncsn/run_a results/small/uniform/n1/ncsn/traj_a.h5 results/small/uniform/n1/ncsn/traj_b.h5 --floor results/small/uniform/n1/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n1/ncsn/controls.json
 python cli.py train --variant ssm --data uniform --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1/ssm/run_a --force
 python cli.py train --variant ssm --data uniform --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1/ssm/run_b --force
 python cli.py trajectories results/small/uniform/n1/ssm/run_a --out results/small/uniform/n1/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -25,6 +31,9 @@ python cli.py diverge results/small/uniform/n1/ssm/traj_a.h5 results/small/unifo
 python cli.py quality results/small/uniform/n1/ssm/traj_a.h5 --json results/small/uniform/n1/ssm/quality.json
 python cli.py attractors results/small/uniform/n1/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n1/ssm/attractors.json
 python cli.py score-error results/small/uniform/n1/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n1/ssm/score_error.json --plot results/small/uniform/n1/ssm/score_field.png
+python cli.py train --variant ssm --data uniform --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n1/ssm/run_a2 --force
+python cli.py trajectories results/small/uniform/n1/ssm/run_a2 --out results/small/uniform/n1/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n1/ssm/run_a results/small/uniform/n1/ssm/traj_a.h5 results/small/uniform/n1/ssm/traj_b.h5 --floor results/small/uniform/n1/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n1/ssm/controls.json
 python cli.py train --variant denoiser --data uniform --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n10/denoiser/run_a --force
 python cli.py train --variant denoiser --data uniform --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n10/denoiser/run_b --force
 python cli.py trajectories results/small/uniform/n10/denoiser/run_a --out results/small/uniform/n10/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -33,6 +42,9 @@ python cli.py diverge results/small/uniform/n10/denoiser/traj_a.h5 results/small
 python cli.py quality results/small/uniform/n10/denoiser/traj_a.h5 --json results/small/uniform/n10/denoiser/quality.json
 python cli.py attractors results/small/uniform/n10/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n10/denoiser/attractors.json
 python cli.py score-error results/small/uniform/n10/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n10/denoiser/score_error.json --plot results/small/uniform/n10/denoiser/score_field.png
+python cli.py train --variant denoiser --data uniform --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n10/denoiser/run_a2 --force
+python cli.py trajectories results/small/uniform/n10/denoiser/run_a2 --out results/small/uniform/n10/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n10/denoiser/run_a results/small/uniform/n10/denoiser/traj_a.h5 results/small/uniform/n10/denoiser/traj_b.h5 --floor results/small/uniform/n10/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n10/denoiser/controls.json
 python cli.py train --variant ncsn --data uniform --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n10/ncsn/run_a --force
 python cli.py train --variant ncsn --data uniform --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n10/ncsn/run_b --force
 python cli.py trajectories results/small/uniform/n10/ncsn/run_a --out results/small/uniform/n10/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -41,6 +53,9 @@ python cli.py diverge results/small/uniform/n10/ncsn/traj_a.h5 results/small/uni
 python cli.py quality results/small/uniform/n10/ncsn/traj_a.h5 --json results/small/uniform/n10/ncsn/quality.json
 python cli.py attractors results/small/uniform/n10/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n10/ncsn/attractors.json
 python cli.py score-error results/small/uniform/n10/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n10/ncsn/score_error.json --plot results/small/uniform/n10/ncsn/score_field.png
+python cli.py train --variant ncsn --data uniform --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n10/ncsn/run_a2 --force
+python cli.py trajectories results/small/uniform/n10/ncsn/run_a2 --out results/small/uniform/n10/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n10/ncsn/run_a results/small/uniform/n10/ncsn/traj_a.h5 results/small/uniform/n10/ncsn/traj_b.h5 --floor results/small/uniform/n10/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n10/ncsn/controls.json
 python cli.py train --variant ssm --data uniform --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n10/ssm/run_a --force
 python cli.py train --variant ssm --data uniform --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n10/ssm/run_b --force
 python cli.py trajectories results/small/uniform/n10/ssm/run_a --out results/small/uniform/n10/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -49,6 +64,9 @@ python cli.py diverge results/small/uniform/n10/ssm/traj_a.h5 results/small/unif
 python cli.py quality results/small/uniform/n10/ssm/traj_a.h5 --json results/small/uniform/n10/ssm/quality.json
 python cli.py attractors results/small/uniform/n10/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n10/ssm/attractors.json
 python cli.py score-error results/small/uniform/n10/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n10/ssm/score_error.json --plot results/small/uniform/n10/ssm/score_field.png
+python cli.py train --variant ssm --data uniform --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n10/ssm/run_a2 --force
+python cli.py trajectories results/small/uniform/n10/ssm/run_a2 --out results/small/uniform/n10/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n10/ssm/run_a results/small/uniform/n10/ssm/traj_a.h5 results/small/uniform/n10/ssm/traj_b.h5 --floor results/small/uniform/n10/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n10/ssm/controls.json
 python cli.py train --variant denoiser --data uniform --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n100/denoiser/run_a --force
 python cli.py train --variant denoiser --data uniform --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n100/denoiser/run_b --force
 python cli.py trajectories results/small/uniform/n100/denoiser/run_a --out results/small/uniform/n100/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -57,6 +75,9 @@ python cli.py diverge results/small/uniform/n100/denoiser/traj_a.h5 results/smal
 python cli.py quality results/small/uniform/n100/denoiser/traj_a.h5 --json results/small/uniform/n100/denoiser/quality.json
 python cli.py attractors results/small/uniform/n100/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n100/denoiser/attractors.json
 python cli.py score-error results/small/uniform/n100/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n100/denoiser/score_error.json --plot results/small/uniform/n100/denoiser/score_field.png
+python cli.py train --variant denoiser --data uniform --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n100/denoiser/run_a2 --force
+python cli.py trajectories results/small/uniform/n100/denoiser/run_a2 --out results/small/uniform/n100/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n100/denoiser/run_a results/small/uniform/n100/denoiser/traj_a.h5 results/small/uniform/n100/denoiser/traj_b.h5 --floor results/small/uniform/n100/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n100/denoiser/controls.json
 python cli.py train --variant ncsn --data uniform --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n100/ncsn/run_a --force
 python cli.py train --variant ncsn --data uniform --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n100/ncsn/run_b --force
 python cli.py trajectories results/small/uniform/n100/ncsn/run_a --out results/small/uniform/n100/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -65,6 +86,9 @@ python cli.py diverge results/small/uniform/n100/ncsn/traj_a.h5 results/small/un
 python cli.py quality results/small/uniform/n100/ncsn/traj_a.h5 --json results/small/uniform/n100/ncsn/quality.json
 python cli.py attractors results/small/uniform/n100/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n100/ncsn/attractors.json
 python cli.py score-error results/small/uniform/n100/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n100/ncsn/score_error.json --plot results/small/uniform/n100/ncsn/score_field.png
+python cli.py train --variant ncsn --data uniform --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n100/ncsn/run_a2 --force
+python cli.py trajectories results/small/uniform/n100/ncsn/run_a2 --out results/small/uniform/n100/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n100/ncsn/run_a results/small/uniform/n100/ncsn/traj_a.h5 results/small/uniform/n100/ncsn/traj_b.h5 --floor results/small/uniform/n100/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n100/ncsn/controls.json
 python cli.py train --variant ssm --data uniform --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n100/ssm/run_a --force
 python cli.py train --variant ssm --data uniform --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n100/ssm/run_b --force
 python cli.py trajectories results/small/uniform/n100/ssm/run_a --out results/small/uniform/n100/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -73,6 +97,9 @@ python cli.py diverge results/small/uniform/n100/ssm/traj_a.h5 results/small/uni
 python cli.py quality results/small/uniform/n100/ssm/traj_a.h5 --json results/small/uniform/n100/ssm/quality.json
 python cli.py attractors results/small/uniform/n100/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n100/ssm/attractors.json
 python cli.py score-error results/small/uniform/n100/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n100/ssm/score_error.json --plot results/small/uniform/n100/ssm/score_field.png
+python cli.py train --variant ssm --data uniform --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n100/ssm/run_a2 --force
+python cli.py trajectories results/small/uniform/n100/ssm/run_a2 --out results/small/uniform/n100/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n100/ssm/run_a results/small/uniform/n100/ssm/traj_a.h5 results/small/uniform/n100/ssm/traj_b.h5 --floor results/small/uniform/n100/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n100/ssm/controls.json
 python cli.py train --variant denoiser --data uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1000/denoiser/run_a --force
 python cli.py train --variant denoiser --data uniform --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1000/denoiser/run_b --force
 python cli.py trajectories results/small/uniform/n1000/denoiser/run_a --out results/small/uniform/n1000/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -81,6 +108,9 @@ python cli.py diverge results/small/uniform/n1000/denoiser/traj_a.h5 results/sma
 python cli.py quality results/small/uniform/n1000/denoiser/traj_a.h5 --json results/small/uniform/n1000/denoiser/quality.json
 python cli.py attractors results/small/uniform/n1000/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n1000/denoiser/attractors.json
 python cli.py score-error results/small/uniform/n1000/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n1000/denoiser/score_error.json --plot results/small/uniform/n1000/denoiser/score_field.png
+python cli.py train --variant denoiser --data uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n1000/denoiser/run_a2 --force
+python cli.py trajectories results/small/uniform/n1000/denoiser/run_a2 --out results/small/uniform/n1000/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n1000/denoiser/run_a results/small/uniform/n1000/denoiser/traj_a.h5 results/small/uniform/n1000/denoiser/traj_b.h5 --floor results/small/uniform/n1000/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n1000/denoiser/controls.json
 python cli.py train --variant ncsn --data uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1000/ncsn/run_a --force
 python cli.py train --variant ncsn --data uniform --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1000/ncsn/run_b --force
 python cli.py trajectories results/small/uniform/n1000/ncsn/run_a --out results/small/uniform/n1000/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -89,6 +119,9 @@ python cli.py diverge results/small/uniform/n1000/ncsn/traj_a.h5 results/small/u
 python cli.py quality results/small/uniform/n1000/ncsn/traj_a.h5 --json results/small/uniform/n1000/ncsn/quality.json
 python cli.py attractors results/small/uniform/n1000/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n1000/ncsn/attractors.json
 python cli.py score-error results/small/uniform/n1000/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n1000/ncsn/score_error.json --plot results/small/uniform/n1000/ncsn/score_field.png
+python cli.py train --variant ncsn --data uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n1000/ncsn/run_a2 --force
+python cli.py trajectories results/small/uniform/n1000/ncsn/run_a2 --out results/small/uniform/n1000/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n1000/ncsn/run_a results/small/uniform/n1000/ncsn/traj_a.h5 results/small/uniform/n1000/ncsn/traj_b.h5 --floor results/small/uniform/n1000/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n1000/ncsn/controls.json
 python cli.py train --variant ssm --data uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1000/ssm/run_a --force
 python cli.py train --variant ssm --data uniform --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/uniform/n1000/ssm/run_b --force
 python cli.py trajectories results/small/uniform/n1000/ssm/run_a --out results/small/uniform/n1000/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -97,6 +130,9 @@ python cli.py diverge results/small/uniform/n1000/ssm/traj_a.h5 results/small/un
 python cli.py quality results/small/uniform/n1000/ssm/traj_a.h5 --json results/small/uniform/n1000/ssm/quality.json
 python cli.py attractors results/small/uniform/n1000/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/uniform/n1000/ssm/attractors.json
 python cli.py score-error results/small/uniform/n1000/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/uniform/n1000/ssm/score_error.json --plot results/small/uniform/n1000/ssm/score_field.png
+python cli.py train --variant ssm --data uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/uniform/n1000/ssm/run_a2 --force
+python cli.py trajectories results/small/uniform/n1000/ssm/run_a2 --out results/small/uniform/n1000/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/uniform/n1000/ssm/run_a results/small/uniform/n1000/ssm/traj_a.h5 results/small/uniform/n1000/ssm/traj_b.h5 --floor results/small/uniform/n1000/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/uniform/n1000/ssm/controls.json
 python cli.py train --variant denoiser --data sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1/denoiser/run_a --force
 python cli.py train --variant denoiser --data sharpcov --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1/denoiser/run_b --force
 python cli.py trajectories results/small/sharpcov/n1/denoiser/run_a --out results/small/sharpcov/n1/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -105,6 +141,9 @@ python cli.py diverge results/small/sharpcov/n1/denoiser/traj_a.h5 results/small
 python cli.py quality results/small/sharpcov/n1/denoiser/traj_a.h5 --json results/small/sharpcov/n1/denoiser/quality.json
 python cli.py attractors results/small/sharpcov/n1/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n1/denoiser/attractors.json
 python cli.py score-error results/small/sharpcov/n1/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n1/denoiser/score_error.json --plot results/small/sharpcov/n1/denoiser/score_field.png
+python cli.py train --variant denoiser --data sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n1/denoiser/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n1/denoiser/run_a2 --out results/small/sharpcov/n1/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n1/denoiser/run_a results/small/sharpcov/n1/denoiser/traj_a.h5 results/small/sharpcov/n1/denoiser/traj_b.h5 --floor results/small/sharpcov/n1/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n1/denoiser/controls.json
 python cli.py train --variant ncsn --data sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1/ncsn/run_a --force
 python cli.py train --variant ncsn --data sharpcov --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1/ncsn/run_b --force
 python cli.py trajectories results/small/sharpcov/n1/ncsn/run_a --out results/small/sharpcov/n1/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -113,6 +152,9 @@ python cli.py diverge results/small/sharpcov/n1/ncsn/traj_a.h5 results/small/sha
 python cli.py quality results/small/sharpcov/n1/ncsn/traj_a.h5 --json results/small/sharpcov/n1/ncsn/quality.json
 python cli.py attractors results/small/sharpcov/n1/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n1/ncsn/attractors.json
 python cli.py score-error results/small/sharpcov/n1/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n1/ncsn/score_error.json --plot results/small/sharpcov/n1/ncsn/score_field.png
+python cli.py train --variant ncsn --data sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n1/ncsn/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n1/ncsn/run_a2 --out results/small/sharpcov/n1/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n1/ncsn/run_a results/small/sharpcov/n1/ncsn/traj_a.h5 results/small/sharpcov/n1/ncsn/traj_b.h5 --floor results/small/sharpcov/n1/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n1/ncsn/controls.json
 python cli.py train --variant ssm --data sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1/ssm/run_a --force
 python cli.py train --variant ssm --data sharpcov --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1/ssm/run_b --force
 python cli.py trajectories results/small/sharpcov/n1/ssm/run_a --out results/small/sharpcov/n1/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -121,6 +163,9 @@ python cli.py diverge results/small/sharpcov/n1/ssm/traj_a.h5 results/small/shar
 python cli.py quality results/small/sharpcov/n1/ssm/traj_a.h5 --json results/small/sharpcov/n1/ssm/quality.json
 python cli.py attractors results/small/sharpcov/n1/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n1/ssm/attractors.json
 python cli.py score-error results/small/sharpcov/n1/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n1/ssm/score_error.json --plot results/small/sharpcov/n1/ssm/score_field.png
+python cli.py train --variant ssm --data sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n1/ssm/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n1/ssm/run_a2 --out results/small/sharpcov/n1/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n1/ssm/run_a results/small/sharpcov/n1/ssm/traj_a.h5 results/small/sharpcov/n1/ssm/traj_b.h5 --floor results/small/sharpcov/n1/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n1/ssm/controls.json
 python cli.py train --variant denoiser --data sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n10/denoiser/run_a --force
 python cli.py train --variant denoiser --data sharpcov --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n10/denoiser/run_b --force
 python cli.py trajectories results/small/sharpcov/n10/denoiser/run_a --out results/small/sharpcov/n10/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -129,6 +174,9 @@ python cli.py diverge results/small/sharpcov/n10/denoiser/traj_a.h5 results/smal
 python cli.py quality results/small/sharpcov/n10/denoiser/traj_a.h5 --json results/small/sharpcov/n10/denoiser/quality.json
 python cli.py attractors results/small/sharpcov/n10/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n10/denoiser/attractors.json
 python cli.py score-error results/small/sharpcov/n10/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n10/denoiser/score_error.json --plot results/small/sharpcov/n10/denoiser/score_field.png
+python cli.py train --variant denoiser --data sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n10/denoiser/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n10/denoiser/run_a2 --out results/small/sharpcov/n10/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n10/denoiser/run_a results/small/sharpcov/n10/denoiser/traj_a.h5 results/small/sharpcov/n10/denoiser/traj_b.h5 --floor results/small/sharpcov/n10/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n10/denoiser/controls.json
 python cli.py train --variant ncsn --data sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n10/ncsn/run_a --force
 python cli.py train --variant ncsn --data sharpcov --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n10/ncsn/run_b --force
 python cli.py trajectories results/small/sharpcov/n10/ncsn/run_a --out results/small/sharpcov/n10/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -137,6 +185,9 @@ python cli.py diverge results/small/sharpcov/n10/ncsn/traj_a.h5 results/small/sh
 python cli.py quality results/small/sharpcov/n10/ncsn/traj_a.h5 --json results/small/sharpcov/n10/ncsn/quality.json
 python cli.py attractors results/small/sharpcov/n10/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n10/ncsn/attractors.json
 python cli.py score-error results/small/sharpcov/n10/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n10/ncsn/score_error.json --plot results/small/sharpcov/n10/ncsn/score_field.png
+python cli.py train --variant ncsn --data sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n10/ncsn/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n10/ncsn/run_a2 --out results/small/sharpcov/n10/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n10/ncsn/run_a results/small/sharpcov/n10/ncsn/traj_a.h5 results/small/sharpcov/n10/ncsn/traj_b.h5 --floor results/small/sharpcov/n10/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n10/ncsn/controls.json
 python cli.py train --variant ssm --data sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n10/ssm/run_a --force
 python cli.py train --variant ssm --data sharpcov --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n10/ssm/run_b --force
 python cli.py trajectories results/small/sharpcov/n10/ssm/run_a --out results/small/sharpcov/n10/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -145,6 +196,9 @@ python cli.py diverge results/small/sharpcov/n10/ssm/traj_a.h5 results/small/sha
 python cli.py quality results/small/sharpcov/n10/ssm/traj_a.h5 --json results/small/sharpcov/n10/ssm/quality.json
 python cli.py attractors results/small/sharpcov/n10/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n10/ssm/attractors.json
 python cli.py score-error results/small/sharpcov/n10/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n10/ssm/score_error.json --plot results/small/sharpcov/n10/ssm/score_field.png
+python cli.py train --variant ssm --data sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n10/ssm/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n10/ssm/run_a2 --out results/small/sharpcov/n10/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n10/ssm/run_a results/small/sharpcov/n10/ssm/traj_a.h5 results/small/sharpcov/n10/ssm/traj_b.h5 --floor results/small/sharpcov/n10/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n10/ssm/controls.json
 python cli.py train --variant denoiser --data sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n100/denoiser/run_a --force
 python cli.py train --variant denoiser --data sharpcov --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n100/denoiser/run_b --force
 python cli.py trajectories results/small/sharpcov/n100/denoiser/run_a --out results/small/sharpcov/n100/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -153,6 +207,9 @@ python cli.py diverge results/small/sharpcov/n100/denoiser/traj_a.h5 results/sma
 python cli.py quality results/small/sharpcov/n100/denoiser/traj_a.h5 --json results/small/sharpcov/n100/denoiser/quality.json
 python cli.py attractors results/small/sharpcov/n100/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n100/denoiser/attractors.json
 python cli.py score-error results/small/sharpcov/n100/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n100/denoiser/score_error.json --plot results/small/sharpcov/n100/denoiser/score_field.png
+python cli.py train --variant denoiser --data sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n100/denoiser/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n100/denoiser/run_a2 --out results/small/sharpcov/n100/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n100/denoiser/run_a results/small/sharpcov/n100/denoiser/traj_a.h5 results/small/sharpcov/n100/denoiser/traj_b.h5 --floor results/small/sharpcov/n100/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n100/denoiser/controls.json
 python cli.py train --variant ncsn --data sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n100/ncsn/run_a --force
 python cli.py train --variant ncsn --data sharpcov --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n100/ncsn/run_b --force
 python cli.py trajectories results/small/sharpcov/n100/ncsn/run_a --out results/small/sharpcov/n100/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -161,6 +218,9 @@ python cli.py diverge results/small/sharpcov/n100/ncsn/traj_a.h5 results/small/s
 python cli.py quality results/small/sharpcov/n100/ncsn/traj_a.h5 --json results/small/sharpcov/n100/ncsn/quality.json
 python cli.py attractors results/small/sharpcov/n100/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n100/ncsn/attractors.json
 python cli.py score-error results/small/sharpcov/n100/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n100/ncsn/score_error.json --plot results/small/sharpcov/n100/ncsn/score_field.png
+python cli.py train --variant ncsn --data sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n100/ncsn/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n100/ncsn/run_a2 --out results/small/sharpcov/n100/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n100/ncsn/run_a results/small/sharpcov/n100/ncsn/traj_a.h5 results/small/sharpcov/n100/ncsn/traj_b.h5 --floor results/small/sharpcov/n100/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n100/ncsn/controls.json
 python cli.py train --variant ssm --data sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n100/ssm/run_a --force
 python cli.py train --variant ssm --data sharpcov --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n100/ssm/run_b --force
 python cli.py trajectories results/small/sharpcov/n100/ssm/run_a --out results/small/sharpcov/n100/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -169,6 +229,9 @@ python cli.py diverge results/small/sharpcov/n100/ssm/traj_a.h5 results/small/sh
 python cli.py quality results/small/sharpcov/n100/ssm/traj_a.h5 --json results/small/sharpcov/n100/ssm/quality.json
 python cli.py attractors results/small/sharpcov/n100/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n100/ssm/attractors.json
 python cli.py score-error results/small/sharpcov/n100/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n100/ssm/score_error.json --plot results/small/sharpcov/n100/ssm/score_field.png
+python cli.py train --variant ssm --data sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n100/ssm/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n100/ssm/run_a2 --out results/small/sharpcov/n100/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n100/ssm/run_a results/small/sharpcov/n100/ssm/traj_a.h5 results/small/sharpcov/n100/ssm/traj_b.h5 --floor results/small/sharpcov/n100/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n100/ssm/controls.json
 python cli.py train --variant denoiser --data sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1000/denoiser/run_a --force
 python cli.py train --variant denoiser --data sharpcov --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1000/denoiser/run_b --force
 python cli.py trajectories results/small/sharpcov/n1000/denoiser/run_a --out results/small/sharpcov/n1000/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -177,6 +240,9 @@ python cli.py diverge results/small/sharpcov/n1000/denoiser/traj_a.h5 results/sm
 python cli.py quality results/small/sharpcov/n1000/denoiser/traj_a.h5 --json results/small/sharpcov/n1000/denoiser/quality.json
 python cli.py attractors results/small/sharpcov/n1000/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n1000/denoiser/attractors.json
 python cli.py score-error results/small/sharpcov/n1000/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n1000/denoiser/score_error.json --plot results/small/sharpcov/n1000/denoiser/score_field.png
+python cli.py train --variant denoiser --data sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n1000/denoiser/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n1000/denoiser/run_a2 --out results/small/sharpcov/n1000/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n1000/denoiser/run_a results/small/sharpcov/n1000/denoiser/traj_a.h5 results/small/sharpcov/n1000/denoiser/traj_b.h5 --floor results/small/sharpcov/n1000/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n1000/denoiser/controls.json
 python cli.py train --variant ncsn --data sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1000/ncsn/run_a --force
 python cli.py train --variant ncsn --data sharpcov --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1000/ncsn/run_b --force
 python cli.py trajectories results/small/sharpcov/n1000/ncsn/run_a --out results/small/sharpcov/n1000/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -185,6 +251,9 @@ python cli.py diverge results/small/sharpcov/n1000/ncsn/traj_a.h5 results/small/
 python cli.py quality results/small/sharpcov/n1000/ncsn/traj_a.h5 --json results/small/sharpcov/n1000/ncsn/quality.json
 python cli.py attractors results/small/sharpcov/n1000/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n1000/ncsn/attractors.json
 python cli.py score-error results/small/sharpcov/n1000/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n1000/ncsn/score_error.json --plot results/small/sharpcov/n1000/ncsn/score_field.png
+python cli.py train --variant ncsn --data sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n1000/ncsn/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n1000/ncsn/run_a2 --out results/small/sharpcov/n1000/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n1000/ncsn/run_a results/small/sharpcov/n1000/ncsn/traj_a.h5 results/small/sharpcov/n1000/ncsn/traj_b.h5 --floor results/small/sharpcov/n1000/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n1000/ncsn/controls.json
 python cli.py train --variant ssm --data sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1000/ssm/run_a --force
 python cli.py train --variant ssm --data sharpcov --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/sharpcov/n1000/ssm/run_b --force
 python cli.py trajectories results/small/sharpcov/n1000/ssm/run_a --out results/small/sharpcov/n1000/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -193,6 +262,9 @@ python cli.py diverge results/small/sharpcov/n1000/ssm/traj_a.h5 results/small/s
 python cli.py quality results/small/sharpcov/n1000/ssm/traj_a.h5 --json results/small/sharpcov/n1000/ssm/quality.json
 python cli.py attractors results/small/sharpcov/n1000/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/sharpcov/n1000/ssm/attractors.json
 python cli.py score-error results/small/sharpcov/n1000/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/sharpcov/n1000/ssm/score_error.json --plot results/small/sharpcov/n1000/ssm/score_field.png
+python cli.py train --variant ssm --data sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/sharpcov/n1000/ssm/run_a2 --force
+python cli.py trajectories results/small/sharpcov/n1000/ssm/run_a2 --out results/small/sharpcov/n1000/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/sharpcov/n1000/ssm/run_a results/small/sharpcov/n1000/ssm/traj_a.h5 results/small/sharpcov/n1000/ssm/traj_b.h5 --floor results/small/sharpcov/n1000/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/sharpcov/n1000/ssm/controls.json
 python cli.py train --variant denoiser --data spiral --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1/denoiser/run_a --force
 python cli.py train --variant denoiser --data spiral --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1/denoiser/run_b --force
 python cli.py trajectories results/small/spiral/n1/denoiser/run_a --out results/small/spiral/n1/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -201,6 +273,9 @@ python cli.py diverge results/small/spiral/n1/denoiser/traj_a.h5 results/small/s
 python cli.py quality results/small/spiral/n1/denoiser/traj_a.h5 --json results/small/spiral/n1/denoiser/quality.json
 python cli.py attractors results/small/spiral/n1/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n1/denoiser/attractors.json
 python cli.py score-error results/small/spiral/n1/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n1/denoiser/score_error.json --plot results/small/spiral/n1/denoiser/score_field.png
+python cli.py train --variant denoiser --data spiral --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n1/denoiser/run_a2 --force
+python cli.py trajectories results/small/spiral/n1/denoiser/run_a2 --out results/small/spiral/n1/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n1/denoiser/run_a results/small/spiral/n1/denoiser/traj_a.h5 results/small/spiral/n1/denoiser/traj_b.h5 --floor results/small/spiral/n1/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n1/denoiser/controls.json
 python cli.py train --variant ncsn --data spiral --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1/ncsn/run_a --force
 python cli.py train --variant ncsn --data spiral --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1/ncsn/run_b --force
 python cli.py trajectories results/small/spiral/n1/ncsn/run_a --out results/small/spiral/n1/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -209,6 +284,9 @@ python cli.py diverge results/small/spiral/n1/ncsn/traj_a.h5 results/small/spira
 python cli.py quality results/small/spiral/n1/ncsn/traj_a.h5 --json results/small/spiral/n1/ncsn/quality.json
 python cli.py attractors results/small/spiral/n1/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n1/ncsn/attractors.json
 python cli.py score-error results/small/spiral/n1/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n1/ncsn/score_error.json --plot results/small/spiral/n1/ncsn/score_field.png
+python cli.py train --variant ncsn --data spiral --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n1/ncsn/run_a2 --force
+python cli.py trajectories results/small/spiral/n1/ncsn/run_a2 --out results/small/spiral/n1/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n1/ncsn/run_a results/small/spiral/n1/ncsn/traj_a.h5 results/small/spiral/n1/ncsn/traj_b.h5 --floor results/small/spiral/n1/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n1/ncsn/controls.json
 python cli.py train --variant ssm --data spiral --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1/ssm/run_a --force
 python cli.py train --variant ssm --data spiral --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1/ssm/run_b --force
 python cli.py trajectories results/small/spiral/n1/ssm/run_a --out results/small/spiral/n1/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -217,6 +295,9 @@ python cli.py diverge results/small/spiral/n1/ssm/traj_a.h5 results/small/spiral
 python cli.py quality results/small/spiral/n1/ssm/traj_a.h5 --json results/small/spiral/n1/ssm/quality.json
 python cli.py attractors results/small/spiral/n1/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n1/ssm/attractors.json
 python cli.py score-error results/small/spiral/n1/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n1/ssm/score_error.json --plot results/small/spiral/n1/ssm/score_field.png
+python cli.py train --variant ssm --data spiral --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n1/ssm/run_a2 --force
+python cli.py trajectories results/small/spiral/n1/ssm/run_a2 --out results/small/spiral/n1/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n1/ssm/run_a results/small/spiral/n1/ssm/traj_a.h5 results/small/spiral/n1/ssm/traj_b.h5 --floor results/small/spiral/n1/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n1/ssm/controls.json
 python cli.py train --variant denoiser --data spiral --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n10/denoiser/run_a --force
 python cli.py train --variant denoiser --data spiral --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n10/denoiser/run_b --force
 python cli.py trajectories results/small/spiral/n10/denoiser/run_a --out results/small/spiral/n10/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -225,6 +306,9 @@ python cli.py diverge results/small/spiral/n10/denoiser/traj_a.h5 results/small/
 python cli.py quality results/small/spiral/n10/denoiser/traj_a.h5 --json results/small/spiral/n10/denoiser/quality.json
 python cli.py attractors results/small/spiral/n10/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n10/denoiser/attractors.json
 python cli.py score-error results/small/spiral/n10/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n10/denoiser/score_error.json --plot results/small/spiral/n10/denoiser/score_field.png
+python cli.py train --variant denoiser --data spiral --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n10/denoiser/run_a2 --force
+python cli.py trajectories results/small/spiral/n10/denoiser/run_a2 --out results/small/spiral/n10/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n10/denoiser/run_a results/small/spiral/n10/denoiser/traj_a.h5 results/small/spiral/n10/denoiser/traj_b.h5 --floor results/small/spiral/n10/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n10/denoiser/controls.json
 python cli.py train --variant ncsn --data spiral --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n10/ncsn/run_a --force
 python cli.py train --variant ncsn --data spiral --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n10/ncsn/run_b --force
 python cli.py trajectories results/small/spiral/n10/ncsn/run_a --out results/small/spiral/n10/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -233,6 +317,9 @@ python cli.py diverge results/small/spiral/n10/ncsn/traj_a.h5 results/small/spir
 python cli.py quality results/small/spiral/n10/ncsn/traj_a.h5 --json results/small/spiral/n10/ncsn/quality.json
 python cli.py attractors results/small/spiral/n10/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n10/ncsn/attractors.json
 python cli.py score-error results/small/spiral/n10/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n10/ncsn/score_error.json --plot results/small/spiral/n10/ncsn/score_field.png
+python cli.py train --variant ncsn --data spiral --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n10/ncsn/run_a2 --force
+python cli.py trajectories results/small/spiral/n10/ncsn/run_a2 --out results/small/spiral/n10/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n10/ncsn/run_a results/small/spiral/n10/ncsn/traj_a.h5 results/small/spiral/n10/ncsn/traj_b.h5 --floor results/small/spiral/n10/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n10/ncsn/controls.json
 python cli.py train --variant ssm --data spiral --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n10/ssm/run_a --force
 python cli.py train --variant ssm --data spiral --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n10/ssm/run_b --force
 python cli.py trajectories results/small/spiral/n10/ssm/run_a --out results/small/spiral/n10/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -241,6 +328,9 @@ python cli.py diverge results/small/spiral/n10/ssm/traj_a.h5 results/small/spira
 python cli.py quality results/small/spiral/n10/ssm/traj_a.h5 --json results/small/spiral/n10/ssm/quality.json
 python cli.py attractors results/small/spiral/n10/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n10/ssm/attractors.json
 python cli.py score-error results/small/spiral/n10/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n10/ssm/score_error.json --plot results/small/spiral/n10/ssm/score_field.png
+python cli.py train --variant ssm --data spiral --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n10/ssm/run_a2 --force
+python cli.py trajectories results/small/spiral/n10/ssm/run_a2 --out results/small/spiral/n10/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n10/ssm/run_a results/small/spiral/n10/ssm/traj_a.h5 results/small/spiral/n10/ssm/traj_b.h5 --floor results/small/spiral/n10/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n10/ssm/controls.json
 python cli.py train --variant denoiser --data spiral --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n100/denoiser/run_a --force
 python cli.py train --variant denoiser --data spiral --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n100/denoiser/run_b --force
 python cli.py trajectories results/small/spiral/n100/denoiser/run_a --out results/small/spiral/n100/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -249,6 +339,9 @@ python cli.py diverge results/small/spiral/n100/denoiser/traj_a.h5 results/small
 python cli.py quality results/small/spiral/n100/denoiser/traj_a.h5 --json results/small/spiral/n100/denoiser/quality.json
 python cli.py attractors results/small/spiral/n100/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n100/denoiser/attractors.json
 python cli.py score-error results/small/spiral/n100/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n100/denoiser/score_error.json --plot results/small/spiral/n100/denoiser/score_field.png
+python cli.py train --variant denoiser --data spiral --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n100/denoiser/run_a2 --force
+python cli.py trajectories results/small/spiral/n100/denoiser/run_a2 --out results/small/spiral/n100/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n100/denoiser/run_a results/small/spiral/n100/denoiser/traj_a.h5 results/small/spiral/n100/denoiser/traj_b.h5 --floor results/small/spiral/n100/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n100/denoiser/controls.json
 python cli.py train --variant ncsn --data spiral --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n100/ncsn/run_a --force
 python cli.py train --variant ncsn --data spiral --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n100/ncsn/run_b --force
 python cli.py trajectories results/small/spiral/n100/ncsn/run_a --out results/small/spiral/n100/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -257,6 +350,9 @@ python cli.py diverge results/small/spiral/n100/ncsn/traj_a.h5 results/small/spi
 python cli.py quality results/small/spiral/n100/ncsn/traj_a.h5 --json results/small/spiral/n100/ncsn/quality.json
 python cli.py attractors results/small/spiral/n100/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n100/ncsn/attractors.json
 python cli.py score-error results/small/spiral/n100/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n100/ncsn/score_error.json --plot results/small/spiral/n100/ncsn/score_field.png
+python cli.py train --variant ncsn --data spiral --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n100/ncsn/run_a2 --force
+python cli.py trajectories results/small/spiral/n100/ncsn/run_a2 --out results/small/spiral/n100/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n100/ncsn/run_a results/small/spiral/n100/ncsn/traj_a.h5 results/small/spiral/n100/ncsn/traj_b.h5 --floor results/small/spiral/n100/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n100/ncsn/controls.json
 python cli.py train --variant ssm --data spiral --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n100/ssm/run_a --force
 python cli.py train --variant ssm --data spiral --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n100/ssm/run_b --force
 python cli.py trajectories results/small/spiral/n100/ssm/run_a --out results/small/spiral/n100/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -265,6 +361,9 @@ python cli.py diverge results/small/spiral/n100/ssm/traj_a.h5 results/small/spir
 python cli.py quality results/small/spiral/n100/ssm/traj_a.h5 --json results/small/spiral/n100/ssm/quality.json
 python cli.py attractors results/small/spiral/n100/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n100/ssm/attractors.json
 python cli.py score-error results/small/spiral/n100/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n100/ssm/score_error.json --plot results/small/spiral/n100/ssm/score_field.png
+python cli.py train --variant ssm --data spiral --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n100/ssm/run_a2 --force
+python cli.py trajectories results/small/spiral/n100/ssm/run_a2 --out results/small/spiral/n100/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n100/ssm/run_a results/small/spiral/n100/ssm/traj_a.h5 results/small/spiral/n100/ssm/traj_b.h5 --floor results/small/spiral/n100/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n100/ssm/controls.json
 python cli.py train --variant denoiser --data spiral --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1000/denoiser/run_a --force
 python cli.py train --variant denoiser --data spiral --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1000/denoiser/run_b --force
 python cli.py trajectories results/small/spiral/n1000/denoiser/run_a --out results/small/spiral/n1000/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -273,6 +372,9 @@ python cli.py diverge results/small/spiral/n1000/denoiser/traj_a.h5 results/smal
 python cli.py quality results/small/spiral/n1000/denoiser/traj_a.h5 --json results/small/spiral/n1000/denoiser/quality.json
 python cli.py attractors results/small/spiral/n1000/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n1000/denoiser/attractors.json
 python cli.py score-error results/small/spiral/n1000/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n1000/denoiser/score_error.json --plot results/small/spiral/n1000/denoiser/score_field.png
+python cli.py train --variant denoiser --data spiral --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n1000/denoiser/run_a2 --force
+python cli.py trajectories results/small/spiral/n1000/denoiser/run_a2 --out results/small/spiral/n1000/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n1000/denoiser/run_a results/small/spiral/n1000/denoiser/traj_a.h5 results/small/spiral/n1000/denoiser/traj_b.h5 --floor results/small/spiral/n1000/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n1000/denoiser/controls.json
 python cli.py train --variant ncsn --data spiral --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1000/ncsn/run_a --force
 python cli.py train --variant ncsn --data spiral --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1000/ncsn/run_b --force
 python cli.py trajectories results/small/spiral/n1000/ncsn/run_a --out results/small/spiral/n1000/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -281,6 +383,9 @@ python cli.py diverge results/small/spiral/n1000/ncsn/traj_a.h5 results/small/sp
 python cli.py quality results/small/spiral/n1000/ncsn/traj_a.h5 --json results/small/spiral/n1000/ncsn/quality.json
 python cli.py attractors results/small/spiral/n1000/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n1000/ncsn/attractors.json
 python cli.py score-error results/small/spiral/n1000/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n1000/ncsn/score_error.json --plot results/small/spiral/n1000/ncsn/score_field.png
+python cli.py train --variant ncsn --data spiral --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n1000/ncsn/run_a2 --force
+python cli.py trajectories results/small/spiral/n1000/ncsn/run_a2 --out results/small/spiral/n1000/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n1000/ncsn/run_a results/small/spiral/n1000/ncsn/traj_a.h5 results/small/spiral/n1000/ncsn/traj_b.h5 --floor results/small/spiral/n1000/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n1000/ncsn/controls.json
 python cli.py train --variant ssm --data spiral --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1000/ssm/run_a --force
 python cli.py train --variant ssm --data spiral --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/spiral/n1000/ssm/run_b --force
 python cli.py trajectories results/small/spiral/n1000/ssm/run_a --out results/small/spiral/n1000/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -289,6 +394,9 @@ python cli.py diverge results/small/spiral/n1000/ssm/traj_a.h5 results/small/spi
 python cli.py quality results/small/spiral/n1000/ssm/traj_a.h5 --json results/small/spiral/n1000/ssm/quality.json
 python cli.py attractors results/small/spiral/n1000/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/spiral/n1000/ssm/attractors.json
 python cli.py score-error results/small/spiral/n1000/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/spiral/n1000/ssm/score_error.json --plot results/small/spiral/n1000/ssm/score_field.png
+python cli.py train --variant ssm --data spiral --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/spiral/n1000/ssm/run_a2 --force
+python cli.py trajectories results/small/spiral/n1000/ssm/run_a2 --out results/small/spiral/n1000/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/spiral/n1000/ssm/run_a results/small/spiral/n1000/ssm/traj_a.h5 results/small/spiral/n1000/ssm/traj_b.h5 --floor results/small/spiral/n1000/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/spiral/n1000/ssm/controls.json
 python cli.py train --variant denoiser --data hd-uniform --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1/denoiser/run_a --force
 python cli.py train --variant denoiser --data hd-uniform --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1/denoiser/run_b --force
 python cli.py trajectories results/small/hd-uniform/n1/denoiser/run_a --out results/small/hd-uniform/n1/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -297,6 +405,9 @@ python cli.py diverge results/small/hd-uniform/n1/denoiser/traj_a.h5 results/sma
 python cli.py quality results/small/hd-uniform/n1/denoiser/traj_a.h5 --json results/small/hd-uniform/n1/denoiser/quality.json
 python cli.py attractors results/small/hd-uniform/n1/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n1/denoiser/attractors.json
 python cli.py score-error results/small/hd-uniform/n1/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n1/denoiser/score_error.json
+python cli.py train --variant denoiser --data hd-uniform --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n1/denoiser/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n1/denoiser/run_a2 --out results/small/hd-uniform/n1/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n1/denoiser/run_a results/small/hd-uniform/n1/denoiser/traj_a.h5 results/small/hd-uniform/n1/denoiser/traj_b.h5 --floor results/small/hd-uniform/n1/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n1/denoiser/controls.json
 python cli.py train --variant ncsn --data hd-uniform --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1/ncsn/run_a --force
 python cli.py train --variant ncsn --data hd-uniform --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1/ncsn/run_b --force
 python cli.py trajectories results/small/hd-uniform/n1/ncsn/run_a --out results/small/hd-uniform/n1/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -305,6 +416,9 @@ python cli.py diverge results/small/hd-uniform/n1/ncsn/traj_a.h5 results/small/h
 python cli.py quality results/small/hd-uniform/n1/ncsn/traj_a.h5 --json results/small/hd-uniform/n1/ncsn/quality.json
 python cli.py attractors results/small/hd-uniform/n1/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n1/ncsn/attractors.json
 python cli.py score-error results/small/hd-uniform/n1/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n1/ncsn/score_error.json
+python cli.py train --variant ncsn --data hd-uniform --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n1/ncsn/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n1/ncsn/run_a2 --out results/small/hd-uniform/n1/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n1/ncsn/run_a results/small/hd-uniform/n1/ncsn/traj_a.h5 results/small/hd-uniform/n1/ncsn/traj_b.h5 --floor results/small/hd-uniform/n1/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n1/ncsn/controls.json
 python cli.py train --variant ssm --data hd-uniform --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1/ssm/run_a --force
 python cli.py train --variant ssm --data hd-uniform --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1/ssm/run_b --force
 python cli.py trajectories results/small/hd-uniform/n1/ssm/run_a --out results/small/hd-uniform/n1/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -313,6 +427,9 @@ python cli.py diverge results/small/hd-uniform/n1/ssm/traj_a.h5 results/small/hd
 python cli.py quality results/small/hd-uniform/n1/ssm/traj_a.h5 --json results/small/hd-uniform/n1/ssm/quality.json
 python cli.py attractors results/small/hd-uniform/n1/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n1/ssm/attractors.json
 python cli.py score-error results/small/hd-uniform/n1/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n1/ssm/score_error.json
+python cli.py train --variant ssm --data hd-uniform --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n1/ssm/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n1/ssm/run_a2 --out results/small/hd-uniform/n1/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n1/ssm/run_a results/small/hd-uniform/n1/ssm/traj_a.h5 results/small/hd-uniform/n1/ssm/traj_b.h5 --floor results/small/hd-uniform/n1/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n1/ssm/controls.json
 python cli.py train --variant denoiser --data hd-uniform --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n10/denoiser/run_a --force
 python cli.py train --variant denoiser --data hd-uniform --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n10/denoiser/run_b --force
 python cli.py trajectories results/small/hd-uniform/n10/denoiser/run_a --out results/small/hd-uniform/n10/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -321,6 +438,9 @@ python cli.py diverge results/small/hd-uniform/n10/denoiser/traj_a.h5 results/sm
 python cli.py quality results/small/hd-uniform/n10/denoiser/traj_a.h5 --json results/small/hd-uniform/n10/denoiser/quality.json
 python cli.py attractors results/small/hd-uniform/n10/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n10/denoiser/attractors.json
 python cli.py score-error results/small/hd-uniform/n10/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n10/denoiser/score_error.json
+python cli.py train --variant denoiser --data hd-uniform --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n10/denoiser/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n10/denoiser/run_a2 --out results/small/hd-uniform/n10/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n10/denoiser/run_a results/small/hd-uniform/n10/denoiser/traj_a.h5 results/small/hd-uniform/n10/denoiser/traj_b.h5 --floor results/small/hd-uniform/n10/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n10/denoiser/controls.json
 python cli.py train --variant ncsn --data hd-uniform --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n10/ncsn/run_a --force
 python cli.py train --variant ncsn --data hd-uniform --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n10/ncsn/run_b --force
 python cli.py trajectories results/small/hd-uniform/n10/ncsn/run_a --out results/small/hd-uniform/n10/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -329,6 +449,9 @@ python cli.py diverge results/small/hd-uniform/n10/ncsn/traj_a.h5 results/small/
 python cli.py quality results/small/hd-uniform/n10/ncsn/traj_a.h5 --json results/small/hd-uniform/n10/ncsn/quality.json
 python cli.py attractors results/small/hd-uniform/n10/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n10/ncsn/attractors.json
 python cli.py score-error results/small/hd-uniform/n10/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n10/ncsn/score_error.json
+python cli.py train --variant ncsn --data hd-uniform --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n10/ncsn/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n10/ncsn/run_a2 --out results/small/hd-uniform/n10/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n10/ncsn/run_a results/small/hd-uniform/n10/ncsn/traj_a.h5 results/small/hd-uniform/n10/ncsn/traj_b.h5 --floor results/small/hd-uniform/n10/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n10/ncsn/controls.json
 python cli.py train --variant ssm --data hd-uniform --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n10/ssm/run_a --force
 python cli.py train --variant ssm --data hd-uniform --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n10/ssm/run_b --force
 python cli.py trajectories results/small/hd-uniform/n10/ssm/run_a --out results/small/hd-uniform/n10/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -337,6 +460,9 @@ python cli.py diverge results/small/hd-uniform/n10/ssm/traj_a.h5 results/small/h
 python cli.py quality results/small/hd-uniform/n10/ssm/traj_a.h5 --json results/small/hd-uniform/n10/ssm/quality.json
 python cli.py attractors results/small/hd-uniform/n10/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n10/ssm/attractors.json
 python cli.py score-error results/small/hd-uniform/n10/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n10/ssm/score_error.json
+python cli.py train --variant ssm --data hd-uniform --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n10/ssm/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n10/ssm/run_a2 --out results/small/hd-uniform/n10/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n10/ssm/run_a results/small/hd-uniform/n10/ssm/traj_a.h5 results/small/hd-uniform/n10/ssm/traj_b.h5 --floor results/small/hd-uniform/n10/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n10/ssm/controls.json
 python cli.py train --variant denoiser --data hd-uniform --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n100/denoiser/run_a --force
 python cli.py train --variant denoiser --data hd-uniform --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n100/denoiser/run_b --force
 python cli.py trajectories results/small/hd-uniform/n100/denoiser/run_a --out results/small/hd-uniform/n100/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -345,6 +471,9 @@ python cli.py diverge results/small/hd-uniform/n100/denoiser/traj_a.h5 results/s
 python cli.py quality results/small/hd-uniform/n100/denoiser/traj_a.h5 --json results/small/hd-uniform/n100/denoiser/quality.json
 python cli.py attractors results/small/hd-uniform/n100/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n100/denoiser/attractors.json
 python cli.py score-error results/small/hd-uniform/n100/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n100/denoiser/score_error.json
+python cli.py train --variant denoiser --data hd-uniform --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n100/denoiser/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n100/denoiser/run_a2 --out results/small/hd-uniform/n100/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n100/denoiser/run_a results/small/hd-uniform/n100/denoiser/traj_a.h5 results/small/hd-uniform/n100/denoiser/traj_b.h5 --floor results/small/hd-uniform/n100/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n100/denoiser/controls.json
 python cli.py train --variant ncsn --data hd-uniform --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n100/ncsn/run_a --force
 python cli.py train --variant ncsn --data hd-uniform --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n100/ncsn/run_b --force
 python cli.py trajectories results/small/hd-uniform/n100/ncsn/run_a --out results/small/hd-uniform/n100/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -353,6 +482,9 @@ python cli.py diverge results/small/hd-uniform/n100/ncsn/traj_a.h5 results/small
 python cli.py quality results/small/hd-uniform/n100/ncsn/traj_a.h5 --json results/small/hd-uniform/n100/ncsn/quality.json
 python cli.py attractors results/small/hd-uniform/n100/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n100/ncsn/attractors.json
 python cli.py score-error results/small/hd-uniform/n100/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n100/ncsn/score_error.json
+python cli.py train --variant ncsn --data hd-uniform --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n100/ncsn/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n100/ncsn/run_a2 --out results/small/hd-uniform/n100/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n100/ncsn/run_a results/small/hd-uniform/n100/ncsn/traj_a.h5 results/small/hd-uniform/n100/ncsn/traj_b.h5 --floor results/small/hd-uniform/n100/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n100/ncsn/controls.json
 python cli.py train --variant ssm --data hd-uniform --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n100/ssm/run_a --force
 python cli.py train --variant ssm --data hd-uniform --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n100/ssm/run_b --force
 python cli.py trajectories results/small/hd-uniform/n100/ssm/run_a --out results/small/hd-uniform/n100/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -361,6 +493,9 @@ python cli.py diverge results/small/hd-uniform/n100/ssm/traj_a.h5 results/small/
 python cli.py quality results/small/hd-uniform/n100/ssm/traj_a.h5 --json results/small/hd-uniform/n100/ssm/quality.json
 python cli.py attractors results/small/hd-uniform/n100/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n100/ssm/attractors.json
 python cli.py score-error results/small/hd-uniform/n100/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n100/ssm/score_error.json
+python cli.py train --variant ssm --data hd-uniform --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n100/ssm/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n100/ssm/run_a2 --out results/small/hd-uniform/n100/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n100/ssm/run_a results/small/hd-uniform/n100/ssm/traj_a.h5 results/small/hd-uniform/n100/ssm/traj_b.h5 --floor results/small/hd-uniform/n100/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n100/ssm/controls.json
 python cli.py train --variant denoiser --data hd-uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1000/denoiser/run_a --force
 python cli.py train --variant denoiser --data hd-uniform --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1000/denoiser/run_b --force
 python cli.py trajectories results/small/hd-uniform/n1000/denoiser/run_a --out results/small/hd-uniform/n1000/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -369,6 +504,9 @@ python cli.py diverge results/small/hd-uniform/n1000/denoiser/traj_a.h5 results/
 python cli.py quality results/small/hd-uniform/n1000/denoiser/traj_a.h5 --json results/small/hd-uniform/n1000/denoiser/quality.json
 python cli.py attractors results/small/hd-uniform/n1000/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n1000/denoiser/attractors.json
 python cli.py score-error results/small/hd-uniform/n1000/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n1000/denoiser/score_error.json
+python cli.py train --variant denoiser --data hd-uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n1000/denoiser/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n1000/denoiser/run_a2 --out results/small/hd-uniform/n1000/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n1000/denoiser/run_a results/small/hd-uniform/n1000/denoiser/traj_a.h5 results/small/hd-uniform/n1000/denoiser/traj_b.h5 --floor results/small/hd-uniform/n1000/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n1000/denoiser/controls.json
 python cli.py train --variant ncsn --data hd-uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1000/ncsn/run_a --force
 python cli.py train --variant ncsn --data hd-uniform --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1000/ncsn/run_b --force
 python cli.py trajectories results/small/hd-uniform/n1000/ncsn/run_a --out results/small/hd-uniform/n1000/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -377,6 +515,9 @@ python cli.py diverge results/small/hd-uniform/n1000/ncsn/traj_a.h5 results/smal
 python cli.py quality results/small/hd-uniform/n1000/ncsn/traj_a.h5 --json results/small/hd-uniform/n1000/ncsn/quality.json
 python cli.py attractors results/small/hd-uniform/n1000/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n1000/ncsn/attractors.json
 python cli.py score-error results/small/hd-uniform/n1000/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n1000/ncsn/score_error.json
+python cli.py train --variant ncsn --data hd-uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n1000/ncsn/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n1000/ncsn/run_a2 --out results/small/hd-uniform/n1000/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n1000/ncsn/run_a results/small/hd-uniform/n1000/ncsn/traj_a.h5 results/small/hd-uniform/n1000/ncsn/traj_b.h5 --floor results/small/hd-uniform/n1000/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n1000/ncsn/controls.json
 python cli.py train --variant ssm --data hd-uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1000/ssm/run_a --force
 python cli.py train --variant ssm --data hd-uniform --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-uniform/n1000/ssm/run_b --force
 python cli.py trajectories results/small/hd-uniform/n1000/ssm/run_a --out results/small/hd-uniform/n1000/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -385,6 +526,9 @@ python cli.py diverge results/small/hd-uniform/n1000/ssm/traj_a.h5 results/small
 python cli.py quality results/small/hd-uniform/n1000/ssm/traj_a.h5 --json results/small/hd-uniform/n1000/ssm/quality.json
 python cli.py attractors results/small/hd-uniform/n1000/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-uniform/n1000/ssm/attractors.json
 python cli.py score-error results/small/hd-uniform/n1000/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-uniform/n1000/ssm/score_error.json
+python cli.py train --variant ssm --data hd-uniform --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-uniform/n1000/ssm/run_a2 --force
+python cli.py trajectories results/small/hd-uniform/n1000/ssm/run_a2 --out results/small/hd-uniform/n1000/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-uniform/n1000/ssm/run_a results/small/hd-uniform/n1000/ssm/traj_a.h5 results/small/hd-uniform/n1000/ssm/traj_b.h5 --floor results/small/hd-uniform/n1000/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-uniform/n1000/ssm/controls.json
 python cli.py train --variant denoiser --data hd-sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1/denoiser/run_a --force
 python cli.py train --variant denoiser --data hd-sharpcov --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1/denoiser/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n1/denoiser/run_a --out results/small/hd-sharpcov/n1/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -393,6 +537,9 @@ python cli.py diverge results/small/hd-sharpcov/n1/denoiser/traj_a.h5 results/sm
 python cli.py quality results/small/hd-sharpcov/n1/denoiser/traj_a.h5 --json results/small/hd-sharpcov/n1/denoiser/quality.json
 python cli.py attractors results/small/hd-sharpcov/n1/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n1/denoiser/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n1/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n1/denoiser/score_error.json
+python cli.py train --variant denoiser --data hd-sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n1/denoiser/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n1/denoiser/run_a2 --out results/small/hd-sharpcov/n1/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n1/denoiser/run_a results/small/hd-sharpcov/n1/denoiser/traj_a.h5 results/small/hd-sharpcov/n1/denoiser/traj_b.h5 --floor results/small/hd-sharpcov/n1/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n1/denoiser/controls.json
 python cli.py train --variant ncsn --data hd-sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1/ncsn/run_a --force
 python cli.py train --variant ncsn --data hd-sharpcov --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1/ncsn/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n1/ncsn/run_a --out results/small/hd-sharpcov/n1/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -401,6 +548,9 @@ python cli.py diverge results/small/hd-sharpcov/n1/ncsn/traj_a.h5 results/small/
 python cli.py quality results/small/hd-sharpcov/n1/ncsn/traj_a.h5 --json results/small/hd-sharpcov/n1/ncsn/quality.json
 python cli.py attractors results/small/hd-sharpcov/n1/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n1/ncsn/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n1/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n1/ncsn/score_error.json
+python cli.py train --variant ncsn --data hd-sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n1/ncsn/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n1/ncsn/run_a2 --out results/small/hd-sharpcov/n1/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n1/ncsn/run_a results/small/hd-sharpcov/n1/ncsn/traj_a.h5 results/small/hd-sharpcov/n1/ncsn/traj_b.h5 --floor results/small/hd-sharpcov/n1/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n1/ncsn/controls.json
 python cli.py train --variant ssm --data hd-sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1/ssm/run_a --force
 python cli.py train --variant ssm --data hd-sharpcov --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1/ssm/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n1/ssm/run_a --out results/small/hd-sharpcov/n1/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -409,6 +559,9 @@ python cli.py diverge results/small/hd-sharpcov/n1/ssm/traj_a.h5 results/small/h
 python cli.py quality results/small/hd-sharpcov/n1/ssm/traj_a.h5 --json results/small/hd-sharpcov/n1/ssm/quality.json
 python cli.py attractors results/small/hd-sharpcov/n1/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n1/ssm/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n1/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n1/ssm/score_error.json
+python cli.py train --variant ssm --data hd-sharpcov --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n1/ssm/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n1/ssm/run_a2 --out results/small/hd-sharpcov/n1/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n1/ssm/run_a results/small/hd-sharpcov/n1/ssm/traj_a.h5 results/small/hd-sharpcov/n1/ssm/traj_b.h5 --floor results/small/hd-sharpcov/n1/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n1/ssm/controls.json
 python cli.py train --variant denoiser --data hd-sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n10/denoiser/run_a --force
 python cli.py train --variant denoiser --data hd-sharpcov --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n10/denoiser/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n10/denoiser/run_a --out results/small/hd-sharpcov/n10/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -417,6 +570,9 @@ python cli.py diverge results/small/hd-sharpcov/n10/denoiser/traj_a.h5 results/s
 python cli.py quality results/small/hd-sharpcov/n10/denoiser/traj_a.h5 --json results/small/hd-sharpcov/n10/denoiser/quality.json
 python cli.py attractors results/small/hd-sharpcov/n10/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n10/denoiser/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n10/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n10/denoiser/score_error.json
+python cli.py train --variant denoiser --data hd-sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n10/denoiser/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n10/denoiser/run_a2 --out results/small/hd-sharpcov/n10/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n10/denoiser/run_a results/small/hd-sharpcov/n10/denoiser/traj_a.h5 results/small/hd-sharpcov/n10/denoiser/traj_b.h5 --floor results/small/hd-sharpcov/n10/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n10/denoiser/controls.json
 python cli.py train --variant ncsn --data hd-sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n10/ncsn/run_a --force
 python cli.py train --variant ncsn --data hd-sharpcov --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n10/ncsn/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n10/ncsn/run_a --out results/small/hd-sharpcov/n10/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -425,6 +581,9 @@ python cli.py diverge results/small/hd-sharpcov/n10/ncsn/traj_a.h5 results/small
 python cli.py quality results/small/hd-sharpcov/n10/ncsn/traj_a.h5 --json results/small/hd-sharpcov/n10/ncsn/quality.json
 python cli.py attractors results/small/hd-sharpcov/n10/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n10/ncsn/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n10/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n10/ncsn/score_error.json
+python cli.py train --variant ncsn --data hd-sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n10/ncsn/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n10/ncsn/run_a2 --out results/small/hd-sharpcov/n10/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n10/ncsn/run_a results/small/hd-sharpcov/n10/ncsn/traj_a.h5 results/small/hd-sharpcov/n10/ncsn/traj_b.h5 --floor results/small/hd-sharpcov/n10/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n10/ncsn/controls.json
 python cli.py train --variant ssm --data hd-sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n10/ssm/run_a --force
 python cli.py train --variant ssm --data hd-sharpcov --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n10/ssm/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n10/ssm/run_a --out results/small/hd-sharpcov/n10/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -433,6 +592,9 @@ python cli.py diverge results/small/hd-sharpcov/n10/ssm/traj_a.h5 results/small/
 python cli.py quality results/small/hd-sharpcov/n10/ssm/traj_a.h5 --json results/small/hd-sharpcov/n10/ssm/quality.json
 python cli.py attractors results/small/hd-sharpcov/n10/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n10/ssm/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n10/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n10/ssm/score_error.json
+python cli.py train --variant ssm --data hd-sharpcov --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n10/ssm/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n10/ssm/run_a2 --out results/small/hd-sharpcov/n10/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n10/ssm/run_a results/small/hd-sharpcov/n10/ssm/traj_a.h5 results/small/hd-sharpcov/n10/ssm/traj_b.h5 --floor results/small/hd-sharpcov/n10/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n10/ssm/controls.json
 python cli.py train --variant denoiser --data hd-sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n100/denoiser/run_a --force
 python cli.py train --variant denoiser --data hd-sharpcov --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n100/denoiser/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n100/denoiser/run_a --out results/small/hd-sharpcov/n100/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -441,6 +603,9 @@ python cli.py diverge results/small/hd-sharpcov/n100/denoiser/traj_a.h5 results/
 python cli.py quality results/small/hd-sharpcov/n100/denoiser/traj_a.h5 --json results/small/hd-sharpcov/n100/denoiser/quality.json
 python cli.py attractors results/small/hd-sharpcov/n100/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n100/denoiser/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n100/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n100/denoiser/score_error.json
+python cli.py train --variant denoiser --data hd-sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n100/denoiser/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n100/denoiser/run_a2 --out results/small/hd-sharpcov/n100/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n100/denoiser/run_a results/small/hd-sharpcov/n100/denoiser/traj_a.h5 results/small/hd-sharpcov/n100/denoiser/traj_b.h5 --floor results/small/hd-sharpcov/n100/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n100/denoiser/controls.json
 python cli.py train --variant ncsn --data hd-sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n100/ncsn/run_a --force
 python cli.py train --variant ncsn --data hd-sharpcov --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n100/ncsn/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n100/ncsn/run_a --out results/small/hd-sharpcov/n100/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -449,6 +614,9 @@ python cli.py diverge results/small/hd-sharpcov/n100/ncsn/traj_a.h5 results/smal
 python cli.py quality results/small/hd-sharpcov/n100/ncsn/traj_a.h5 --json results/small/hd-sharpcov/n100/ncsn/quality.json
 python cli.py attractors results/small/hd-sharpcov/n100/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n100/ncsn/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n100/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n100/ncsn/score_error.json
+python cli.py train --variant ncsn --data hd-sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n100/ncsn/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n100/ncsn/run_a2 --out results/small/hd-sharpcov/n100/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n100/ncsn/run_a results/small/hd-sharpcov/n100/ncsn/traj_a.h5 results/small/hd-sharpcov/n100/ncsn/traj_b.h5 --floor results/small/hd-sharpcov/n100/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n100/ncsn/controls.json
 python cli.py train --variant ssm --data hd-sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n100/ssm/run_a --force
 python cli.py train --variant ssm --data hd-sharpcov --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n100/ssm/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n100/ssm/run_a --out results/small/hd-sharpcov/n100/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -457,6 +625,9 @@ python cli.py diverge results/small/hd-sharpcov/n100/ssm/traj_a.h5 results/small
 python cli.py quality results/small/hd-sharpcov/n100/ssm/traj_a.h5 --json results/small/hd-sharpcov/n100/ssm/quality.json
 python cli.py attractors results/small/hd-sharpcov/n100/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n100/ssm/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n100/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n100/ssm/score_error.json
+python cli.py train --variant ssm --data hd-sharpcov --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n100/ssm/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n100/ssm/run_a2 --out results/small/hd-sharpcov/n100/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n100/ssm/run_a results/small/hd-sharpcov/n100/ssm/traj_a.h5 results/small/hd-sharpcov/n100/ssm/traj_b.h5 --floor results/small/hd-sharpcov/n100/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n100/ssm/controls.json
 python cli.py train --variant denoiser --data hd-sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1000/denoiser/run_a --force
 python cli.py train --variant denoiser --data hd-sharpcov --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1000/denoiser/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n1000/denoiser/run_a --out results/small/hd-sharpcov/n1000/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -465,6 +636,9 @@ python cli.py diverge results/small/hd-sharpcov/n1000/denoiser/traj_a.h5 results
 python cli.py quality results/small/hd-sharpcov/n1000/denoiser/traj_a.h5 --json results/small/hd-sharpcov/n1000/denoiser/quality.json
 python cli.py attractors results/small/hd-sharpcov/n1000/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n1000/denoiser/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n1000/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n1000/denoiser/score_error.json
+python cli.py train --variant denoiser --data hd-sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n1000/denoiser/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n1000/denoiser/run_a2 --out results/small/hd-sharpcov/n1000/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n1000/denoiser/run_a results/small/hd-sharpcov/n1000/denoiser/traj_a.h5 results/small/hd-sharpcov/n1000/denoiser/traj_b.h5 --floor results/small/hd-sharpcov/n1000/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n1000/denoiser/controls.json
 python cli.py train --variant ncsn --data hd-sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1000/ncsn/run_a --force
 python cli.py train --variant ncsn --data hd-sharpcov --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1000/ncsn/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n1000/ncsn/run_a --out results/small/hd-sharpcov/n1000/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -473,6 +647,9 @@ python cli.py diverge results/small/hd-sharpcov/n1000/ncsn/traj_a.h5 results/sma
 python cli.py quality results/small/hd-sharpcov/n1000/ncsn/traj_a.h5 --json results/small/hd-sharpcov/n1000/ncsn/quality.json
 python cli.py attractors results/small/hd-sharpcov/n1000/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n1000/ncsn/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n1000/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n1000/ncsn/score_error.json
+python cli.py train --variant ncsn --data hd-sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n1000/ncsn/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n1000/ncsn/run_a2 --out results/small/hd-sharpcov/n1000/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n1000/ncsn/run_a results/small/hd-sharpcov/n1000/ncsn/traj_a.h5 results/small/hd-sharpcov/n1000/ncsn/traj_b.h5 --floor results/small/hd-sharpcov/n1000/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n1000/ncsn/controls.json
 python cli.py train --variant ssm --data hd-sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1000/ssm/run_a --force
 python cli.py train --variant ssm --data hd-sharpcov --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/hd-sharpcov/n1000/ssm/run_b --force
 python cli.py trajectories results/small/hd-sharpcov/n1000/ssm/run_a --out results/small/hd-sharpcov/n1000/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -481,6 +658,9 @@ python cli.py diverge results/small/hd-sharpcov/n1000/ssm/traj_a.h5 results/smal
 python cli.py quality results/small/hd-sharpcov/n1000/ssm/traj_a.h5 --json results/small/hd-sharpcov/n1000/ssm/quality.json
 python cli.py attractors results/small/hd-sharpcov/n1000/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/hd-sharpcov/n1000/ssm/attractors.json
 python cli.py score-error results/small/hd-sharpcov/n1000/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/hd-sharpcov/n1000/ssm/score_error.json
+python cli.py train --variant ssm --data hd-sharpcov --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/hd-sharpcov/n1000/ssm/run_a2 --force
+python cli.py trajectories results/small/hd-sharpcov/n1000/ssm/run_a2 --out results/small/hd-sharpcov/n1000/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/hd-sharpcov/n1000/ssm/run_a results/small/hd-sharpcov/n1000/ssm/traj_a.h5 results/small/hd-sharpcov/n1000/ssm/traj_b.h5 --floor results/small/hd-sharpcov/n1000/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/hd-sharpcov/n1000/ssm/controls.json
 python cli.py train --variant denoiser --data thinmanifold --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1/denoiser/run_a --force
 python cli.py train --variant denoiser --data thinmanifold --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1/denoiser/run_b --force
 python cli.py trajectories results/small/thinmanifold/n1/denoiser/run_a --out results/small/thinmanifold/n1/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -489,6 +669,9 @@ python cli.py diverge results/small/thinmanifold/n1/denoiser/traj_a.h5 results/s
 python cli.py quality results/small/thinmanifold/n1/denoiser/traj_a.h5 --json results/small/thinmanifold/n1/denoiser/quality.json
 python cli.py attractors results/small/thinmanifold/n1/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n1/denoiser/attractors.json
 python cli.py score-error results/small/thinmanifold/n1/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n1/denoiser/score_error.json
+python cli.py train --variant denoiser --data thinmanifold --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n1/denoiser/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n1/denoiser/run_a2 --out results/small/thinmanifold/n1/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n1/denoiser/run_a results/small/thinmanifold/n1/denoiser/traj_a.h5 results/small/thinmanifold/n1/denoiser/traj_b.h5 --floor results/small/thinmanifold/n1/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n1/denoiser/controls.json
 python cli.py train --variant ncsn --data thinmanifold --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1/ncsn/run_a --force
 python cli.py train --variant ncsn --data thinmanifold --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1/ncsn/run_b --force
 python cli.py trajectories results/small/thinmanifold/n1/ncsn/run_a --out results/small/thinmanifold/n1/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -497,6 +680,9 @@ python cli.py diverge results/small/thinmanifold/n1/ncsn/traj_a.h5 results/small
 python cli.py quality results/small/thinmanifold/n1/ncsn/traj_a.h5 --json results/small/thinmanifold/n1/ncsn/quality.json
 python cli.py attractors results/small/thinmanifold/n1/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n1/ncsn/attractors.json
 python cli.py score-error results/small/thinmanifold/n1/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n1/ncsn/score_error.json
+python cli.py train --variant ncsn --data thinmanifold --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n1/ncsn/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n1/ncsn/run_a2 --out results/small/thinmanifold/n1/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n1/ncsn/run_a results/small/thinmanifold/n1/ncsn/traj_a.h5 results/small/thinmanifold/n1/ncsn/traj_b.h5 --floor results/small/thinmanifold/n1/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n1/ncsn/controls.json
 python cli.py train --variant ssm --data thinmanifold --n 1 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1/ssm/run_a --force
 python cli.py train --variant ssm --data thinmanifold --n 1 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1/ssm/run_b --force
 python cli.py trajectories results/small/thinmanifold/n1/ssm/run_a --out results/small/thinmanifold/n1/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -505,6 +691,9 @@ python cli.py diverge results/small/thinmanifold/n1/ssm/traj_a.h5 results/small/
 python cli.py quality results/small/thinmanifold/n1/ssm/traj_a.h5 --json results/small/thinmanifold/n1/ssm/quality.json
 python cli.py attractors results/small/thinmanifold/n1/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n1/ssm/attractors.json
 python cli.py score-error results/small/thinmanifold/n1/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n1/ssm/score_error.json
+python cli.py train --variant ssm --data thinmanifold --n 1 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n1/ssm/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n1/ssm/run_a2 --out results/small/thinmanifold/n1/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n1/ssm/run_a results/small/thinmanifold/n1/ssm/traj_a.h5 results/small/thinmanifold/n1/ssm/traj_b.h5 --floor results/small/thinmanifold/n1/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n1/ssm/controls.json
 python cli.py train --variant denoiser --data thinmanifold --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n10/denoiser/run_a --force
 python cli.py train --variant denoiser --data thinmanifold --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n10/denoiser/run_b --force
 python cli.py trajectories results/small/thinmanifold/n10/denoiser/run_a --out results/small/thinmanifold/n10/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -513,6 +702,9 @@ python cli.py diverge results/small/thinmanifold/n10/denoiser/traj_a.h5 results/
 python cli.py quality results/small/thinmanifold/n10/denoiser/traj_a.h5 --json results/small/thinmanifold/n10/denoiser/quality.json
 python cli.py attractors results/small/thinmanifold/n10/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n10/denoiser/attractors.json
 python cli.py score-error results/small/thinmanifold/n10/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n10/denoiser/score_error.json
+python cli.py train --variant denoiser --data thinmanifold --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n10/denoiser/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n10/denoiser/run_a2 --out results/small/thinmanifold/n10/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n10/denoiser/run_a results/small/thinmanifold/n10/denoiser/traj_a.h5 results/small/thinmanifold/n10/denoiser/traj_b.h5 --floor results/small/thinmanifold/n10/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n10/denoiser/controls.json
 python cli.py train --variant ncsn --data thinmanifold --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n10/ncsn/run_a --force
 python cli.py train --variant ncsn --data thinmanifold --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n10/ncsn/run_b --force
 python cli.py trajectories results/small/thinmanifold/n10/ncsn/run_a --out results/small/thinmanifold/n10/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -521,6 +713,9 @@ python cli.py diverge results/small/thinmanifold/n10/ncsn/traj_a.h5 results/smal
 python cli.py quality results/small/thinmanifold/n10/ncsn/traj_a.h5 --json results/small/thinmanifold/n10/ncsn/quality.json
 python cli.py attractors results/small/thinmanifold/n10/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n10/ncsn/attractors.json
 python cli.py score-error results/small/thinmanifold/n10/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n10/ncsn/score_error.json
+python cli.py train --variant ncsn --data thinmanifold --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n10/ncsn/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n10/ncsn/run_a2 --out results/small/thinmanifold/n10/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n10/ncsn/run_a results/small/thinmanifold/n10/ncsn/traj_a.h5 results/small/thinmanifold/n10/ncsn/traj_b.h5 --floor results/small/thinmanifold/n10/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n10/ncsn/controls.json
 python cli.py train --variant ssm --data thinmanifold --n 10 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n10/ssm/run_a --force
 python cli.py train --variant ssm --data thinmanifold --n 10 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n10/ssm/run_b --force
 python cli.py trajectories results/small/thinmanifold/n10/ssm/run_a --out results/small/thinmanifold/n10/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -529,6 +724,9 @@ python cli.py diverge results/small/thinmanifold/n10/ssm/traj_a.h5 results/small
 python cli.py quality results/small/thinmanifold/n10/ssm/traj_a.h5 --json results/small/thinmanifold/n10/ssm/quality.json
 python cli.py attractors results/small/thinmanifold/n10/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n10/ssm/attractors.json
 python cli.py score-error results/small/thinmanifold/n10/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n10/ssm/score_error.json
+python cli.py train --variant ssm --data thinmanifold --n 10 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n10/ssm/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n10/ssm/run_a2 --out results/small/thinmanifold/n10/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n10/ssm/run_a results/small/thinmanifold/n10/ssm/traj_a.h5 results/small/thinmanifold/n10/ssm/traj_b.h5 --floor results/small/thinmanifold/n10/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n10/ssm/controls.json
 python cli.py train --variant denoiser --data thinmanifold --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n100/denoiser/run_a --force
 python cli.py train --variant denoiser --data thinmanifold --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n100/denoiser/run_b --force
 python cli.py trajectories results/small/thinmanifold/n100/denoiser/run_a --out results/small/thinmanifold/n100/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -537,6 +735,9 @@ python cli.py diverge results/small/thinmanifold/n100/denoiser/traj_a.h5 results
 python cli.py quality results/small/thinmanifold/n100/denoiser/traj_a.h5 --json results/small/thinmanifold/n100/denoiser/quality.json
 python cli.py attractors results/small/thinmanifold/n100/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n100/denoiser/attractors.json
 python cli.py score-error results/small/thinmanifold/n100/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n100/denoiser/score_error.json
+python cli.py train --variant denoiser --data thinmanifold --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n100/denoiser/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n100/denoiser/run_a2 --out results/small/thinmanifold/n100/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n100/denoiser/run_a results/small/thinmanifold/n100/denoiser/traj_a.h5 results/small/thinmanifold/n100/denoiser/traj_b.h5 --floor results/small/thinmanifold/n100/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n100/denoiser/controls.json
 python cli.py train --variant ncsn --data thinmanifold --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n100/ncsn/run_a --force
 python cli.py train --variant ncsn --data thinmanifold --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n100/ncsn/run_b --force
 python cli.py trajectories results/small/thinmanifold/n100/ncsn/run_a --out results/small/thinmanifold/n100/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -545,6 +746,9 @@ python cli.py diverge results/small/thinmanifold/n100/ncsn/traj_a.h5 results/sma
 python cli.py quality results/small/thinmanifold/n100/ncsn/traj_a.h5 --json results/small/thinmanifold/n100/ncsn/quality.json
 python cli.py attractors results/small/thinmanifold/n100/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n100/ncsn/attractors.json
 python cli.py score-error results/small/thinmanifold/n100/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n100/ncsn/score_error.json
+python cli.py train --variant ncsn --data thinmanifold --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n100/ncsn/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n100/ncsn/run_a2 --out results/small/thinmanifold/n100/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n100/ncsn/run_a results/small/thinmanifold/n100/ncsn/traj_a.h5 results/small/thinmanifold/n100/ncsn/traj_b.h5 --floor results/small/thinmanifold/n100/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n100/ncsn/controls.json
 python cli.py train --variant ssm --data thinmanifold --n 100 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n100/ssm/run_a --force
 python cli.py train --variant ssm --data thinmanifold --n 100 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n100/ssm/run_b --force
 python cli.py trajectories results/small/thinmanifold/n100/ssm/run_a --out results/small/thinmanifold/n100/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -553,6 +757,9 @@ python cli.py diverge results/small/thinmanifold/n100/ssm/traj_a.h5 results/smal
 python cli.py quality results/small/thinmanifold/n100/ssm/traj_a.h5 --json results/small/thinmanifold/n100/ssm/quality.json
 python cli.py attractors results/small/thinmanifold/n100/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n100/ssm/attractors.json
 python cli.py score-error results/small/thinmanifold/n100/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n100/ssm/score_error.json
+python cli.py train --variant ssm --data thinmanifold --n 100 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n100/ssm/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n100/ssm/run_a2 --out results/small/thinmanifold/n100/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n100/ssm/run_a results/small/thinmanifold/n100/ssm/traj_a.h5 results/small/thinmanifold/n100/ssm/traj_b.h5 --floor results/small/thinmanifold/n100/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n100/ssm/controls.json
 python cli.py train --variant denoiser --data thinmanifold --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1000/denoiser/run_a --force
 python cli.py train --variant denoiser --data thinmanifold --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1000/denoiser/run_b --force
 python cli.py trajectories results/small/thinmanifold/n1000/denoiser/run_a --out results/small/thinmanifold/n1000/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -561,6 +768,9 @@ python cli.py diverge results/small/thinmanifold/n1000/denoiser/traj_a.h5 result
 python cli.py quality results/small/thinmanifold/n1000/denoiser/traj_a.h5 --json results/small/thinmanifold/n1000/denoiser/quality.json
 python cli.py attractors results/small/thinmanifold/n1000/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n1000/denoiser/attractors.json
 python cli.py score-error results/small/thinmanifold/n1000/denoiser/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n1000/denoiser/score_error.json
+python cli.py train --variant denoiser --data thinmanifold --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n1000/denoiser/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n1000/denoiser/run_a2 --out results/small/thinmanifold/n1000/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n1000/denoiser/run_a results/small/thinmanifold/n1000/denoiser/traj_a.h5 results/small/thinmanifold/n1000/denoiser/traj_b.h5 --floor results/small/thinmanifold/n1000/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n1000/denoiser/controls.json
 python cli.py train --variant ncsn --data thinmanifold --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1000/ncsn/run_a --force
 python cli.py train --variant ncsn --data thinmanifold --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1000/ncsn/run_b --force
 python cli.py trajectories results/small/thinmanifold/n1000/ncsn/run_a --out results/small/thinmanifold/n1000/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -569,6 +779,9 @@ python cli.py diverge results/small/thinmanifold/n1000/ncsn/traj_a.h5 results/sm
 python cli.py quality results/small/thinmanifold/n1000/ncsn/traj_a.h5 --json results/small/thinmanifold/n1000/ncsn/quality.json
 python cli.py attractors results/small/thinmanifold/n1000/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n1000/ncsn/attractors.json
 python cli.py score-error results/small/thinmanifold/n1000/ncsn/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n1000/ncsn/score_error.json
+python cli.py train --variant ncsn --data thinmanifold --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n1000/ncsn/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n1000/ncsn/run_a2 --out results/small/thinmanifold/n1000/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n1000/ncsn/run_a results/small/thinmanifold/n1000/ncsn/traj_a.h5 results/small/thinmanifold/n1000/ncsn/traj_b.h5 --floor results/small/thinmanifold/n1000/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n1000/ncsn/controls.json
 python cli.py train --variant ssm --data thinmanifold --n 1000 --half a --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1000/ssm/run_a --force
 python cli.py train --variant ssm --data thinmanifold --n 1000 --half b --steps 400 --batch-size 128 --seed 0 --out results/small/thinmanifold/n1000/ssm/run_b --force
 python cli.py trajectories results/small/thinmanifold/n1000/ssm/run_a --out results/small/thinmanifold/n1000/ssm/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
@@ -577,6 +790,9 @@ python cli.py diverge results/small/thinmanifold/n1000/ssm/traj_a.h5 results/sma
 python cli.py quality results/small/thinmanifold/n1000/ssm/traj_a.h5 --json results/small/thinmanifold/n1000/ssm/quality.json
 python cli.py attractors results/small/thinmanifold/n1000/ssm/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --json results/small/thinmanifold/n1000/ssm/attractors.json
 python cli.py score-error results/small/thinmanifold/n1000/ssm/run_a --sigmas 1,0.5,0.25,0.1,0.05 --points 2000 --bins 5 --json results/small/thinmanifold/n1000/ssm/score_error.json
+python cli.py train --variant ssm --data thinmanifold --n 1000 --half a --steps 400 --batch-size 128 --seed 1 --out results/small/thinmanifold/n1000/ssm/run_a2 --force
+python cli.py trajectories results/small/thinmanifold/n1000/ssm/run_a2 --out results/small/thinmanifold/n1000/ssm/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 256 --path-substeps 4
+python cli.py controls results/small/thinmanifold/n1000/ssm/run_a results/small/thinmanifold/n1000/ssm/traj_a.h5 results/small/thinmanifold/n1000/ssm/traj_b.h5 --floor results/small/thinmanifold/n1000/ssm/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 128 --test-starts 128 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/thinmanifold/n1000/ssm/controls.json
 python cli.py train --variant denoiser --data celeba:results/small/data/celeba80.h5 --n 10 --half a --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n10/denoiser/run_a --force
 python cli.py train --variant denoiser --data celeba:results/small/data/celeba80.h5 --n 10 --half b --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n10/denoiser/run_b --force
 python cli.py trajectories results/small/celeba/n10/denoiser/run_a --out results/small/celeba/n10/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
@@ -584,6 +800,9 @@ python cli.py trajectories results/small/celeba/n10/denoiser/run_b --out results
 python cli.py diverge results/small/celeba/n10/denoiser/traj_a.h5 results/small/celeba/n10/denoiser/traj_b.h5 --json results/small/celeba/n10/denoiser/diverge.json
 python cli.py quality results/small/celeba/n10/denoiser/traj_a.h5 --json results/small/celeba/n10/denoiser/quality.json --data celeba:results/small/data/celeba80.h5 --resolution 40
 python cli.py attractors results/small/celeba/n10/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --json results/small/celeba/n10/denoiser/attractors.json
+python cli.py train --variant denoiser --data celeba:results/small/data/celeba80.h5 --n 10 --half a --steps 250 --batch-size 16 --seed 1 --width 8 --resolution 40 --out results/small/celeba/n10/denoiser/run_a2 --force
+python cli.py trajectories results/small/celeba/n10/denoiser/run_a2 --out results/small/celeba/n10/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
+python cli.py controls results/small/celeba/n10/denoiser/run_a results/small/celeba/n10/denoiser/traj_a.h5 results/small/celeba/n10/denoiser/traj_b.h5 --floor results/small/celeba/n10/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/celeba/n10/denoiser/controls.json
 python cli.py train --variant ncsn --data celeba:results/small/data/celeba80.h5 --n 10 --half a --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n10/ncsn/run_a --force
 python cli.py train --variant ncsn --data celeba:results/small/data/celeba80.h5 --n 10 --half b --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n10/ncsn/run_b --force
 python cli.py trajectories results/small/celeba/n10/ncsn/run_a --out results/small/celeba/n10/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
@@ -591,6 +810,9 @@ python cli.py trajectories results/small/celeba/n10/ncsn/run_b --out results/sma
 python cli.py diverge results/small/celeba/n10/ncsn/traj_a.h5 results/small/celeba/n10/ncsn/traj_b.h5 --json results/small/celeba/n10/ncsn/diverge.json
 python cli.py quality results/small/celeba/n10/ncsn/traj_a.h5 --json results/small/celeba/n10/ncsn/quality.json --data celeba:results/small/data/celeba80.h5 --resolution 40
 python cli.py attractors results/small/celeba/n10/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --json results/small/celeba/n10/ncsn/attractors.json
+python cli.py train --variant ncsn --data celeba:results/small/data/celeba80.h5 --n 10 --half a --steps 250 --batch-size 16 --seed 1 --width 8 --resolution 40 --out results/small/celeba/n10/ncsn/run_a2 --force
+python cli.py trajectories results/small/celeba/n10/ncsn/run_a2 --out results/small/celeba/n10/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
+python cli.py controls results/small/celeba/n10/ncsn/run_a results/small/celeba/n10/ncsn/traj_a.h5 results/small/celeba/n10/ncsn/traj_b.h5 --floor results/small/celeba/n10/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/celeba/n10/ncsn/controls.json
 python cli.py train --variant denoiser --data celeba:results/small/data/celeba80.h5 --n 100 --half a --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n100/denoiser/run_a --force
 python cli.py train --variant denoiser --data celeba:results/small/data/celeba80.h5 --n 100 --half b --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n100/denoiser/run_b --force
 python cli.py trajectories results/small/celeba/n100/denoiser/run_a --out results/small/celeba/n100/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
@@ -598,6 +820,9 @@ python cli.py trajectories results/small/celeba/n100/denoiser/run_b --out result
 python cli.py diverge results/small/celeba/n100/denoiser/traj_a.h5 results/small/celeba/n100/denoiser/traj_b.h5 --json results/small/celeba/n100/denoiser/diverge.json
 python cli.py quality results/small/celeba/n100/denoiser/traj_a.h5 --json results/small/celeba/n100/denoiser/quality.json --data celeba:results/small/data/celeba80.h5 --resolution 40
 python cli.py attractors results/small/celeba/n100/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --json results/small/celeba/n100/denoiser/attractors.json
+python cli.py train --variant denoiser --data celeba:results/small/data/celeba80.h5 --n 100 --half a --steps 250 --batch-size 16 --seed 1 --width 8 --resolution 40 --out results/small/celeba/n100/denoiser/run_a2 --force
+python cli.py trajectories results/small/celeba/n100/denoiser/run_a2 --out results/small/celeba/n100/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
+python cli.py controls results/small/celeba/n100/denoiser/run_a results/small/celeba/n100/denoiser/traj_a.h5 results/small/celeba/n100/denoiser/traj_b.h5 --floor results/small/celeba/n100/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/celeba/n100/denoiser/controls.json
 python cli.py train --variant ncsn --data celeba:results/small/data/celeba80.h5 --n 100 --half a --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n100/ncsn/run_a --force
 python cli.py train --variant ncsn --data celeba:results/small/data/celeba80.h5 --n 100 --half b --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n100/ncsn/run_b --force
 python cli.py trajectories results/small/celeba/n100/ncsn/run_a --out results/small/celeba/n100/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
@@ -605,6 +830,9 @@ python cli.py trajectories results/small/celeba/n100/ncsn/run_b --out results/sm
 python cli.py diverge results/small/celeba/n100/ncsn/traj_a.h5 results/small/celeba/n100/ncsn/traj_b.h5 --json results/small/celeba/n100/ncsn/diverge.json
 python cli.py quality results/small/celeba/n100/ncsn/traj_a.h5 --json results/small/celeba/n100/ncsn/quality.json --data celeba:results/small/data/celeba80.h5 --resolution 40
 python cli.py attractors results/small/celeba/n100/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --json results/small/celeba/n100/ncsn/attractors.json
+python cli.py train --variant ncsn --data celeba:results/small/data/celeba80.h5 --n 100 --half a --steps 250 --batch-size 16 --seed 1 --width 8 --resolution 40 --out results/small/celeba/n100/ncsn/run_a2 --force
+python cli.py trajectories results/small/celeba/n100/ncsn/run_a2 --out results/small/celeba/n100/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
+python cli.py controls results/small/celeba/n100/ncsn/run_a results/small/celeba/n100/ncsn/traj_a.h5 results/small/celeba/n100/ncsn/traj_b.h5 --floor results/small/celeba/n100/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/celeba/n100/ncsn/controls.json
 python cli.py train --variant denoiser --data celeba:results/small/data/celeba80.h5 --n 1000 --half a --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n1000/denoiser/run_a --force
 python cli.py train --variant denoiser --data celeba:results/small/data/celeba80.h5 --n 1000 --half b --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n1000/denoiser/run_b --force
 python cli.py trajectories results/small/celeba/n1000/denoiser/run_a --out results/small/celeba/n1000/denoiser/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
@@ -612,6 +840,9 @@ python cli.py trajectories results/small/celeba/n1000/denoiser/run_b --out resul
 python cli.py diverge results/small/celeba/n1000/denoiser/traj_a.h5 results/small/celeba/n1000/denoiser/traj_b.h5 --json results/small/celeba/n1000/denoiser/diverge.json
 python cli.py quality results/small/celeba/n1000/denoiser/traj_a.h5 --json results/small/celeba/n1000/denoiser/quality.json --data celeba:results/small/data/celeba80.h5 --resolution 40
 python cli.py attractors results/small/celeba/n1000/denoiser/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --json results/small/celeba/n1000/denoiser/attractors.json
+python cli.py train --variant denoiser --data celeba:results/small/data/celeba80.h5 --n 1000 --half a --steps 250 --batch-size 16 --seed 1 --width 8 --resolution 40 --out results/small/celeba/n1000/denoiser/run_a2 --force
+python cli.py trajectories results/small/celeba/n1000/denoiser/run_a2 --out results/small/celeba/n1000/denoiser/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
+python cli.py controls results/small/celeba/n1000/denoiser/run_a results/small/celeba/n1000/denoiser/traj_a.h5 results/small/celeba/n1000/denoiser/traj_b.h5 --floor results/small/celeba/n1000/denoiser/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/celeba/n1000/denoiser/controls.json
 python cli.py train --variant ncsn --data celeba:results/small/data/celeba80.h5 --n 1000 --half a --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n1000/ncsn/run_a --force
 python cli.py train --variant ncsn --data celeba:results/small/data/celeba80.h5 --n 1000 --half b --steps 250 --batch-size 16 --seed 0 --width 8 --resolution 40 --out results/small/celeba/n1000/ncsn/run_b --force
 python cli.py trajectories results/small/celeba/n1000/ncsn/run_a --out results/small/celeba/n1000/ncsn/traj_a.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
@@ -619,3 +850,6 @@ python cli.py trajectories results/small/celeba/n1000/ncsn/run_b --out results/s
 python cli.py diverge results/small/celeba/n1000/ncsn/traj_a.h5 results/small/celeba/n1000/ncsn/traj_b.h5 --json results/small/celeba/n1000/ncsn/diverge.json
 python cli.py quality results/small/celeba/n1000/ncsn/traj_a.h5 --json results/small/celeba/n1000/ncsn/quality.json --data celeba:results/small/data/celeba80.h5 --resolution 40
 python cli.py attractors results/small/celeba/n1000/ncsn/run_a --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --json results/small/celeba/n1000/ncsn/attractors.json
+python cli.py train --variant ncsn --data celeba:results/small/data/celeba80.h5 --n 1000 --half a --steps 250 --batch-size 16 --seed 1 --width 8 --resolution 40 --out results/small/celeba/n1000/ncsn/run_a2 --force
+python cli.py trajectories results/small/celeba/n1000/ncsn/run_a2 --out results/small/celeba/n1000/ncsn/traj_a2.h5 --sigmas 1,0.5,0.25,0.1,0.05 --probes 32 --path-substeps 2
+python cli.py controls results/small/celeba/n1000/ncsn/run_a results/small/celeba/n1000/ncsn/traj_a.h5 results/small/celeba/n1000/ncsn/traj_b.h5 --floor results/small/celeba/n1000/ncsn/traj_a2.h5 --eps 0.05,0.1,0.25 --iters 10 --starts 32 --test-starts 32 --reps 2000 --boot-seed 0 --level 0.95 --json results/small/celeba/n1000/ncsn/controls.json
