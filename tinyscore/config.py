@@ -25,12 +25,12 @@ VARIANTS = ("denoiser", "ncsn", "ssm")
 BLIND_VARIANT = "denoiser"
 
 
-def check_variant(variant, where: str = "variant") -> str:
-    """``variant`` when it is one of :data:`VARIANTS`; otherwise one line,
-    ``WHERE must be one of denoiser, ncsn, ssm, got 'gan'``."""
-    if isinstance(variant, str) and variant in VARIANTS:
+def check_variant(variant, where: str = "variant", allowed: tuple = VARIANTS) -> str:
+    """``variant`` when it is one of ``allowed`` (:data:`VARIANTS`; the study grid passes its own list);
+    otherwise one line, ``WHERE must be one of denoiser, ncsn, ssm, got 'gan'``."""
+    if isinstance(variant, str) and variant in allowed:
         return variant
-    raise TinyscoreError(f"{where} must be one of {', '.join(VARIANTS)}, got {brief(variant)}")
+    raise TinyscoreError(f"{where} must be one of {', '.join(allowed)}, got {brief(variant)}")
 
 
 def is_conditional(variant: str, conditional: bool | None = None) -> bool:

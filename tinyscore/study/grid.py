@@ -111,12 +111,7 @@ STUDY_VARIANTS = VARIANTS + tuple(GRID_VARIANTS)
 
 def check_grid_variant(variant, where: str = "variant") -> str:
     """``variant`` when it is one of :data:`STUDY_VARIANTS`; otherwise one line, as check_variant's."""
-    if isinstance(variant, str) and variant in GRID_VARIANTS:
-        return variant
-    try:
-        return check_variant(variant, where)
-    except TinyscoreError as e:
-        raise TinyscoreError(str(e).replace(", ".join(VARIANTS), ", ".join(STUDY_VARIANTS))) from None
+    return check_variant(variant, where, allowed=STUDY_VARIANTS)
 
 
 def train_variant(variant: str) -> tuple[str, bool | None]:
