@@ -69,7 +69,7 @@ from tinyscore.storage.files import (allow_replace, check_destination, check_own
                                      destination_lock, file_sha256, open_append, open_own, publish_folder,
                                      remove_stale_temporaries, replacing, write_bytes, write_text)
 from tinyscore.storage.limits import check_fits
-from tinyscore.storage.runs import CHECKPOINT, save_checkpoint, torch_bytes
+from tinyscore.storage.runs import CHECKPOINT, load_weights_only, save_checkpoint, torch_bytes
 from tinyscore.storage.mixture_files import BENCHMARKS
 from tinyscore.core.nets import backbone_parameters
 from tinyscore.core.models import ScoreModel, to_tensor
@@ -651,7 +651,7 @@ def _read_partial(tmp: Path):
     if resume.is_symlink() or not resume.is_file():
         return None, None, f"{resume} is not a regular file"
     try:
-        state = torch.load(resume, map_location="cpu", weights_only=True)
+        state = load_weights_only(resume.read_bytes())     # torch's warnings dropped, as for every load
     except Exception as e:   # torch raises many kinds for a file cut short or overwritten
         first = (str(e).strip().splitlines() or [type(e).__name__])[0][:120]
         return None, None, f"{resume} is not a readable resume state (truncated or overwritten? {first})"
