@@ -188,13 +188,13 @@ def train(dataset: Dataset, out, progress: bool = True, force: bool | None = Non
         out = Path(out)
 
         def take_destination():               # process 0 alone: the lock is held until the run is published
-            check_destination(out, force, folder=True, owned=RUN_FILES)
+            check_destination(out, folder=True, owned=RUN_FILES)
             if not out.parent.is_dir():
                 out.parent.mkdir(parents=True, exist_ok=True)
             held.enter_context(destination_lock(out))
             remove_stale_temporaries(out)
         world.on_root(take_destination)
-        return _train_locked(dataset, out, opts, device, progress, force, fresh, world)
+        return _train_locked(dataset, out, opts, device, progress, fresh, world)
 
 
 def _resolve(dataset: Dataset, world, options: dict):
@@ -278,7 +278,7 @@ def train_step(model, loss_fn, optim, x_train: torch.Tensor, step: int, opts: di
     return value
 
 
-def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force: bool, fresh: bool,
+def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, fresh: bool,
                   world: distributed.World | None = None) -> dict:
     """Train with the destination held: build, resume what a saved state holds, run the steps, publish."""
     world = world or distributed.World()
@@ -294,7 +294,7 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, force:
         try:
             seconds = _run_steps(model, loss_fn, optim, x_train, gen, ema, heldout, opts, world, tmp, start,
                                  elapsed, rows, progress)
-            world.on_root(lambda: _publish(tmp, out, model, force))
+            world.on_root(lambda: _publish(tmp, out, model))
         except BaseException as e:
             _discard_unless_resumable(e, tmp, world)
             raise
@@ -400,12 +400,12 @@ def _log_row(rows: _Rows, step: int, opts: dict, seconds: float, model, ema, hel
     return row
 
 
-def _publish(tmp: Path, out: Path, model, force: bool) -> None:
+def _publish(tmp: Path, out: Path, model) -> None:
     """Process 0: model.pt into the partial run, the resumable state out of it, the run renamed into place."""
     (tmp / CHECKPOINT).unlink(missing_ok=True)    # of an attempt killed just before publishing
     save_checkpoint(model.cpu(), tmp / CHECKPOINT)
     (tmp / RESUME).unlink(missing_ok=True)
-    publish_folder(tmp, out, force, owned=RUN_FILES)
+    publish_folder(tmp, out, owned=RUN_FILES)       # replaced only under allow_replace, set by train
 
 
 def _discard_unless_resumable(error: BaseException, tmp: Path, world) -> None:
