@@ -197,11 +197,13 @@ def cli():
 @_writes("out", folders=("out",), force_help="Replace an existing run directory.")
 @click.option("--save-every", type=click.IntRange(min=1), default=TRAIN["save_every"], show_default=True,
               help="Save a resumable state every this many steps.")
+@click.option("--keep-every", type=click.IntRange(min=0), default=TRAIN["keep_every"], show_default=True,
+              help="Also keep the model of every this many steps as model_stepK.pt (0: only the final model.pt).")
 @click.option("--fresh", is_flag=True, help="Discard an unfinished run of --out instead of resuming it.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, seed, sigma_min, sigma_max,
           sigma_levels, conditional, width, ssm_objective, ssm_projection, ssm_projections, ssm_jvp, precision,
-          heldout, device, threads, out, save_every, fresh, progress):
+          heldout, device, threads, out, save_every, keep_every, fresh, progress):
     """Train one model and write a run directory (options.json, stats.jsonl, model.pt).
 
     Interrupted runs resume: running the same command again continues from the last saved state.
@@ -220,7 +222,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
     dataset = load_dataset(data, data_seed=data_seed, resolution=resolution)
     try:
         summary = train_run(dataset, out, progress=progress, fresh=fresh, save_every=save_every,
-                            variant=variant, data=data,
+                            keep_every=keep_every, variant=variant, data=data,
                             data_seed=data_seed, resolution=resolution, n=n, half=half, steps=steps,
                             batch_size=batch_size, lr=lr, seed=seed, sigma_min=sigma_min, sigma_max=sigma_max,
                             sigma_levels=sigma_levels, conditional=conditional, width=width,

@@ -46,7 +46,7 @@ def is_conditional(variant: str, conditional: bool | None = None) -> bool:
 TRAIN_DEFAULTS = dict(variant="ssm", data="uniform", data_seed=0, n=1000, half="a", steps=1500, batch_size=None,
                       lr=2e-3, seed=0, sigma_min=0.01, sigma_max=None, sigma_levels=0, conditional=None,
                       width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="auto", log_every=None,
-                      threads=1, save_every=200, heldout=None, precision="fp32")
+                      threads=1, save_every=200, keep_every=0, heldout=None, precision="fp32")
 
 #: ``batch_size`` and ``heldout`` when a run leaves them None: for points (vectors) and for images
 BATCH_SIZE = {"vector": 256, "image": 32}
@@ -97,9 +97,10 @@ STUDY_SCALES = {
     # built to decide the divergence claim on two CPU cores in about 2.5 hours with --jobs 2 (tinyscore.study.grid,
     # "The decisive scale"): three replicates of (A, B, A'), the sigma-conditioned denoiser beside ncsn, N to 10^5
     "decisive": dict(datasets=("uniform", "spiral", "thinmanifold"), ns=(100, 1000, 10000, 100000),
-                     variants=("ncsn", "denoiser-cond"), steps=8000, batch_size=256, width=None, probes=2048,
+                     variants=("ncsn", "denoiser-cond"), steps=6000, batch_size=256, width=None, probes=2048,
                      path_substeps=4, sigmas="1,0.5,0.25,0.1,0.05,0.02", eps="spacing", iters=10, starts=256,
-                     test_starts=256, score_points=2000, bins=5, save_every=2000, seed_floor=True, replicates=3),
+                     test_starts=256, score_points=2000, bins=5, save_every=1500, keep_every=1500, seed_floor=True,
+                     replicates=3),
     "paper": dict(datasets=None, ns=(1, 10, 100, 1000, 10000, 100000), variants=VARIANTS, steps=20000,
                   batch_size=512, width=None, probes=1024, path_substeps=8, eps=ATTRACTOR_EPS, iters=20,
                   starts=1000, test_starts=1000, score_points=20000, bins=10,

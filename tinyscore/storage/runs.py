@@ -19,6 +19,7 @@ import io
 import json
 import math
 import os
+import re
 import stat
 import warnings
 import zipfile
@@ -320,9 +321,19 @@ class RunFiles:
         return build_model(config, self.state, where, device)
 
 
-def read_run(run_dir) -> RunFiles:
+def kept_checkpoint(step: int) -> str:
+    """The name of the model a run kept at ``step`` (``train --keep-every``): ``model_step4000.pt``."""
+    return f"model_step{int(step)}.pt"
+
+
+#: the names :func:`kept_checkpoint` gives
+KEPT_PATTERN = re.compile(r"model_step[1-9][0-9]*\.pt")
+
+
+def read_run(run_dir, checkpoint: str = CHECKPOINT) -> RunFiles:
     """Read and check a run directory's files, building nothing: the folder, its checkpoint (see
-    :func:`read_checkpoint`), then its options.json (see :func:`check_options`)."""
+    :func:`read_checkpoint`; ``checkpoint``: another model the run kept, :func:`kept_checkpoint`), then its
+    options.json (see :func:`check_options`)."""
     run = Path(run_dir)
     try:
         st = os.stat(run)
@@ -336,7 +347,11 @@ def read_run(run_dir) -> RunFiles:
     opts_path = run / "options.json"
     if not (opts_path.exists() or opts_path.is_symlink()):
         raise TinyscoreError(f"{shown(run)} is not a tinyscore run directory (no options.json)")
-    config, state, sha = read_checkpoint(run / CHECKPOINT)
+    if checkpoint != CHECKPOINT and not KEPT_PATTERN.fullmatch(checkpoint):
+        raise TinyscoreError(f"{checkpoint!r} is not a model a run keeps ({CHECKPOINT} or model_stepK.pt)")
+    if checkpoint != CHECKPOINT and not (run / checkpoint).is_file():
+        raise TinyscoreError(f"run {shown(run)} kept no {checkpoint} (train it with --keep-every)")
+    config, state, sha = read_checkpoint(run / checkpoint)
     data = read_file_bytes(opts_path, "options file", copies=20)
     try:
         options = json.loads(data.decode("utf-8"))
@@ -345,7 +360,8 @@ def read_run(run_dir) -> RunFiles:
     return RunFiles(run, check_options(options, shown(opts_path)), config, state, sha)
 
 
-def load_run(run_dir, device="cpu", shape=None):
-    """A trained run directory -> (model, options dict, checkpoint sha256), every file checked."""
-    files = read_run(run_dir)
+def load_run(run_dir, device="cpu", shape=None, checkpoint: str = CHECKPOINT):
+    """A trained run directory -> (model, options dict, checkpoint sha256), every file checked;
+    ``checkpoint``: a model the run kept during training (:func:`kept_checkpoint`) instead of the final one."""
+    files = read_run(run_dir, checkpoint)
     return files.build(device, shape), files.options, files.sha256

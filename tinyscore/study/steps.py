@@ -159,14 +159,18 @@ def train_step(c: Cell, half: str) -> Step:
     from tinyscore.training.loop import train
     options = train_options(c, half)
     save_every = {"save_every": c.settings["save_every"]} if c.settings.get("save_every") else {}
+    keep = {"keep_every": c.settings["keep_every"]} if c.settings.get("keep_every") else {}
 
     def fn():
         c.dir.mkdir(parents=True, exist_ok=True)
-        return train(c.dataset, progress=False, device=c.device, **options, **save_every)
+        return train(c.dataset, progress=False, device=c.device, **options, **save_every, **keep)
     # "log": the run also logs its held-out loss (it does not change the model, so it is not in model_id and the
-    # later steps stand; a study trained before it retrains its models once to get their convergence)
-    params = {**_without(options, "out", "force"), "data": c.data_named(), "log": "heldout"}
-    return Step(f"{c.key}/train_{half}", params, [c.run(half)], fn, [command("train", [], options, c.grid.rel)],
+    # later steps stand; a study trained before it retrains its models once to get their convergence).
+    # "keep_every" (a scale's setting, for the convergence gate) is a parameter where it is set: the models
+    # kept on the way are outputs the gate step reads
+    params = {**_without(options, "out", "force"), "data": c.data_named(), "log": "heldout", **keep}
+    return Step(f"{c.key}/train_{half}", params, [c.run(half)], fn, [command("train", [], {**options, **keep},
+                                                                                c.grid.rel)],
                 legacy={**params, "data": c.data_named(legacy=True)})
 
 

@@ -27,7 +27,9 @@ The run is built in ``.RUN.tinyscore-partial`` beside RUN and renamed into place
 an interrupted run never leaves a half-written RUN behind. Every ``save_every`` steps the partial
 run receives ``resume.pt`` (model, optimiser, schedule, generator states, step): running the same
 command again after a crash or ``kill -9`` continues from there, and on CPU the final ``model.pt``
-is byte-identical to that of an uninterrupted run.
+is byte-identical to that of an uninterrupted run. With ``keep_every`` the run also keeps the model
+of every such step before the last (``model_step4000.pt``, tinyscore.storage.runs.kept_checkpoint): the
+study's convergence gate reads its decision metric at 50%, 75% and 100% of training from them.
 
 **Moving a run.** ``data`` is the dataset as typed, which names a file by a path that a move breaks.
 When it names a file, options.json also records ``data_sha256``, the file's digest, and
@@ -69,7 +71,7 @@ from tinyscore.storage.files import (allow_replace, check_destination, check_own
                                      destination_lock, file_sha256, open_append, open_own, publish_folder,
                                      remove_stale_temporaries, replacing, write_bytes, write_text)
 from tinyscore.storage.limits import check_fits
-from tinyscore.storage.runs import CHECKPOINT, load_weights_only, save_checkpoint, torch_bytes
+from tinyscore.storage.runs import CHECKPOINT, KEPT_PATTERN, kept_checkpoint, load_weights_only, save_checkpoint, torch_bytes
 from tinyscore.storage.mixture_files import BENCHMARKS
 from tinyscore.core.nets import backbone_parameters
 from tinyscore.core.models import ScoreModel, to_tensor
@@ -100,8 +102,9 @@ def model_config(dataset: Dataset, opts: dict) -> dict:
 
 #: options that do not change the trained model, so a run may be resumed with other values of them
 #: (world_size: the draws and the gradient of a step do not depend on it, up to float32 round-off;
-#: log_every: only how often stats.jsonl gets a row)
-RESUME_NEUTRAL = ("threads", "save_every", "world_size", "log_every")
+#: log_every: only how often stats.jsonl gets a row;
+#: keep_every: only which models are kept beside the final one)
+RESUME_NEUTRAL = ("threads", "save_every", "world_size", "log_every", "keep_every")
 PARTIAL_SUFFIX = ".tinyscore-partial"
 RESUME = "resume.pt"
 
@@ -115,7 +118,14 @@ def partial_path(out: Path) -> Path:
 #: options.json fields that find a run's dataset file again once the folder holding both has moved
 DATA_FIELDS = ("data_relative", "data_sha256", "split_sha256")
 #: what a run directory holds: --force replaces a folder only when it holds nothing else
-RUN_FILES = ("options.json", "stats.jsonl", CHECKPOINT)
+class _RunFiles(tuple):
+    """The names a run directory holds: these, and the models kept on the way (``model_stepK.pt``)."""
+
+    def __contains__(self, name) -> bool:
+        return tuple.__contains__(self, name) or bool(isinstance(name, str) and KEPT_PATTERN.fullmatch(name))
+
+
+RUN_FILES = _RunFiles(("options.json", "stats.jsonl", CHECKPOINT))
 
 
 def data_path(spec: str) -> tuple[str, Path] | None:
@@ -213,6 +223,8 @@ def _resolve(dataset: Dataset, world, options: dict):
         opts["log_every"] = max(1, min(50, -(-int(opts["steps"]) // 50)))
     if int(opts["log_every"]) < 1:
         raise TinyscoreError("log-every must be at least 1")
+    if int(opts["keep_every"]) < 0:
+        raise TinyscoreError("keep-every must be 0 (keep only the final model) or a number of steps")
     if opts["heldout"] is None:
         opts["heldout"] = HELDOUT["vector" if len(dataset.shape) == 1 else "image"]
     if int(opts["heldout"]) < 0:
@@ -380,6 +392,8 @@ def _run_steps(model, loss_fn, optim, x_train, gen, ema, heldout, opts, world, t
                 row = _log_row(rows, step, opts, time.perf_counter() - t0, model, ema, heldout)
                 world.root_io(lambda: (stats.write(json.dumps(row) + "\n"), stats.flush()))
                 bar.set_postfix(loss=f"{row['loss']:.4g}")
+            if int(opts["keep_every"]) and step % int(opts["keep_every"]) == 0 and step < steps:
+                world.root_io(lambda: save_checkpoint(model, tmp / kept_checkpoint(step)))
             if step % int(opts["save_every"]) == 0 and step < steps:
                 world.root_io(lambda: (stats.flush(), _save_state(
                     tmp, step, model, optim, gen, rows.running, rows.count, rows.last, time.perf_counter() - t0,
