@@ -353,6 +353,43 @@ def controls(run_a, file_a, file_b, floor, eps, iters, starts, test_starts, reps
         _json_out(res, json_path)
 
 
+@cli.command()
+@click.argument("run_a", type=click.Path())
+@click.argument("run_b", type=click.Path())
+@click.argument("file_a", type=click.Path())
+@click.option("--floor", type=click.Path(), default=None,
+              help="The run of the seed-floor model A' (A's points, another --seed).")
+@click.option("--problems", type=click.IntRange(min=16, max=1000000), default=2048, show_default=True,
+              help="Noisy training points on which each model's loss is compared with its memoriser's.")
+@click.option("--reps", type=click.IntRange(min=10, max=100000), default=BOOTSTRAP_REPS, show_default=True,
+              help="Bootstrap resamples of the probes.")
+@click.option("--boot-seed", type=SEED, default=BOOTSTRAP_SEED, show_default=True, help="Seed of the resamples.")
+@click.option("--level", type=_Finite(min=0.5, max=0.999), default=BOOTSTRAP_LEVEL, show_default=True,
+              help="Coverage of the percentile intervals.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
+@click.option("--device", default="auto", show_default=True)
+@_writes("json_path", inputs=("run_a", "run_b", "file_a", "floor"))
+@_threads
+def convergence(run_a, run_b, file_a, floor, problems, reps, boot_seed, level, json_path, device):
+    """How far models A and B (runs RUN_A, RUN_B) are from their exact floors, and whether their decision
+    metric has stopped moving.
+
+    Each model's excess loss over the memoriser of its training points and (mixtures) over the analytic
+    optimum; and cos(A, B) at the smallest sigma of FILE_A (A's trajectories, whose probes it reuses) at
+    50%, 75% and 100% of training, from the models the runs kept (train --keep-every), with intervals.
+    """
+    from tinyscore.analyses import convergence as conv
+    from tinyscore.analyses.trajectories import resolve_model
+    from tinyscore.devices import pick_device
+    dev = pick_device(device)
+    _, dataset, _ = resolve_model(run_a, device=dev)
+    runs = {"a": run_a, "b": run_b, **({"a2": floor} if floor else {})}
+    res = conv.run_convergence(runs, file_a, dataset, dev, problems=problems, reps=reps, seed=boot_seed, level=level)
+    click.echo(conv.format_table(res))
+    if json_path:
+        _json_out(res, json_path)
+
+
 def _trajectory_attrs(path) -> dict:
     """The typed root attributes of a trajectory file, read through its checked reader."""
     from tinyscore.storage.store import open_trajectories

@@ -35,7 +35,7 @@ TRAIN = ["train", "--variant", "ncsn", "--n", "20", "--no-progress", "--device",
 #: option names that are outputs; every other path option must be in INPUTS
 OUTPUT_NAMES = ("out", "json_path", "plot_path")
 INPUTS = {("reproduce", "data_root"), ("reproduce", "step_times"), ("data prepare-celeba", "identities"),
-          ("controls", "floor")}
+          ("controls", "floor"), ("convergence", "floor")}
 #: outputs that are folders (a user's file there is refused as "not a folder")
 FOLDERS = {("train", "out"), ("reproduce", "out"), ("published", "out")}
 
@@ -75,6 +75,7 @@ BASE = {
     "published": lambda b: ["published", b / "pub", "--data", "uniform"],
     "controls": lambda b: ["controls", b / "run", b / "a.h5", b / "a.h5", "--reps", "10", "--starts", "8",
                            "--test-starts", "8", "--iters", "2", "--eps", "0.1"],
+    "convergence": lambda b: ["convergence", b / "run", b / "run", b / "a.h5", "--reps", "10", "--problems", "16"],
 }
 
 #: each writing command run for real, every output inside folder o

@@ -11,6 +11,9 @@ A cell (one dataset, N and variant) runs, in order,
     train A', trajectories A'   the seed floor: A's points with another seed (where the scale's ``seed_floor`` is on)
     controls                the pair beside the seed floor, the memoriser pair, the analytic denoiser and
                             the identity, with bootstrap intervals (tinyscore.analyses.controls)
+    convergence             each model's gap to its exact floors, and the decision metric at the models kept
+                            at 50, 75 and 100% of training (where the scale's ``keep_every`` keeps them;
+                            tinyscore.analyses.convergence, read by the gate tinyscore.study.gate)
 
 **One set of options, two uses.** Each step is written as the options of one ``cli.py`` command,
 in the command's order (``{"out": ..., "sigmas": ..., "probes": ...}``). The step calls the library
@@ -305,6 +308,25 @@ def controls_step(c: Cell) -> Step:
     return analysis_step(c, "controls", [c.run("a"), c.traj("a"), c.traj("b")], options, params, compute)
 
 
+def convergence_step(c: Cell) -> Step:
+    """The models' distances from their exact floors and the decision metric at the models kept at 50%, 75%
+    and 100% of training (tinyscore.analyses.convergence), which the convergence gate reads (study.gate)."""
+    from tinyscore.analyses import convergence
+    from tinyscore.core import bootstrap
+    options = {"floor": c.run("a2") if seed_floor(c) else None, "problems": convergence.PROBLEMS,
+               "reps": bootstrap.REPS, "boot_seed": bootstrap.SEED, "level": bootstrap.LEVEL,
+               "json": c.file("convergence.json")}
+    runs = {"a": c.run("a"), "b": c.run("b"), **({"a2": c.run("a2")} if seed_floor(c) else {})}
+
+    def compute():
+        return convergence.run_convergence(runs, c.traj("a"), c.dataset, c.device, problems=options["problems"],
+                                           reps=options["reps"], seed=options["boot_seed"], level=options["level"])
+    params = {**_without(options, "json", "floor"), "fractions": list(convergence.FRACTIONS),
+              "probes": c.settings["probes"], "keep_every": c.settings["keep_every"],
+              "floor_run": model_id(c, half="a2") if seed_floor(c) else None}
+    return analysis_step(c, "convergence", [c.run("a"), c.run("b"), c.traj("a")], options, params, compute)
+
+
 def cell_steps(c: Cell) -> dict:
     """The cell as the runner and the report see it, with its steps in order under "steps".
 
@@ -318,6 +340,8 @@ def cell_steps(c: Cell) -> dict:
     if seed_floor(c):
         steps.update(train_a2=train_step(c, "a2"), traj_a2=trajectories_step(c, "a2"))
     steps["controls"] = controls_step(c)
+    if c.settings.get("keep_every"):
+        steps["convergence"] = convergence_step(c)
     for st in steps.values():
         c.grid.add(st)
     return {"dataset": c.name, "n": c.n_eff, "n_requested": c.n, "variant": c.variant, "dir": c.dir, "steps": steps,
