@@ -53,3 +53,49 @@ def test_the_floor_gap_is_the_margin_and_the_verdicts_count_every_stopped_cell()
     # a memorising small-N cell, excluded by a gate on the held-out loss's flatness, counts here
     memo = gate.cell_state({"a": gate.model_gaps(rows(3.0, 1.5), train_loss=0.2, train_excess=0.001)}, FLAT)
     assert memo == "memorising" and gate.counted({"uniform/n10/ncsn": memo}) == ["uniform/n10/ncsn"]
+
+
+def test_a_change_within_the_tolerance_is_stopped_and_one_beyond_it_is_not():
+    from tinyscore.study.margins import STOP_TOL
+    last = (1.0, [0.98, 0.978, 0.982])
+    assert gate.metric_stopped([(0.75, [0.982 + 0.9 * STOP_TOL] * 3), last]) is True
+    assert gate.metric_stopped([(0.75, [0.982 + 1.1 * STOP_TOL] * 3), last]) is False
+    assert gate.metric_stopped([(0.75, [0.978 - 1.1 * STOP_TOL] * 3), last], tol=0.0) is False
+
+
+def test_a_cell_at_both_floors_takes_the_nearer_one():
+    both = {"a": {"true": 0.036, "memoriser": 0.014}, "b": {"true": 0.03, "memoriser": 0.02}}
+    assert gate.cell_state(both, FLAT) == "memorising"
+    both = {"a": {"true": 0.01, "memoriser": 0.04}}
+    assert gate.cell_state(both, FLAT) == "generalising"
+
+
+def test_a_cells_record_gives_its_state_from_the_last_checkpoint_and_the_logged_truth():
+    def cp(f, cos, excess):
+        return {"fraction": f, "step": int(f * 100), "cos_ab": cos, "floor_cos": None,
+                "models": {h: {"train_loss": 1.0, "train_excess": excess} for h in "ab"}}
+    record = {"checkpoints": [cp(1.0, [0.8, 0.79, 0.81], 0.01), cp(0.5, [0.8, 0.7, 0.9], 0.9)],
+              "truth": {"a": {"heldout": 2.0, "heldout_excess": 1.0}, "b": None}}
+    state, models = gate.record_state(record)
+    assert state == "memorising"               # the last checkpoint's gaps, not the first's
+    assert models["a"] == {"true": pytest.approx(1.0), "memoriser": pytest.approx(0.01 / 0.99)}
+    assert models["b"]["true"] is None
+    record["checkpoints"][1]["cos_ab"] = [0.95, 0.94, 0.96]
+    assert gate.record_state(record)[0] == "still moving"
+    assert gate.record_state(None) == ("no record", {}) and gate.record_state({"checkpoints": []})[0] == "no record"
+
+
+def test_the_verdicts_count_cells_by_the_gate_where_they_have_its_record_else_by_the_held_out_loss():
+    from tinyscore.study.findings import counted_keys
+
+    def record(cos_before, excess):
+        cp = lambda f, cos: {"fraction": f, "step": 1, "cos_ab": cos, "floor_cos": None,
+                             "models": {h: {"train_loss": 1.0, "train_excess": excess} for h in "ab"}}
+        return {"checkpoints": [cp(0.5, [cos_before] * 3), cp(1.0, [0.5, 0.49, 0.51])], "truth": {}}
+    cells = [{"key": "m", "gate": record(0.5, 0.001)},              # memorising: counts
+             {"key": "s", "gate": record(0.9, 0.001)},              # still moving: does not
+             {"key": "old", "convergence": {h: {"converged": True} for h in "ab"}},     # before the gate
+             {"key": "old2", "convergence": {h: {"converged": False} for h in "ab"}}]
+    ok, rule = counted_keys(cells)
+    assert ok == {"m", "old"} and "gate" in rule and "held-out loss" in rule
+    assert counted_keys(cells[:2])[1].startswith("the convergence gate")

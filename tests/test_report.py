@@ -67,8 +67,8 @@ def test_verdicts_count_only_converged_cells():
     lines, claims, _ = findings(cells, SIGMAS)
     low = claims_of(claims, LOW_NOISE)
     # 4 converged cells count; the 3 unconverged and the 1 without a record, all of which diverge, do not
-    assert low["cosine"] == ("lower at sigma = 0.05 than at 1 by > 0.02 in 0 of 4 converged cells with N = 1000 "
-                             "(4 unconverged left out); mean 0.990 -> 0.990", "not supported")
+    assert low["cosine"] == ("lower at sigma = 0.05 than at 1 by > 0.02 in 0 of 4 counted cells with N = 1000 "
+                             "(4 not counted left out); mean 0.990 -> 0.990", "not supported")
     assert low["L2 / sigma"][0].startswith("larger at sigma = 0.05 than at 1 by > 10% in 0 of 4 ")
     assert low["L2 / sigma"][1] == "not supported"
     assert "not converged: sharpcov/n1000/ncsn, sharpcov/n1000/ssm, sharpcov/n1000/denoiser" in lines[0]
@@ -79,7 +79,7 @@ def test_verdicts_count_only_converged_cells():
     everything = [dict(c, convergence={"a": conv(True), "b": conv(True)}) for c in cells]
     _, claims_all, _ = findings(everything, SIGMAS)
     assert claims_of(claims_all, LOW_NOISE)["cosine"] == (
-        "lower at sigma = 0.05 than at 1 by > 0.02 in 4 of 8 converged cells with N = 1000; mean 0.990 -> 0.595",
+        "lower at sigma = 0.05 than at 1 by > 0.02 in 4 of 8 counted cells with N = 1000; mean 0.990 -> 0.595",
         "mixed")
 
 
@@ -90,7 +90,7 @@ def test_every_measure_gets_a_verdict_and_disagreements_are_said():
     assert set(low) == {"cosine", "L2 / sigma", "path L2", "path cosine", "raw L2"}
     assert low["cosine"][1] == low["L2 / sigma"][1] == low["path cosine"][1] == "not supported"
     assert low["raw L2"][1] == "not supported" and "median ratio 0.05x" in low["raw L2"][0]
-    assert low["path L2"] == ("larger at sigma = 0.05 than at 1 by > 10% in 4 of 4 converged cells with N = 1000; "
+    assert low["path L2"] == ("larger at sigma = 0.05 than at 1 by > 10% in 4 of 4 counted cells with N = 1000; "
                               "median ratio 20.00x", "supported")
     text = "\n".join(disagree)
     assert (f"*{LOW_NOISE}*: the measures disagree: not supported by cosine, L2 / sigma, path cosine, raw L2; "
@@ -118,10 +118,10 @@ def test_low_density_verdict_on_relative_and_weighted_error():
     cells.append(cell("sharpcov", 1000, "ncsn", AGREE, converged=False, score_bins=(0.2, 0.6, 0.01, 0.1)))
     lines, claims, disagree = findings(cells, SIGMAS)
     ld = claims_of(claims, LOW_DENSITY)
-    assert ld["relative error"] == ("lowest-density bin worse than highest in 0 of 10 (converged cell, sigma) pairs "
-                                    "(1 unconverged cells left out)", "not supported")
-    assert ld["sigma^2-weighted error"] == ("lowest-density bin worse than highest in 10 of 10 (converged cell, "
-                                            "sigma) pairs (1 unconverged cells left out)", "supported")
+    assert ld["relative error"] == ("lowest-density bin worse than highest in 0 of 10 (counted cell, sigma) pairs "
+                                    "(1 cells not counted left out)", "not supported")
+    assert ld["sigma^2-weighted error"] == ("lowest-density bin worse than highest in 10 of 10 (counted cell, "
+                                            "sigma) pairs (1 cells not counted left out)", "supported")
     text = "\n".join(disagree)
     assert f"*{LOW_DENSITY}*: the measures disagree: not supported by relative error; supported by " \
            "sigma^2-weighted error." in text
@@ -145,8 +145,8 @@ def test_report_shows_the_columns_and_the_convergence_table(tmp_path):
     assert "2 of 4 cells converged. Not converged: uniform/n10/ncsn, uniform/n10/ssm." in sec
     findings_text = text.split("## Findings")[1].split("\n## ")[0]
     assert "| expectation | measure | these runs | verdict |" in findings_text
-    assert "**Verdicts count only converged cells** (2 of 4); left out as not converged: uniform/n10/ncsn, " \
-           "uniform/n10/ssm." in findings_text
+    assert "**Verdicts count only the counted cells** (2 of 4, by the held-out loss: both models' flat over the " \
+           "end of training); left out: uniform/n10/ncsn, uniform/n10/ssm." in findings_text
     assert "L2 / sigma = sigma ||s_A - s_B|| = ||eps_A - eps_B||" in findings_text
 
 

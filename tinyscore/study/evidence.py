@@ -48,7 +48,7 @@ s^2 the sample variance of the R estimates. The replicates share their probes (t
 probes' noise does not average out over them: the first term is a replicate's own, not divided by R. The
 second is the seeds' spread (it counts the probes' noise once more, so the interval errs wide). A number the
 seeds do not change (the analytic pair, the memoriser pair on the same probes) is the same in every
-replicate and is kept as it is. Only converged cells count (tinyscore.study.findings). The
+replicate and is kept as it is. Only the cells tinyscore.study.findings.counted_keys names count. The
 margins are stated once, in tinyscore.study.margins.
 """
 from __future__ import annotations
@@ -183,14 +183,30 @@ def sigma_range(c) -> tuple:
 
 
 # ------------------------------------------------------------------------------ the claims
+def case_mean(values, level: float = LEVEL) -> list | None:
+    """[mean, lower, upper] over a claim's cases of their [estimate, lower, upper]: the mean of the estimates,
+    with the normal interval of a mean of independent cases, se^2 = sum_i se_i^2 / k^2 (se_i from each case's
+    interval, as in "Replicates"); None without an estimate, no interval where a case has none."""
+    ivs = [iv for iv in values if iv is not None and iv[0] is not None]
+    if not ivs:
+        return None
+    k, z = len(ivs), z_of(level)
+    mean = sum(iv[0] for iv in ivs) / k
+    if any(iv[1] is None or iv[2] is None for iv in ivs):
+        return [mean, None, None]
+    se = math.sqrt(sum(((iv[2] - iv[1]) / (2 * z)) ** 2 for iv in ivs)) / k
+    return [mean, mean - z * se, mean + z * se]
+
+
 def _claim(expectation, measure, how, decisions: dict, values, margin_words) -> tuple:
-    """One row of the verdicts table: (expectation, measure, these runs, verdict)."""
+    """One row of the verdicts table: (expectation, measure, these runs, verdict, the cases' mean, the margin
+    words, the counts); the table shows the first four."""
     v, n = verdict(decisions)
     m = sum(n.values())
-    est = [x[0] for x in values if x is not None and x[0] is not None]
-    med = f"; median {statistics.median(est):.3g}" if est else ""
+    mean = case_mean(list(values))
+    shown_mean = f"; mean {shown(mean)}" if mean else ""
     return (expectation, measure, f"{how} {margin_words}: {n['for']} for, {n['against']} against, "
-            f"{n['undecided']} undecided of {m}{med}", v)
+            f"{n['undecided']} undecided of {m}{shown_mean}", v, mean, margin_words, n)
 
 
 def _cell_claims(big, scope) -> list:
@@ -257,8 +273,15 @@ def _pair_claims(cells) -> list:
     return out
 
 
-def evidence_claims(cells, ok_keys) -> list:
-    """The verdicts table: [(expectation, measure, these runs, verdict)] over the converged cells with controls."""
+def evidence_claims(cells, ok_keys, detail: bool = False) -> list:
+    """The verdicts table: [(expectation, measure, these runs, verdict)] over the counted cells with controls;
+    ``detail``: each row also with the mean over its cases [estimate, lower, upper] (:func:`case_mean`), the
+    margin in words and the counts {for, against, undecided}."""
+    rows = _evidence_rows(cells, ok_keys)
+    return rows if detail else [r[:4] for r in rows]
+
+
+def _evidence_rows(cells, ok_keys) -> list:
     with_ctl = [c for c in cells if controls(c)]
     ok = pool_replicates([c for c in with_ctl if cell_key(c) in ok_keys])
     with_ctl = pool_replicates(with_ctl)
@@ -266,5 +289,5 @@ def evidence_claims(cells, ok_keys) -> list:
         return []
     big, label = _largest_n(with_ctl, ok)
     left = len(with_ctl) - len(ok)
-    scope = f"converged cells with {label}" + (f" ({left} unconverged left out)" if left else "")
+    scope = f"counted cells with {label}" + (f" ({left} not counted left out)" if left else "")
     return _cell_claims(big, scope) + _pair_claims(ok)

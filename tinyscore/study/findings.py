@@ -32,8 +32,11 @@ For low-density accuracy the two measures are the *relative* score error ||s - s
 divides by a true score that is small at the modes) and the *sigma^2-weighted* error
 sigma^2 ||s - s*||^2 = ||D - D*||^2 / sigma^2 (no such denominator).
 
-**Convergence.** A verdict counts only cells whose two models converged (their held-out loss flat
-over the end of training, tinyscore.training.loop.convergence); the others are listed, never counted.
+**Convergence.** A verdict counts only the cells :func:`counted_keys` names: where the models kept
+checkpoints, those whose decision metric has stopped moving (the gate of tinyscore.study.gate, which
+counts memorising cells too); in a study run before it, those whose two models converged by their
+held-out loss (flat over the end of training, tinyscore.training.loop.convergence). The others are
+listed, never counted.
 """
 from __future__ import annotations
 
@@ -169,7 +172,38 @@ def split_by_convergence(cells) -> tuple:
     return groups["converged"], groups["not converged"], groups["no record"]
 
 
+def gate_of(c) -> str | None:
+    """The cell's state by the convergence gate (tinyscore.study.gate), None where its models kept no
+    checkpoints for it (a study run before the gate)."""
+    from tinyscore.study.gate import record_state
+    state = record_state(c.get("gate"))[0]
+    return None if state == "no record" else state
+
+
+def counted_keys(cells) -> tuple[set, str]:
+    """(the keys of the cells the verdicts count, by which rule). A cell with a gate record counts when its
+    decision metric has stopped moving (tinyscore.study.gate.counted: memorising cells count); one without
+    counts when both its models converged by the held-out loss (the rule of the studies run before the gate)."""
+    from tinyscore.study.gate import counted
+    gated = {cell_key(c): gate_of(c) for c in cells if gate_of(c) is not None}
+    ok = set(counted(gated)) | {cell_key(c) for c in split_by_convergence([c for c in cells
+                                                                          if cell_key(c) not in gated])[0]}
+    rule = ("the convergence gate: the decision metric stopped moving over the kept checkpoints" if gated and
+            len(gated) == len(cells) else "the held-out loss: both models' flat over the end of training"
+            if not gated else "the convergence gate where the cell has its record, else the held-out loss")
+    return ok, rule
+
+
 def _convergence_bullet(cells) -> str:
+    ok_keys, rule = counted_keys(cells)
+    if any(gate_of(c) for c in cells):
+        states = defaultdict(list)
+        for c in cells:
+            states[gate_of(c) or "no record"].append(c)
+        return (f"- **Convergence gate.** {len(ok_keys)} of {len(cells)} cells count ({rule}): "
+                + "; ".join(f"{k} {len(v)}" for k, v in sorted(states.items()))
+                + " (see [Training convergence](#training-convergence)). The verdicts count these cells; the "
+                "other bullets describe every cell.")
     ok, unconverged, unknown = split_by_convergence(cells)
     return (f"- **Training convergence.** {len(ok)} of {len(cells)} cells converged (both models' held-out loss "
             "flat over the end of training; see [Training convergence](#training-convergence))"
@@ -358,7 +392,7 @@ def _with_n_verdicts(div, ok_keys, lo) -> tuple:
         label = name + (" (= raw L2: the same sigma)" if name == "L2 / sigma" else "")
         claims.append((WITH_N, label, f"{'smaller' if larger else 'higher'} at sigma = {lo:g} at the largest N "
                        f"than at the smallest N > 1 (or N = 1 when there is no other) for {k} of {m} "
-                       f"(dataset, variant) pairs whose two cells converged"
+                       f"(dataset, variant) pairs whose two cells count"
                        + (f" ({skipped} pairs left out)" if skipped else ""), v))
         res.append((name, v, flags))
     return claims, _disagreement(WITH_N, res, primary=CLAIM_MEASURES)
@@ -373,7 +407,7 @@ def _divergence_findings(cells, ok_keys, hi, lo) -> tuple:
     big_all, big_label = _largest_n(cells, div)
     big, _ = _largest_n(cells, [c for c in div if cell_key(c) in ok_keys])
     left = len(big_all) - len(big)
-    scope = f"converged cells with {big_label}" + (f" ({left} unconverged left out)" if left else "")
+    scope = f"counted cells with {big_label}" + (f" ({left} not counted left out)" if left else "")
     claims, disagree = _high_noise_verdicts(big, scope, hi)
     more_claims, more_disagree = _low_noise_verdicts(big, scope, hi, lo)
     claims, disagree = claims + more_claims, disagree + more_disagree
@@ -425,7 +459,7 @@ def _attractor_claim(at, ok_keys, eps0):
     small_n = [n for n in ns if n > 1]
     small_n = small_n if len(small_n) > 1 else ns
     f_small, f_big = frac(small_n[0]), frac(ns[-1])
-    counted = f"{len(ok_n.get(small_n[0], []))} and {len(ok_n.get(ns[-1], []))} converged cells"
+    counted = f"{len(ok_n.get(small_n[0], []))} and {len(ok_n.get(ns[-1], []))} counted cells"
     verdict = ("no data" if f_small is None or f_big is None else
                "supported" if f_small - f_big > 0.25 and f_small > 0.5 else
                ("not supported" if f_small - f_big <= 0.05 else "mixed"))
@@ -485,8 +519,8 @@ def _low_density_verdicts(se, ok_keys) -> tuple:
         flags = {f"{cell_key(c)}@{r['sigma']:g}": r["bins"][0][key] > r["bins"][-1][key]
                  for c in se_ok for r in c["score_error"]["rows"]}
         k, m, v = _judge(flags)
-        claims.append((LOW_DENSITY, name, f"lowest-density bin worse than highest in {k} of {m} (converged cell, "
-                       "sigma) pairs" + (f" ({left} unconverged cells left out)" if left else ""), v))
+        claims.append((LOW_DENSITY, name, f"lowest-density bin worse than highest in {k} of {m} (counted cell, "
+                       "sigma) pairs" + (f" ({left} cells not counted left out)" if left else ""), v))
         res.append((name, v, flags))
     disagree = _disagreement(LOW_DENSITY, res)
     (_, _, fr), (_, _, fw) = res
@@ -540,7 +574,7 @@ def _objective_claim(comparable, variants, name) -> tuple:
     v = "no data" if not m else "objectives differ" if abs(k / m - 0.5) >= 0.25 else "no consistent difference"
     return ((OBJECTIVES + " (reconstruction vs score matching)", name,
              f"reconstruction (denoiser) beats every score-matching objective ({', '.join(sm)}) "
-             f"in the lowest-density bin in {k} of {m} triples whose cells all converged", v), (name, v, flags))
+             f"in the lowest-density bin in {k} of {m} triples whose cells all count", v), (name, v, flags))
 
 
 def _score_findings(cells, ok_keys) -> tuple:
@@ -556,9 +590,9 @@ def _score_findings(cells, ok_keys) -> tuple:
 # ------------------------------------------------------------------------------ all of them
 def findings(cells, sigmas) -> tuple:
     """The computed findings: (bullets, claims, disagreements). A claim is (expectation, measure, these runs,
-    verdict); verdicts count only converged cells (both models' held-out loss flat: tinyscore.training.loop.convergence)."""
+    verdict); verdicts count only the cells counted_keys names."""
     hi, lo = max(sigmas), min(sigmas)
-    ok_keys = {cell_key(c) for c in split_by_convergence(cells)[0]}
+    ok_keys = counted_keys(cells)[0]
     div_lines, claims, disagree = _divergence_findings(cells, ok_keys, hi, lo)
     at_lines, at_claims = _attractor_findings(cells, ok_keys)
     se_lines, se_claims, se_disagree = _score_findings(cells, ok_keys)

@@ -22,3 +22,6 @@ SUPPORT = 0.75
 #: the convergence gate (tinyscore.study.gate): a model is at a floor (the analytic optimum, the memoriser) when its
 #: excess loss over that floor is at most this fraction of the floor's own loss
 FLOOR_GAP = 0.05
+#: ... and its decision metric has stopped moving when every earlier checkpoint's estimate lies inside the last one's
+#: interval widened by this on each side: half the cosine margin, a change too small to move a verdict by itself
+STOP_TOL = COS_MARGIN / 2

@@ -39,7 +39,8 @@ from tinyscore.errors import TinyscoreError
 from tinyscore.storage.files import write_text
 from tinyscore.study import evidence as ev
 from tinyscore.study.findings import (COS_MARGIN, DIST_MARGIN, _by, _f, _keys, _over_sigma, _pct, _row_at, _val,
-                                      cell_key, convergence_of, findings, split_by_convergence)
+                                      cell_key, convergence_of, counted_keys, findings, gate_of,
+                                      split_by_convergence)
 
 
 class _Study(NamedTuple):
@@ -103,6 +104,23 @@ def _preamble(study) -> list:
             "findings are computed from them by `tinyscore/study/findings.py`, not written by hand.", ""]
 
 
+def _answers(study) -> list:
+    """The first screen: each claim's verdict with the mean over its cases and that mean's interval."""
+    ok, rule = counted_keys(study.cells)
+    rows = ev.evidence_claims(study.cells, ok, detail=True)
+    if not rows:
+        return ["No verdicts with intervals: this result set has no controls (a study run before they existed); "
+                "the counts are under [Findings](#findings).", ""]
+    table = [[e, f"**{v}**", m, f"{words}: {n['for']} for, {n['against']} against, {n['undecided']} undecided",
+              ev.shown(mean)] for e, m, _, v, mean, words, n in rows]
+    return ([f"Each claim of the study, answered on the {len(ok)} of {len(study.cells)} cells that count (by {rule}), "
+             "replicates pooled: a case is *for* when its whole 95% interval clears the margin, *against* when it "
+             "falls short, *undecided* otherwise; *mean* is the mean over the cases with its 95% interval. How "
+             "the verdict follows from the cases, the controls and every number behind them: "
+             "[Findings](#findings), [Training convergence](#training-convergence), [Controls](#controls).", ""]
+            + _table(["claim", "verdict", "measure", "cases", "mean [95% interval]"], table) + [""])
+
+
 def _how(study) -> list:
     """The command, the machine and the settings per dataset."""
     meta = study.meta
@@ -120,19 +138,19 @@ def _how(study) -> list:
 
 # ------------------------------------------------------------------------------ findings and convergence
 def _verdicts_intro(cells) -> str:
-    ok, unconverged, unknown = split_by_convergence(cells)
+    ok, rule = counted_keys(cells)
+    left = [c for c in cells if cell_key(c) not in ok]
     return ("What the study (Pavlova and Wei 2025, with Kadkhodaie et al. 2024) leads one to expect, against what "
             "these runs show, on every measure that could decide it. A verdict is computed from the counts beside "
             "it (>= 75% of cases: supported; <= 25%: not supported; in between: mixed); at this scale it describes "
-            f"these runs only. **Verdicts count only converged cells** ({len(ok)} of {len(cells)})"
-            + (f"; left out as not converged: {_keys(unconverged, 40)}" if unconverged else "")
-            + (f"; left out for want of a convergence record: {_keys(unknown, 40)}" if unknown else "") + ". "
+            f"these runs only. **Verdicts count only the counted cells** ({len(ok)} of {len(cells)}, by {rule})"
+            + (f"; left out: {_keys(left, 40)}" if left else "") + ". "
             f"Margins: a cosine counts as lower when it falls by more than {COS_MARGIN}, a distance as larger "
             f"when it grows by more than {DIST_MARGIN:.0%}.")
 
 
 def _evidence_intro(cells) -> str:
-    ok = split_by_convergence(cells)[0]
+    ok, rule = counted_keys(cells)
     return ("Each verdict below reads an interval, not a point: every number is a mean over the probes (or the "
             f"attractor starts) with its {ev.LEVEL:.0%} percentile bootstrap interval "
             "(tinyscore/core/bootstrap.py; two cells' difference by the normal approximation), and each case "
@@ -146,14 +164,13 @@ def _evidence_intro(cells) -> str:
             f"is a cosine above {ev.AGREE_COS} (all stated once, in tinyscore/study/margins.py). A divergence is "
             "attributed to the data only where AB exceeds the seed floor AA'; the divergence is measured "
             "scale-free, ||eps_A - eps_B|| / ||eps*|| (eps* from the exact denoiser), and the path L2, the "
-            "paper's own metric, has its own verdict. Only converged cells count "
-            f"({len(ok)} of {len(cells)}); see [Controls](#controls) for every cell's numbers.")
+            f"paper's own metric, has its own verdict. Only the counted cells count "
+            f"({len(ok)} of {len(cells)}, by {rule}); see [Controls](#controls) for every cell's numbers.")
 
 
 def _evidence(study) -> list:
     """The verdicts drawn from the controls and their intervals (tinyscore.study.evidence)."""
-    ok_keys = {cell_key(c) for c in split_by_convergence(study.cells)[0]}
-    claims = ev.evidence_claims(study.cells, ok_keys)
+    claims = ev.evidence_claims(study.cells, counted_keys(study.cells)[0])
     if not claims:
         return []
     return (["### Verdicts with controls and intervals", "", _evidence_intro(study.cells), ""]
@@ -197,7 +214,7 @@ def convergence_section(cells) -> list:
          f"when, {_convergence_rule(cells)}; a cell when both its models are. *held-out*: the model's own held-out "
          "loss at the end; on a mixture, *excess*: its excess over the optimal denoiser D*'s on the same problems "
          "(mean ||D - D*||^2, / sigma^2 for ncsn and ssm), the part of the loss that is the model's error. "
-         "The verdicts in [Findings](#findings) count only converged cells.", ""]
+         "Where the cells have no gate record (above), the verdicts in [Findings](#findings) count only converged cells.", ""]
     rows = []
     for c in sorted(cells, key=lambda c: (c["dataset"], c["variant"], c["n"])):
         status, rec = convergence_of(c)
@@ -216,8 +233,41 @@ def convergence_section(cells) -> list:
     return L
 
 
+def gate_section(cells) -> list:
+    """The convergence gate's table (tinyscore.study.gate): per cell the decision metric at the kept checkpoints,
+    each model's distance from its floors, and the state; [] when no cell has a gate record."""
+    from tinyscore.study.gate import record_state
+    from tinyscore.study.margins import FLOOR_GAP, STOP_TOL
+    rows = []
+    for c in sorted(cells, key=lambda c: (c["dataset"], c["variant"], c["n"], c.get("replicate", 0))):
+        state, models = record_state(c.get("gate"))
+        if state == "no record":
+            continue
+        cps = {r["fraction"]: r for r in c["gate"]["checkpoints"]}
+        worst = {f: [g[f] for g in models.values() if g.get(f) is not None] for f in ("true", "memoriser")}
+        rows.append([cell_key(c)] + [_f((cps.get(f) or {}).get("cos_ab", [None])[0], 3) for f in (0.5, 0.75)]
+                    + [ev.shown((cps.get(1.0) or {}).get("cos_ab"))]
+                    + [_f(max(worst[f]), 3) if worst[f] else "n/a" for f in ("true", "memoriser")] + [state])
+    if not rows:
+        return []
+    sigma = next(c["gate"]["settings"]["sigma"] for c in cells if record_state(c.get("gate"))[0] != "no record")
+    intro = ("**The gate.** A held-out loss is mostly noise no model removes, so the verdicts count the cells by "
+             "what they decide with (tinyscore/study/gate.py, tinyscore/analyses/convergence.py): the decision "
+             f"metric, cos(A, B) at sigma = {sigma:g}, read from the models kept at 50%, 75% and 100% of training, "
+             f"has *stopped* when both earlier estimates lie inside the last one's 95% interval widened by {STOP_TOL:g} "
+             "on each side. *gap to D\\**: the "
+             "largest of the cell's models' excess held-out loss over the analytic optimum, relative to the "
+             "optimum's loss; *gap to memoriser*: the largest excess training loss over the empirical optimum of "
+             "the model's own points (which minimises the training objective), relative to that optimum's loss. "
+             f"A model is at a floor within {FLOOR_GAP}. The state: *generalising* (stopped, every model at D\\*), "
+             "*memorising* (stopped, every model at its memoriser: it counts), *stuck* (stopped, no model near "
+             "either floor), *stopped* (otherwise), *still moving* (not counted).")
+    return [intro, ""] + _table(["cell", "cos 50%", "cos 75%", "cos 100% [95%]", "gap to D*", "gap to memoriser",
+                                 "state"], rows) + [""]
+
+
 def _convergence(study) -> list:
-    return convergence_section(study.cells)
+    return gate_section(study.cells) + convergence_section(study.cells)
 
 
 # ------------------------------------------------------------------------------ the controls
@@ -458,7 +508,7 @@ def _commands(study) -> list:
 
 
 # ------------------------------------------------------------------------------ the report
-_SECTIONS = (("How this report was made", _how), ("Findings", _findings), ("Training convergence", _convergence),
+_SECTIONS = (("The answers", _answers), ("How this report was made", _how), ("Findings", _findings), ("Training convergence", _convergence),
              ("Controls", _controls),
              ("1. Do disjoint-data models agree locally?", _agreement),
              ("2. How well do they denoise small perturbations?", _quality), ("3. Are there attractors?", _attractors),

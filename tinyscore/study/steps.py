@@ -341,7 +341,7 @@ def cell_steps(c: Cell) -> dict:
         steps.update(train_a2=train_step(c, "a2"), traj_a2=trajectories_step(c, "a2"))
     steps["controls"] = controls_step(c)
     if c.settings.get("keep_every"):
-        steps["convergence"] = convergence_step(c)
+        steps["gate"] = convergence_step(c)      # "convergence" in a cell is the held-out-loss record
     for st in steps.values():
         c.grid.add(st)
     return {"dataset": c.name, "n": c.n_eff, "n_requested": c.n, "variant": c.variant, "dir": c.dir, "steps": steps,
