@@ -75,7 +75,7 @@ def run_attractors(model, dataset, train_n: int, half: str = "a", eps=DEFAULT_EP
     train_n = dataset.cap(int(train_n), half)
     dtype = torch.float64 if len(dataset.shape) == 1 else torch.float32
     if train is None:
-        train = _training_set(dataset, train_n, half, dtype, device)
+        train = training_set(dataset, train_n, half, device)
     elif tuple(train.shape) != (train_n, *dataset.shape):
         raise TinyscoreError(f"the training set handed over has shape {tuple(train.shape)}, not "
                              f"{(train_n, *dataset.shape)}")
@@ -115,10 +115,10 @@ def held_training_set(model) -> torch.Tensor | None:
     return model.train if isinstance(model, EmpiricalModel) else None
 
 
-def _training_set(dataset, train_n: int, half: str, dtype, device) -> torch.Tensor:
+def training_set(dataset, train_n: int, half: str = "a", device="cpu") -> torch.Tensor:
     """The training set once, as the dataset hands it out (float32: no copy), widened only a chunk at a
     time where the work is float64 (see "Memory" above); another dtype takes the working one."""
-    work = np.float64 if dtype == torch.float64 else np.float32
+    work = np.float64 if len(dataset.shape) == 1 else np.float32
     train = np.asarray(dataset.subset(train_n, half))
     keep = np.float32 if train.dtype == np.float32 else work
     return torch.from_numpy(np.ascontiguousarray(train, dtype=keep)).to(device)

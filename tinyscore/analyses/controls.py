@@ -197,20 +197,30 @@ def divergence_controls(path_a, path_b, path_a2, dataset, n: int, device="cpu", 
 def attractor_controls(model, dataset, n: int, eps, iters: int, starts: int, test_starts: int, device="cpu",
                        reps: int = bootstrap.REPS, seed: int = bootstrap.SEED, level: float = bootstrap.LEVEL) -> list:
     """Per eps: the fractions of starts returned to their own sample by the model, the memoriser and the
-    identity, and the fractions *attracted* (returned, and not already by the identity), with intervals."""
-    from tinyscore.analyses.attractors import run_attractors
-    from tinyscore.core.attractors import MEMORISED_RATIO
-    kw = dict(eps=eps, iters=iters, starts=starts, test_starts=test_starts, device=device, keep_points=True)
-    res = run_attractors(model, dataset, n, "a", **kw)
-    ident = run_attractors(Identity(), dataset, n, "a", with_empirical=False, **kw)
-    own = np.asarray(res["starts"]["own"])
+    identity, and the fractions *attracted* (returned, and not already by the identity), with intervals
+    (the attractor experiment run here; :func:`attractor_rows` reads one run already)."""
+    from tinyscore.analyses.attractors import run_attractors, training_set
+    train = training_set(dataset, dataset.cap(int(n), "a"), "a", device)
+    res = run_attractors(model, dataset, n, "a", eps=eps, iters=iters, starts=starts, test_starts=test_starts,
+                         device=device, keep_points=True, train=train)
+    return attractor_rows(res, train, reps, seed, level)
+
+
+def attractor_rows(res: dict, train, reps: int = bootstrap.REPS, seed: int = bootstrap.SEED,
+                   level: float = bootstrap.LEVEL) -> list:
+    """:func:`attractor_controls` from an attractor run (tinyscore.analyses.attractors.run_attractors with
+    ``keep_points`` and the memoriser) on ``train``: the identity's end point is its start, classified alike."""
+    from tinyscore.core.attractors import classify, returned_to_own
+    st = res["starts"]
+    own = np.asarray(st["own"])
+    x_own, z = torch.as_tensor(st["train_start"]), torch.as_tensor(st["z_train"])
     idx = bootstrap.resamples(len(own), reps, seed)
     rows = []
     for e in res["settings"]["eps"]:
-        def returned(points):
-            return (points["d1"] / np.maximum(points["d2"], 1e-300) < MEMORISED_RATIO) & (points["nearest"] == own)
-        flags = {"model": returned(res["points"][(e, "model")]), "memoriser": returned(res["points"][(e, "empirical")]),
-                 "identity": returned(ident["points"][(e, "model")])}
+        start = (x_own + e * z).to(train.device)
+        flags = {"model": returned_to_own(res["points"][(e, "model")], own),
+                 "memoriser": returned_to_own(res["points"][(e, "empirical")], own),
+                 "identity": classify(start, train, own, res["settings"]["d2_fallback"])["returned"]}
         flags["attracted"] = flags["model"] & ~flags["identity"]
         flags["memoriser_attracted"] = flags["memoriser"] & ~flags["identity"]
         rows.append({"eps": float(e), "starts": int(len(own)),
@@ -260,14 +270,17 @@ def spacing_eps(train, seed: int = 0, factors=SPACING_FACTORS, ceiling: float = 
 
 def cell_controls(model, dataset, n: int, path_a, path_b, path_a2=None, eps=None, iters: int = 10, starts: int = 256,
                   test_starts: int = 256, device="cpu", reps: int = bootstrap.REPS, seed: int = bootstrap.SEED,
-                  level: float = bootstrap.LEVEL) -> dict:
+                  level: float = bootstrap.LEVEL, attractors: list | None = None) -> dict:
     """A cell's controls: model A (trained on the first ``n`` points of half A) and its trajectory file,
-    B's, and A''s (``path_a2``, or None without a seed floor): {"settings", "divergence", "attractors"}."""
+    B's, and A''s (``path_a2``, or None without a seed floor): {"settings", "divergence", "attractors"}.
+    ``attractors``: the attractor rows computed already (:func:`attractor_rows` of the study's attractor step,
+    with the same settings), instead of running the experiment again."""
     from tinyscore.config import ATTRACTOR_EPS
     eps = ATTRACTOR_EPS if eps is None else eps
     boot = {"reps": int(reps), "seed": int(seed), "level": float(level)}
     div = divergence_controls(path_a, path_b, path_a2, dataset, n, device=device, **boot)
-    att = attractor_controls(model, dataset, n, eps, iters, starts, test_starts, device=device, **boot)
+    att = attractors if attractors is not None else \
+        attractor_controls(model, dataset, n, eps, iters, starts, test_starts, device=device, **boot)
     return {"settings": {"n_train": int(n), "seed_floor": path_a2 is not None, "iters": int(iters),
                          "starts": int(starts), "test_starts": int(test_starts), "bootstrap": "percentile", **boot},
             "divergence": div, "attractors": att}

@@ -103,9 +103,13 @@ def classify(ends: torch.Tensor, train: torch.Tensor, own=None, d2_fallback: flo
         if d2_fallback is None:
             raise TinyscoreError("with one training sample, a reference distance (d2_fallback) is needed")
         d2 = np.full_like(d1, float(d2_fallback))
-    ratio = d1 / np.maximum(d2, 1e-300)
-    memorised = ratio < MEMORISED_RATIO
+    memorised = d1 / np.maximum(d2, 1e-300) < MEMORISED_RATIO
     out = {"nearest": idx, "d1": d1, "d2": d2, "memorised": memorised}
     if own is not None:
-        out["returned"] = memorised & (idx == np.asarray(own))
+        out["returned"] = returned_to_own(out, own)
     return out
+
+
+def returned_to_own(c: dict, own) -> np.ndarray:
+    """Per end point of a :func:`classify` result ``c``: memorised (d1/d2 < 1/3) by its own sample ``own``."""
+    return (c["d1"] / np.maximum(c["d2"], 1e-300) < MEMORISED_RATIO) & (np.asarray(c["nearest"]) == np.asarray(own))

@@ -241,21 +241,28 @@ def eps_of(c: Cell) -> list:
 
 
 def attractors_step(c: Cell) -> Step:
-    from tinyscore.analyses import attractors
+    """The attractor experiment of model A, run once: its rows (attractors.json) and, under "controls", the
+    rows the controls step reports (the identity beside the model and the memoriser, with intervals)."""
+    from tinyscore.analyses import attractors, controls
+    from tinyscore.core import bootstrap
     from tinyscore.storage.runs import load_run
     s = c.settings
     options = {"eps": eps_of(c), "iters": s["iters"], "starts": s["starts"], "test_starts": s["test_starts"],
                "json": c.file("attractors.json")}
     figure = [c.file("attractors.png")] if c.is_image else []
+    boot = {"reps": bootstrap.REPS, "seed": bootstrap.SEED, "level": bootstrap.LEVEL}
 
     def compute():
         model, opts, _ = load_run(c.run("a"), device=c.device)
-        res = attractors.run_attractors(model, c.dataset, opts["n"], "a", device=c.device, keep_points=c.is_image,
-                                        **_without(options, "json"))
+        train = attractors.training_set(c.dataset, c.dataset.cap(int(opts["n"]), "a"), "a", c.device)
+        res = attractors.run_attractors(model, c.dataset, opts["n"], "a", device=c.device, keep_points=True,
+                                        train=train, **_without(options, "json"))
         if c.is_image:
             attractor_grid(res, figure[0], f"{c.name} {c.variant} N={opts['n']}")
-        return attractors.public(res)
-    return analysis_step(c, "attractors", [c.run("a")], options, _without(options, "json"), compute, figure)
+        return {**attractors.public(res), "controls": controls.attractor_rows(res, train, **boot)}
+    # "controls": the rows the controls step reads (it ran the experiment a second time before)
+    return analysis_step(c, "attractors", [c.run("a")], options, {**_without(options, "json"), "controls": boot},
+                         compute, figure)
 
 
 def score_error_step(c: Cell) -> Step:
@@ -300,11 +307,13 @@ def controls_step(c: Cell) -> Step:
 
     def compute():
         model, opts, _ = load_run(c.run("a"), device=c.device)
+        rows = _attractor_rows(c.file("attractors.json"), options["eps"])   # the attractors step's run, not a second
         return controls.cell_controls(model, c.dataset, opts["n"], c.traj("a"), c.traj("b"), options["floor"],
                                       options["eps"], options["iters"], options["starts"], options["test_starts"],
-                                      c.device, options["reps"], options["boot_seed"], options["level"])
+                                      c.device, options["reps"], options["boot_seed"], options["level"],
+                                      attractors=rows)
     params = {**_without(options, "json", "floor"), "probes": c.settings["probes"],
-              "floor_run": model_id(c, half="a2") if seed_floor(c) else None}
+              "floor_run": model_id(c, half="a2") if seed_floor(c) else None, "attractors": "attractors step"}
     return analysis_step(c, "controls", [c.run("a"), c.traj("a"), c.traj("b")], options, params, compute)
 
 
@@ -325,6 +334,20 @@ def convergence_step(c: Cell) -> Step:
               "probes": c.settings["probes"], "keep_every": c.settings["keep_every"],
               "floor_run": model_id(c, half="a2") if seed_floor(c) else None}
     return analysis_step(c, "convergence", [c.run("a"), c.run("b"), c.traj("a")], options, params, compute)
+
+
+def _attractor_rows(path: Path, eps) -> list:
+    """The controls' attractor rows the attractors step wrote into ``path``, checked against the eps asked for."""
+    import json
+    from tinyscore.errors import TinyscoreError
+    try:
+        rows = json.loads(path.read_text()).get("controls")
+    except (OSError, ValueError, AttributeError) as e:
+        raise TinyscoreError(f"{path} cannot be read as the attractors step's result ({e})") from None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows) \
+            or sorted(float(r.get("eps", -1)) for r in rows) != sorted(float(e) for e in eps):
+        raise TinyscoreError(f"{path} holds no attractor controls for eps {list(eps)}: run its attractors step again")
+    return rows
 
 
 def cell_steps(c: Cell) -> dict:
