@@ -390,6 +390,41 @@ def convergence(run_a, run_b, file_a, floor, problems, reps, boot_seed, level, j
         _json_out(res, json_path)
 
 
+@cli.command()
+@click.argument("run_a", type=click.Path())
+@click.argument("run_b", type=click.Path())
+@click.option("--sigmas", default=ANALYSIS_SIGMAS, show_default=True)
+@click.option("--points", type=click.IntRange(min=10), default=2000, show_default=True,
+              help="Held-out points (noised at each sigma).")
+@click.option("--reps", type=click.IntRange(min=10, max=100000), default=BOOTSTRAP_REPS, show_default=True,
+              help="Bootstrap resamples of the points.")
+@click.option("--boot-seed", type=SEED, default=BOOTSTRAP_SEED, show_default=True, help="Seed of the resamples.")
+@click.option("--level", type=_Finite(min=0.5, max=0.999), default=BOOTSTRAP_LEVEL, show_default=True,
+              help="Coverage of the percentile intervals.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
+@click.option("--device", default="auto", show_default=True)
+@_writes("json_path", inputs=("run_a", "run_b"))
+@_threads
+def geometry(run_a, run_b, sigmas, points, reps, boot_seed, level, json_path, device):
+    """Where model A's score error, and A's difference from B, lie: along or across the mixture's spans.
+
+    Each component's span is its covariance's long axes (a spiral's tangent, thinmanifold's frame); per
+    sigma, A's relative score error along and across it, and the shares of A's error and of A - B that lie
+    along it, beside the share of dimensions it holds; every number with a bootstrap interval.
+    """
+    from tinyscore.analyses import geometry as geo
+    from tinyscore.analyses.trajectories import resolve_model
+    from tinyscore.devices import pick_device
+    dev = pick_device(device)
+    model_a, dataset, _ = resolve_model(run_a, device=dev)
+    model_b, _, _ = resolve_model(run_b, device=dev)
+    res = geo.score_geometry(model_a, model_b, dataset, sigmas, points, device=dev, reps=reps, boot_seed=boot_seed,
+                             level=level)
+    click.echo(geo.format_table(res))
+    if json_path:
+        _json_out(res, json_path)
+
+
 def _trajectory_attrs(path) -> dict:
     """The typed root attributes of a trajectory file, read through its checked reader."""
     from tinyscore.storage.store import open_trajectories

@@ -76,6 +76,7 @@ BASE = {
     "controls": lambda b: ["controls", b / "run", b / "a.h5", b / "a.h5", "--reps", "10", "--starts", "8",
                            "--test-starts", "8", "--iters", "2", "--eps", "0.1"],
     "convergence": lambda b: ["convergence", b / "run", b / "run", b / "a.h5", "--reps", "10", "--problems", "16"],
+    "geometry": lambda b: ["geometry", b / "run", b / "run", "--reps", "10", "--points", "20"],
 }
 
 #: each writing command run for real, every output inside folder o

@@ -100,7 +100,7 @@ STUDY_SCALES = {
                      variants=("ncsn", "denoiser-cond"), steps=6000, batch_size=256, width=None, probes=2048,
                      path_substeps=4, sigmas="1,0.5,0.25,0.1,0.05,0.02", eps="spacing", iters=10, starts=256,
                      test_starts=256, score_points=2000, bins=5, save_every=1500, keep_every=1500, seed_floor=True,
-                     replicates=3),
+                     replicates=3, geometry=True),
     "paper": dict(datasets=None, ns=(1, 10, 100, 1000, 10000, 100000), variants=VARIANTS, steps=20000,
                   batch_size=512, width=None, probes=1024, path_substeps=8, eps=ATTRACTOR_EPS, iters=20,
                   starts=1000, test_starts=1000, score_points=20000, bins=10,

@@ -11,6 +11,8 @@ A cell (one dataset, N and variant) runs, in order,
     train A', trajectories A'   the seed floor: A's points with another seed (where the scale's ``seed_floor`` is on)
     controls                the pair beside the seed floor, the memoriser pair, the analytic denoiser and
                             the identity, with bootstrap intervals (tinyscore.analyses.controls)
+    geometry                where A's score error and A - B lie, along or across the mixture's spans (mixtures,
+                            where the scale's ``geometry`` is on; tinyscore.analyses.geometry)
     convergence             each model's gap to its exact floors, and the decision metric at the models kept
                             at 50, 75 and 100% of training (where the scale's ``keep_every`` keeps them;
                             tinyscore.analyses.convergence, read by the gate tinyscore.study.gate)
@@ -284,6 +286,21 @@ def score_error_step(c: Cell) -> Step:
     return analysis_step(c, "score_error", [c.run("a")], options, params, compute, [plot] if plot else [])
 
 
+def geometry_step(c: Cell) -> Step:
+    """Where A's score error and A - B lie, along or across the mixture's spans (tinyscore.analyses.geometry)."""
+    from tinyscore.analyses import geometry
+    from tinyscore.core import bootstrap
+    from tinyscore.storage.runs import load_run
+    options = {"sigmas": sigmas_of(c), "points": c.settings["score_points"], "reps": bootstrap.REPS,
+               "boot_seed": bootstrap.SEED, "level": bootstrap.LEVEL, "json": c.file("geometry.json")}
+
+    def compute():
+        a, b = (load_run(c.run(h), device=c.device)[0] for h in "ab")
+        return geometry.score_geometry(a, b, c.dataset, options["sigmas"], options["points"], device=c.device,
+                                       reps=options["reps"], boot_seed=options["boot_seed"], level=options["level"])
+    return analysis_step(c, "geometry", [c.run("a"), c.run("b")], options, _without(options, "json"), compute)
+
+
 def controls_options(c: Cell) -> dict:
     """The ``controls`` options of a cell, in the command's order: A''s trajectories, the attractor starts
     (those of the attractors step), the bootstrap (tinyscore.core.bootstrap) and the output."""
@@ -364,7 +381,9 @@ def cell_steps(c: Cell) -> dict:
         steps.update(train_a2=train_step(c, "a2"), traj_a2=trajectories_step(c, "a2"))
     steps["controls"] = controls_step(c)
     if c.settings.get("keep_every"):
-        steps["gate"] = convergence_step(c)      # "convergence" in a cell is the held-out-loss record
+        steps["gate"] = convergence_step(c)
+    if c.dataset.mixture is not None and c.settings.get("geometry"):
+        steps["geometry"] = geometry_step(c)      # "convergence" in a cell is the held-out-loss record
     for st in steps.values():
         c.grid.add(st)
     return {"dataset": c.name, "n": c.n_eff, "n_requested": c.n, "variant": c.variant, "dir": c.dir, "steps": steps,
