@@ -183,3 +183,42 @@ def test_attracted_counts_only_what_the_identity_did_not_already_do():
         assert r["model_own"] == r["identity_own"] and r["attracted"][0] == 0.0
         assert r["memoriser_own"][0] >= r["identity_own"][0]
     assert rows[0]["identity_own"][0] > 0                     # at eps = 0.05 the starts already pass the rule
+
+
+# ------------------------------------------------------------------------------ planted geometry and objectives
+def geo_cell(dataset, n, variant, rel, norm_over_tan=None, bins=None, key=None):
+    """A cell whose geometry rows at the smallest sigma are planted (intervals +-2%), controls without rows."""
+    iv = lambda x: [x, 0.98 * x, 1.02 * x]
+    row = {"sigma": 0.05, "share_dim": 0.5, "rel": iv(rel), "rel_bins": [iv(b) for b in (bins or [rel] * 5)]}
+    if norm_over_tan is not None:
+        row.update(norm_over_tan=iv(norm_over_tan), rel_tan=iv(rel), rel_norm=iv(rel * norm_over_tan))
+    ctl = {"divergence": {"rows": [], "contrasts": {}, "sigma_max": 1.0, "sigma_min": 0.05}, "attractors": []}
+    return {"dataset": dataset, "n": n, "n_requested": n, "variant": variant, "key": key or f"{dataset}/n{n}/{variant}",
+            "controls": ctl, "geometry": {"rows": [row]}}
+
+
+def test_geometry_verdicts_follow_planted_errors():
+    across = [geo_cell("spiral", 1000, v, 0.3, norm_over_tan=3.0) for v in ("ncsn", "denoiser-cond")]
+    across += [geo_cell("uniform", 1000, v, 0.1) for v in ("ncsn", "denoiser-cond")]
+    got = claims(across)
+    assert got[ev.ACROSS]["relative score error across / along the span"] == "supported"
+    assert got[ev.HARDER]["ln(relative score error / the isotropic dataset's)"] == "supported"
+    even = [geo_cell("spiral", 1000, v, 0.1, norm_over_tan=1.0) for v in ("ncsn", "denoiser-cond")]
+    even += [geo_cell("uniform", 1000, v, 0.1) for v in ("ncsn", "denoiser-cond")]
+    got = claims(even)
+    assert got[ev.ACROSS]["relative score error across / along the span"] == "not supported"
+    assert got[ev.HARDER]["ln(relative score error / the isotropic dataset's)"] == "not supported"
+
+
+def test_the_objectives_claim_is_an_interaction_not_a_variant_worse_everywhere():
+    measure = "ln(rel_sm / rel_rec) lowest bin - the same highest bin"
+    # score matching 3x worse in the lowest-density bin only: reconstruction's advantage is in low density
+    low_only = [geo_cell("spiral", 1000, "denoiser-cond", 0.1, bins=[0.1] * 5),
+                geo_cell("spiral", 1000, "ncsn", 0.2, bins=[0.3, 0.1, 0.1, 0.1, 0.1])]
+    assert claims(low_only)[ev.OBJECTIVES][measure] == "supported"
+    # score matching 3x worse everywhere: no interaction, however much worse it is in the lowest bin
+    everywhere_worse = [geo_cell("spiral", 1000, "denoiser-cond", 0.1, bins=[0.1] * 5),
+                        geo_cell("spiral", 1000, "ncsn", 0.3, bins=[0.3] * 5)]
+    assert claims(everywhere_worse)[ev.OBJECTIVES][measure] == "not supported"
+    # two score-matching variants are no reconstruction pair
+    assert ev.OBJECTIVES not in claims([geo_cell("spiral", 1000, "ncsn", 0.1), geo_cell("spiral", 1000, "ssm", 0.3)])

@@ -51,7 +51,7 @@ def test_the_exact_score_has_no_error_and_an_isotropic_mixture_reports_only_the_
     uni = load_dataset("uniform")
     row = geometry.score_geometry(AnalyticModel(uni.mixture), AnalyticModel(uni.mixture), uni, sigmas="0.5",
                                   points=100, reps=50)["rows"][0]
-    assert set(row) == {"sigma", "share_dim", "rel"} and row["share_dim"] == 0
+    assert set(row) == {"sigma", "share_dim", "rel", "rel_bins"} and row["share_dim"] == 0
 
 
 @pytest.mark.parametrize("along", [True, False])
@@ -67,3 +67,20 @@ def test_a_planted_error_lands_along_or_across_the_span(spiral, along):
     assert r[small][0] < 1e-6 < r[big][0]
     lo, hi = r["share_err"][1:]
     assert lo <= r["share_err"][0] <= hi
+
+
+def test_the_density_bins_split_the_error_where_it_was_planted(spiral):
+    """An error planted only where the true density is lowest shows in bin 0 alone, and rel is their mix."""
+    exact = AnalyticModel(spiral.mixture)
+
+    class LowOnly:
+        def score(self, y, sigma):
+            yy = y.double().numpy()
+            s = spiral.mixture.score(yy, sigma)
+            logp = spiral.mixture.log_prob(yy, sigma)
+            low = logp <= np.quantile(logp, 0.2)
+            return torch.from_numpy(s * (1 + 0.5 * low[:, None]))
+    row = geometry.score_geometry(LowOnly(), exact, spiral, sigmas="0.1", points=500, reps=50)["rows"][0]
+    assert row["rel_bins"][0][0] == pytest.approx(0.5, rel=1e-6)
+    assert all(b[0] < 1e-4 for b in row["rel_bins"][1:])
+    assert 0 < row["rel"][0] < 0.5

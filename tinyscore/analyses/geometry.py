@@ -16,6 +16,8 @@ span: the *tangent* part, near the data manifold; I - P is the *normal* part. Pe
     share_dim      = mean over the points of rank(P) / D               what an error without a preferred
                                                                        direction would put along the span
 
+and ``rel_bins``: ``rel`` within each of ``bins`` equal-count bins of the true log-density log p_sigma(y)
+(bin 0 the lowest, as tinyscore.analyses.accuracy bins them), which the study's objectives claim reads;
 each with a percentile bootstrap interval over the points (tinyscore.core.bootstrap; every ratio of sums
 is a ratio of means, recomputed on the same resamples). A mixture whose components have no span
 (isotropic ones) gets ``rel`` alone: its error has no direction to prefer.
@@ -33,6 +35,8 @@ from tinyscore.errors import TinyscoreError
 
 #: an eigenvector of Sigma_k is in the dominant span when its eigenvalue is at least this times the smallest
 SPAN_RATIO = 4.0
+#: equal-count log-density bins of ``rel_bins``
+BINS = 5
 #: points per batch through a network and through the mixture
 BATCH = 4096
 
@@ -81,8 +85,10 @@ STATS = {
 
 
 def score_geometry(model_a, model_b, dataset, sigmas=ANALYSIS_SIGMAS, points: int = 2000, seed: int = 0, device="cpu",
-                   reps: int = bootstrap.REPS, boot_seed: int = bootstrap.SEED, level: float = bootstrap.LEVEL) -> dict:
+                   reps: int = bootstrap.REPS, boot_seed: int = bootstrap.SEED, level: float = bootstrap.LEVEL,
+                   bins: int = BINS) -> dict:
     """The module's numbers per sigma for models A and B of a mixture dataset, on ``points`` held-out points."""
+    from tinyscore.analyses.accuracy import density_bins
     mixture = getattr(dataset, "mixture", None)
     if mixture is None:
         raise TinyscoreError(f"the score's geometry needs a known density; {dataset.name} is not a mixture")
@@ -99,6 +105,10 @@ def score_geometry(model_a, model_b, dataset, sigmas=ANALYSIS_SIGMAS, points: in
         k = np.concatenate([mixture.responsibilities(y[a:a + BATCH], sigma).argmax(1) for a in range(0, points, BATCH)])
         s_a, s_b = _scores(model_a, y, sigma, device), _scores(model_b, y, sigma, device)
         v = _per_point(s_a - s_true, s_a - s_b, s_true, spans, k)
+        logp = np.concatenate([mixture.log_prob(y[a:a + BATCH], sigma) for a in range(0, points, BATCH)])
+        where, _ = density_bins(logp, int(bins))
+        for b in range(int(bins)):
+            v[f"ee{b}"], v[f"ss{b}"] = v["ee"] * (where == b), v["ss"] * (where == b)
         row = {"sigma": float(sigma), "share_dim": float(v["rank"].mean() / mixture.D)}
         cache = {}
 
@@ -112,9 +122,13 @@ def score_geometry(model_a, model_b, dataset, sigmas=ANALYSIS_SIGMAS, points: in
             with np.errstate(divide="ignore", invalid="ignore"):
                 est = float(f(lambda n: np.float64(np.mean(v[n]))))
                 row[name] = bootstrap.interval(est, f(reps_of), level) if np.isfinite(est) else None
+        row["rel_bins"] = []
+        for b in range(int(bins)):
+            est = float(np.sqrt(np.mean(v[f"ee{b}"]) / np.mean(v[f"ss{b}"])))
+            row["rel_bins"].append(bootstrap.interval(est, np.sqrt(reps_of(f"ee{b}") / reps_of(f"ss{b}")), level))
         rows.append(row)
     return {"settings": {"dataset": dataset.name, "points": points, "seed": int(seed), "span_ratio": SPAN_RATIO,
-                         "ranks": [int(U.shape[1]) for U in spans], "dim": int(mixture.D), "reps": int(reps),
+                         "ranks": [int(U.shape[1]) for U in spans], "dim": int(mixture.D), "bins": int(bins), "reps": int(reps),
                          "boot_seed": int(boot_seed), "level": float(level)}, "rows": rows}
 
 

@@ -33,7 +33,15 @@ The measures (see tinyscore.analyses.controls for their equations):
   memorisation index (1 - cos_AB) / (1 - cos_memoriser) falls by more than MEM_MARGIN;
 * attractors: the fraction of starts *attracted* (the model returns them to their own sample and
   the perturbed start did not already satisfy the rule) falls by more than ATTRACT_MARGIN from the
-  smallest N to the largest, at the smallest eps.
+  smallest N to the largest, at the smallest eps;
+* geometry (tinyscore.analyses.geometry, mixtures whose components have long axes): model A's relative
+  score error across the axes over that along them exceeds 1 + DIST_MARGIN at the smallest sigma (largest
+  N); and its relative error exceeds the isotropic dataset's of the same N and variant by that factor
+  (ln of the ratio against ln(1 + DIST_MARGIN));
+* objectives, as an interaction, so that a variant worse everywhere does not count as worse in low
+  density: per (dataset, N, sigma) and pair of a reconstruction variant (denoiser, denoiser-cond) and a
+  score-matching one (ncsn, ssm), ln(rel_sm / rel_rec) in the lowest-density bin minus the same in the
+  highest exceeds ln(1 + DIST_MARGIN): reconstruction's advantage grows where the density is low.
 
 Two cells are independent: their difference's interval is the normal approximation of
 tinyscore.core.bootstrap.difference.
@@ -57,7 +65,7 @@ import math
 import statistics
 
 from tinyscore.core.bootstrap import LEVEL, difference, z_of
-from tinyscore.study.findings import _by, _largest_n, cell_key
+from tinyscore.study.findings import RECONSTRUCTION, SCORE_MATCHING, _by, _largest_n, cell_key
 from tinyscore.study.margins import (AGREE_COS, ATTRACT_MARGIN, COS_MARGIN, DECIDED, DIST_MARGIN, MEM_MARGIN,  # noqa: F401
                                      SUPPORT)
 
@@ -67,6 +75,11 @@ DATA = "A low-noise divergence is the data's: AB exceeds the seed floor AA' (lar
 PATH = "The two reverse processes end further apart at low noise (the paper's path L2, largest N)"
 WITH_N = "More data, more agreement at low noise"
 ATTRACTED = "Small training sets make training samples attractors; large ones do not"
+ACROSS = "Models err across the data's long axes more than along them (anisotropic and curved mixtures, largest N)"
+HARDER = "The score is learned worse on anisotropic and curved data than on isotropic data"
+OBJECTIVES = "Reconstruction's advantage over score matching is larger in low density than in high density"
+#: the results a cell's replicates pool (the others are the first replicate's)
+POOLED = ("controls", "geometry")
 
 
 def decide(iv, margin: float) -> str | None:
@@ -147,8 +160,11 @@ def pool_replicates(cells, level: float = LEVEL) -> list:
         if len(cs) == 1:
             out.append(cs[0])
             continue
-        ctl = [controls(c) for c in cs if controls(c)]
-        out.append({**cs[0], "controls": _pool(ctl, level) if ctl else None, "replicates": len(cs)})
+        pooled = {}
+        for k in POOLED:
+            got = [c[k] for c in cs if c.get(k)]
+            pooled[k] = _pool(got, level) if got else None
+        out.append({**cs[0], **pooled, "replicates": len(cs)})
     return out
 
 
@@ -273,6 +289,88 @@ def _pair_claims(cells) -> list:
     return out
 
 
+# ------------------------------------------------------------------------------ geometry and objectives
+def geometry_row(c, sigma=None) -> dict | None:
+    """The cell's geometry row at ``sigma`` (the smallest when None)."""
+    rows = (c.get("geometry") or {}).get("rows") or []
+    if not rows:
+        return None
+    return min(rows, key=lambda r: r["sigma"]) if sigma is None else \
+        next((r for r in rows if abs(r["sigma"] - sigma) < 1e-12), None)
+
+
+def log_interval(iv) -> list | None:
+    """[ln estimate, ln lower, ln upper] of a positive interval; None otherwise."""
+    if iv is None or any(x is None or x <= 0 for x in iv):
+        return None
+    return [math.log(x) for x in iv]
+
+
+def linear(terms, level: float = LEVEL) -> list | None:
+    """sum_i sign_i X_i of independent intervals [(sign, [estimate, lower, upper])], by the normal approximation
+    (each se from its interval's width, as tinyscore.core.bootstrap.difference)."""
+    if not terms or any(iv is None for _, iv in terms):
+        return None
+    z = z_of(level)
+    est = sum(sg * iv[0] for sg, iv in terms)
+    se = math.sqrt(sum(((iv[2] - iv[1]) / (2 * z)) ** 2 for _, iv in terms))
+    return [est, est - z * se, est + z * se]
+
+
+def _geometry_claims(ok, big, scope) -> list:
+    """Across the spans more than along them (the largest N); worse than on the isotropic data (every N)."""
+    out = []
+    spanned = [c for c in big if (geometry_row(c) or {}).get("norm_over_tan")]
+    if spanned:
+        values = {cell_key(c): geometry_row(c)["norm_over_tan"] for c in spanned}
+        decisions = {k: decide(v, 1 + DIST_MARGIN) for k, v in values.items() if decide(v, 1 + DIST_MARGIN)}
+        if decisions:
+            out.append(_claim(ACROSS, "relative score error across / along the span", f"{scope},", decisions,
+                              values.values(), f"> {1 + DIST_MARGIN:g} at the smallest sigma"))
+    iso = {(c["n"], c["variant"]): c for c in ok if geometry_row(c) and "norm_over_tan" not in geometry_row(c)}
+    values = {}
+    for c in ok:
+        row, partner = geometry_row(c), iso.get((c["n"], c["variant"]))
+        if row and "norm_over_tan" in row and partner is not None:
+            values[f"{cell_key(c)} vs {partner['dataset']}"] = linear(
+                [(1, log_interval(row.get("rel"))), (-1, log_interval(geometry_row(partner).get("rel")))])
+    margin = math.log(1 + DIST_MARGIN)
+    decisions = {k: decide(v, margin) for k, v in values.items() if decide(v, margin)}
+    if decisions:
+        out.append(_claim(HARDER, "ln(relative score error / the isotropic dataset's)",
+                          "counted cells against the isotropic dataset's of the same N and variant,", decisions,
+                          values.values(), f"> ln {1 + DIST_MARGIN:g} at the smallest sigma"))
+    return out
+
+
+def _objective_claims(ok) -> list:
+    """The interaction: ln(rel_rec / rel_sm) in the lowest-density bin against the same in the highest, per
+    (dataset, N, sigma) and (reconstruction, score-matching) pair of counted cells; for when it is below
+    -ln(1 + DIST_MARGIN) (reconstruction gains more in low density)."""
+    values = {}
+    for cs in _by([c for c in ok if c.get("geometry")], "dataset", "n").values():
+        recs = [c for c in cs if c["variant"] in RECONSTRUCTION]
+        sms = [c for c in cs if c["variant"] in SCORE_MATCHING]
+        for r in recs:
+            for m in sms:
+                for row_r in r["geometry"]["rows"]:
+                    row_m = geometry_row(m, row_r["sigma"])
+                    if not row_m or len(row_r.get("rel_bins") or []) < 2:
+                        continue
+                    lo_r, hi_r = row_r["rel_bins"][0], row_r["rel_bins"][-1]
+                    lo_m, hi_m = row_m["rel_bins"][0], row_m["rel_bins"][-1]
+                    values[f"{r['dataset']}/n{r['n']} {r['variant']}-{m['variant']}@{row_r['sigma']:g}"] = linear(
+                        [(-1, log_interval(lo_r)), (1, log_interval(lo_m)), (1, log_interval(hi_r)),
+                         (-1, log_interval(hi_m))])
+    margin = math.log(1 + DIST_MARGIN)
+    decisions = {k: decide(v, margin) for k, v in values.items() if decide(v, margin)}
+    if not decisions:
+        return []
+    return [_claim(OBJECTIVES, "ln(rel_sm / rel_rec) lowest bin - the same highest bin",
+                   "(dataset, N, sigma, reconstruction-score matching) pairs of counted cells,", decisions,
+                   values.values(), f"> ln {1 + DIST_MARGIN:g}")]
+
+
 def evidence_claims(cells, ok_keys, detail: bool = False) -> list:
     """The verdicts table: [(expectation, measure, these runs, verdict)] over the counted cells with controls;
     ``detail``: each row also with the mean over its cases [estimate, lower, upper] (:func:`case_mean`), the
@@ -290,4 +388,4 @@ def _evidence_rows(cells, ok_keys) -> list:
     big, label = _largest_n(with_ctl, ok)
     left = len(with_ctl) - len(ok)
     scope = f"counted cells with {label}" + (f" ({left} not counted left out)" if left else "")
-    return _cell_claims(big, scope) + _pair_claims(ok)
+    return _cell_claims(big, scope) + _pair_claims(ok) + _geometry_claims(ok, big, scope) + _objective_claims(ok)

@@ -531,12 +531,17 @@ def _low_density_verdicts(se, ok_keys) -> tuple:
     return claims, disagree
 
 
+#: the variants trained by reconstruction, and by score matching (the objectives claims compare the two groups)
+RECONSTRUCTION, SCORE_MATCHING = ("denoiser", "denoiser-cond"), ("ncsn", "ssm")
+
+
 def _lowest_bin_errors(se, key, ok_keys) -> dict:
-    """{(dataset, N, sigma): {variant: (the lowest-density bin's error, whether the cell converged)}}."""
+    """{(dataset, N, sigma, replicate): {variant: (the lowest-density bin's error, whether the cell counts)}}."""
     per = defaultdict(dict)
     for c in se:
         for r in c["score_error"]["rows"]:
-            per[(c["dataset"], c["n"], r["sigma"])][c["variant"]] = (r["bins"][0][key], cell_key(c) in ok_keys)
+            per[(c["dataset"], c["n"], r["sigma"], c.get("replicate", 0))][c["variant"]] = \
+                (r["bins"][0][key], cell_key(c) in ok_keys)
     return per
 
 
@@ -557,7 +562,7 @@ def _objective_findings(se, ok_keys) -> tuple:
                      f"over {len(every)} (dataset, N, sigma) triples: "
                      + ", ".join(f"{v} {wins[v]}" for v in variants) + "; mean lowest-bin error: "
                      + ", ".join(f"{v} {_f(mean_low[v])}" for v in variants) + ".")
-        if "denoiser" in variants:
+        if any(v in RECONSTRUCTION for v in variants) and any(v in SCORE_MATCHING for v in variants):
             comparable = {k: {vv: e for vv, (e, _) in v.items()} for k, v in per.items()
                           if len(v) == len(variants) and all(o for _, o in v.values())}
             claim, r = _objective_claim(comparable, variants, name)
@@ -567,13 +572,15 @@ def _objective_findings(se, ok_keys) -> tuple:
 
 
 def _objective_claim(comparable, variants, name) -> tuple:
-    """Does reconstruction (denoiser) beat every score-matching objective in the lowest-density bin?"""
-    sm = [v for v in variants if v != "denoiser"]
-    flags = {f"{d}/n{n}@{s:g}": p["denoiser"] < min(p[v] for v in sm) for (d, n, s), p in comparable.items()}
+    """Does reconstruction beat every score-matching objective in the lowest-density bin?"""
+    rec = [v for v in variants if v in RECONSTRUCTION]
+    sm = [v for v in variants if v in SCORE_MATCHING]
+    flags = {f"{d}/n{n}@{s:g}" + (f"/r{r}" if r else ""): min(p[v] for v in rec) < min(p[v] for v in sm)
+             for (d, n, s, r), p in comparable.items()}
     k, m = _count(flags)
     v = "no data" if not m else "objectives differ" if abs(k / m - 0.5) >= 0.25 else "no consistent difference"
     return ((OBJECTIVES + " (reconstruction vs score matching)", name,
-             f"reconstruction (denoiser) beats every score-matching objective ({', '.join(sm)}) "
+             f"reconstruction ({', '.join(rec)}) beats every score-matching objective ({', '.join(sm)}) "
              f"in the lowest-density bin in {k} of {m} triples whose cells all count", v), (name, v, flags))
 
 

@@ -456,9 +456,36 @@ def _score_block(study, ds, cs) -> list:
     return L
 
 
+GEOMETRY_INTRO = (
+    "**Geometry** (tinyscore/analyses/geometry.py): each held-out point, noised at sigma, takes the long axes of "
+    "its most responsible component's covariance (the spiral's tangent, thinmanifold's 2-D frame; none for an "
+    "isotropic component). *rel*: model A's relative score error sqrt(sum ||s_A - s*||^2 / sum ||s*||^2); *along* "
+    "and *across*: the same of the parts along and across the axes; *share of error* and *share of A - B*: the "
+    "part of A's squared error and of ||s_A - s_B||^2 along the axes, beside *share of dimensions*, what an error "
+    "without a preferred direction would put there. At the smallest sigma, replicates pooled, 95% intervals.")
+
+
+def _geometry_block(study, ds, cs) -> list:
+    cells = sorted(ev.pool_replicates(cs), key=lambda c: (c["variant"], c["n"]))
+    rows = []
+    for c in cells:
+        r = ev.geometry_row(c)
+        if r:
+            rows.append([c["variant"], c["n"], ev.shown(r.get("rel")), ev.shown(r.get("rel_tan")),
+                         ev.shown(r.get("rel_norm")), ev.shown(r.get("share_err")), ev.shown(r.get("share_ab")),
+                         _f(r.get("share_dim"), 3)])
+    sigma = min(r["sigma"] for c in cs for r in c["geometry"]["rows"])
+    return [f"#### {ds} (sigma = {sigma:g})", ""] + _table(
+        ["variant", "N", "rel", "along", "across", "share of error", "share of A - B", "share of dimensions"],
+        rows) + [""]
+
+
 def _score(study) -> list:
-    return [SCORE_INTRO, ""] + _per_dataset(study, "score_error", _score_block, "No score-error results (score error "
-                                            "needs a mixture dataset with a known density).")
+    L = [SCORE_INTRO, ""] + _per_dataset(study, "score_error", _score_block, "No score-error results (score error "
+                                         "needs a mixture dataset with a known density).")
+    if any(c.get("geometry") for c in study.cells):
+        L += [GEOMETRY_INTRO, ""] + _per_dataset(study, "geometry", _geometry_block, "")
+    return L
 
 
 # ------------------------------------------------------------------------------ images, notes, commands
@@ -489,9 +516,15 @@ def _notes(study) -> list:
     else:
         notes.append("Models A and B share their seed and every setting; only their training halves differ. One "
                      "seed per cell and no seed floor: the intervals, where there are any, are over probes only.")
+    reps = {c.get("replicate", 0) for c in study.cells}
+    if len(reps) > 1:
+        notes.append(f"Every cell is repeated {len(reps)} times with other seeds (replicate r trains A and B with "
+                     "seed 2r and A' with 2r + 1); the verdicts pool the replicates of a cell into one case, their "
+                     "intervals widened by the seeds' spread (tinyscore/study/evidence.py, \"Replicates\"); the "
+                     "per-cell tables show each replicate.")
     notes.append("With N = 1 there is no second-nearest training sample; the attractor criterion then uses the "
                  "median distance from the training sample to the held-out test points as d2.")
-    train_secs = [c[k]["seconds"] for c in study.cells for k in ("train_a", "train_b") if c.get(k)]
+    train_secs = [c[k]["seconds"] for c in study.cells for k in ("train_a", "train_b", "train_a2") if c.get(k)]
     if train_secs:
         notes.append(f"{len(train_secs)} models trained, {sum(train_secs) / 60:.1f} minutes of training in all.")
     return [f"- {n}" for n in notes] + [""]
