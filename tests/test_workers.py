@@ -608,3 +608,21 @@ def test_slurm_without_slurm_is_one_line(tmp_path, capsys):
     line = assert_refused(["reproduce", "--scale", "smoke", "--out", tmp_path / "r", "--executor", "slurm"], capsys,
                           watch=[tmp_path])
     assert re.search(r"slurm|submitit", line, re.I)
+
+
+def test_a_local_worker_finds_the_package_from_any_folder(tmp_path, monkeypatch):
+    """The worker's PYTHONPATH starts with the folder holding tinyscore/ (not the package folder itself, whose
+    modules would then shadow top-level ones), and a worker started elsewhere imports this very code."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import tinyscore
+    from tinyscore.training.workers import worker_env
+    env = worker_env()
+    first = Path(env["PYTHONPATH"].split(os.pathsep)[0])
+    assert (first / "tinyscore" / "__init__.py").is_file()
+    out = subprocess.run([sys.executable, "-c", "import tinyscore, sys; print(tinyscore.__file__)"], cwd=tmp_path,
+                         env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(out).resolve() == Path(tinyscore.__file__).resolve()

@@ -589,6 +589,13 @@ def _child_main(argv=None) -> int:
     return status
 
 
+def worker_env() -> dict:
+    """The environment of a local worker: this one, with the folder that holds the tinyscore package first on
+    PYTHONPATH, so that the worker imports this very code from whatever folder the study was started."""
+    root = str(Path(__file__).resolve().parents[2])          # tinyscore/training/workers.py -> the folder of tinyscore/
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+
+
 def run_local(spec: dict, jobs: int, entry, echo=print) -> list:
     """Run ``jobs`` workers, each ``entry(spec, progress, echo)``, as processes of this machine; wait for them.
 
@@ -598,9 +605,7 @@ def run_local(spec: dict, jobs: int, entry, echo=print) -> list:
     (a signal, the out-of-memory killer) is named, and the next run takes its cell over."""
     import subprocess
     import sys
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH"))
-                                                        if p)}
+    env = worker_env()
     procs = []
     try:
         for i in range(jobs):
