@@ -24,6 +24,7 @@ import click
 from tinyscore import __version__
 from tinyscore.config import (ANALYSIS_SIGMAS, ATTRACTOR_EPS_TEXT, BATCH_SIZE, BLIND_VARIANT, BOOTSTRAP_LEVEL,
                               BOOTSTRAP_REPS, BOOTSTRAP_SEED, HELDOUT, PRECISIONS, STUDY_SCALES, VARIANTS)
+from tinyscore.config import SSM_JVP, SSM_KINDS
 from tinyscore.config import TRAIN_DEFAULTS as TRAIN
 from tinyscore.errors import TinyscoreError, one_line
 
@@ -174,11 +175,11 @@ def cli():
 @click.option("--ssm-objective", type=click.Choice(["vr", "plain"]), default="vr" if TRAIN["ssm_vr"] else "plain",
               show_default=True,
               help="SSM-VR (1/2 ||s||^2) or plain SSM (1/2 (v^T s)^2).")
-@click.option("--ssm-projection", type=click.Choice(["rademacher", "gaussian"]), default=TRAIN["ssm_kind"],
+@click.option("--ssm-projection", type=click.Choice(SSM_KINDS), default=TRAIN["ssm_kind"],
               show_default=True)
 @click.option("--ssm-projections", type=click.IntRange(min=1), default=TRAIN["ssm_proj"], show_default=True,
               help="Number M of projections per sample.")
-@click.option("--ssm-jvp", type=click.Choice(["auto", "backward", "forward"]), default=TRAIN["ssm_jvp"],
+@click.option("--ssm-jvp", type=click.Choice(SSM_JVP), default=TRAIN["ssm_jvp"],
               show_default=True,
               help="How v^T J v is computed: double backward, forward mode, or auto (the faster, measured: "
                    "forward mode for the MLP on CPU, the double backward otherwise).")

@@ -48,6 +48,11 @@ TRAIN_DEFAULTS = dict(variant="ssm", data="uniform", data_seed=0, n=1000, half="
                       width=None, ssm_vr=True, ssm_kind="rademacher", ssm_proj=1, ssm_jvp="auto", log_every=None,
                       threads=1, save_every=200, keep_every=0, heldout=None, precision="fp32")
 
+#: the sliced-score-matching choices (tinyscore.core.objectives.SSMLoss; the train command's --ssm-projection,
+#: --ssm-jvp): the projections' distribution, and how v^T J v is computed
+SSM_KINDS = ("rademacher", "gaussian")
+SSM_JVP = ("auto", "backward", "forward")
+
 #: ``batch_size`` and ``heldout`` when a run leaves them None: for points (vectors) and for images
 BATCH_SIZE = {"vector": 256, "image": 32}
 HELDOUT = {"vector": 1024, "image": 128}

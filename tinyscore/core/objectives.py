@@ -27,7 +27,7 @@ import math
 
 import torch
 
-from tinyscore.config import TRAIN_DEFAULTS, check_variant
+from tinyscore.config import SSM_JVP, SSM_KINDS, TRAIN_DEFAULTS, check_variant
 from tinyscore.core import ssm_paths
 from tinyscore.core.models import bcast_sigma
 
@@ -69,10 +69,10 @@ class SSMLoss:
 
     def __init__(self, vr: bool = True, kind: str = "rademacher", n_proj: int = 1, jvp: str = "auto",
                  backend: str | None = None):
-        if kind not in ("rademacher", "gaussian"):
-            raise ValueError(f"projection kind must be rademacher or gaussian, got {kind!r}")
-        if jvp not in ("auto", "forward", "backward"):
-            raise ValueError(f"jvp must be auto, forward or backward, got {jvp!r}")
+        if kind not in SSM_KINDS:
+            raise ValueError(f"projection kind must be one of {', '.join(SSM_KINDS)}, got {kind!r}")
+        if jvp not in SSM_JVP:
+            raise ValueError(f"jvp must be one of {', '.join(SSM_JVP)}, got {jvp!r}")
         if n_proj < 1:
             raise ValueError("at least one projection is needed")
         self.vr, self.kind, self.n_proj, self.jvp, self.backend = vr, kind, n_proj, jvp, backend
