@@ -93,16 +93,9 @@ def _threads(f):
     training: on a shared 2-core machine spin-waiting OpenMP threads made trajectories and attractors 4-8x slower)."""
     @functools.wraps(f)
     def wrapper(*args, threads, **kwargs):
-        import torch
-        from tinyscore.devices import blas_threads
-        before = torch.get_num_threads()
-        if threads:
-            torch.set_num_threads(threads)
-        try:
-            with blas_threads(threads):           # and NumPy's BLAS (the exact mixture), likewise
-                return f(*args, **kwargs)
-        finally:
-            torch.set_num_threads(before)
+        from tinyscore.devices import cpu_threads
+        with cpu_threads(threads):                # torch's and NumPy's BLAS (the exact mixture)
+            return f(*args, **kwargs)
     return click.option("--threads", type=click.IntRange(min=0, max=MAX_THREADS), default=1, show_default=True,
                         help="CPU threads (0: torch's default, all cores).")(wrapper)
 

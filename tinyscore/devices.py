@@ -26,6 +26,26 @@ def pick_device(device: str):
 
 
 @contextlib.contextmanager
+def cpu_threads(threads: int | None, device=None):
+    """Run the body with torch's intra-op threads and NumPy's BLAS on ``threads`` CPU threads (None or 0: as
+    they are; on a ``device`` that is not the CPU, torch's are left alone). One thread is the library's
+    default everywhere (training, the analysis commands, the study's workers): a small MLP gains nothing
+    from intra-op threads, and on a shared machine OpenMP threads spin-wait each other (measured: a 40x40
+    conv step took 4x longer with 2 threads than with 1 on a busy 2-core box; trajectories and attractors
+    4-8x slower)."""
+    import torch
+    before = torch.get_num_threads()
+    on_cpu = device is None or torch.device(device).type == "cpu"
+    if threads and on_cpu:
+        torch.set_num_threads(int(threads))
+    try:
+        with blas_threads(threads):
+            yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@contextlib.contextmanager
 def blas_threads(threads: int | None):
     """Run the body with NumPy's BLAS on ``threads`` threads (None or 0: as it is), as ``--threads``
     does for torch: the exact mixture's products go through NumPy's BLAS, whose threads spin-wait

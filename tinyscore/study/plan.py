@@ -275,18 +275,13 @@ def plan_study(out, scale="smoke", datasets=None, variants=None, ns=None, data_r
 
     Step times come from ``step_times`` ({key: seconds}, see :func:`train_key`, :func:`forward_key`,
     ``"matmul-flops"``) or are measured here on ``device`` (a few steps of each network)."""
-    from tinyscore.devices import pick_device
+    from tinyscore.devices import cpu_threads, pick_device
     spec, cells, notes = make_spec(out, scale, datasets, variants, ns, data_root, device, threads, label,
                                    need_data=False)
     dev = pick_device(device)
-    before = torch.get_num_threads()
-    if threads:
-        torch.set_num_threads(int(threads))
     given = dict(step_times or {})
-    try:
+    with cpu_threads(threads):
         times, how = measure_step_times(cells, dev, given)
-    finally:
-        torch.set_num_threads(before)
     rows = [estimate_cell(c, times) for c in cells]
     data = _image_data(spec, cells)
     return {"scale": scale, "out": spec["label"], "cells": rows, "notes": notes, "step_times": times,

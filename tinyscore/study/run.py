@@ -85,7 +85,11 @@ def _launch(spec, planned, jobs, executor, slurm, wait, echo) -> dict:
     out = Path(spec["out"])
     out.mkdir(parents=True, exist_ok=True)
     undone = _undone_cells(spec, planned)
-    if not undone:
+    if not undone and executor == "local":
+        # every step's manifest is there, but a step whose parameters changed (a newer version of it) is
+        # found only by a worker, which loads the data: one in this process checks them, runs what changed
+        results = [run_worker(spec, progress=False, echo=echo)]
+    elif not undone:
         results = []
     elif executor == "local":
         n = min(jobs, undone)
@@ -131,8 +135,11 @@ def _undone_cells(spec: dict, planned: list) -> int:
     folder = Path(spec["out"]) / ".steps"
     left = 0
     for c in planned:
-        names = CELL_STEPS + (MIXTURE_STEPS if c["dataset"] not in IMAGE_DATASETS else ()) \
-            + (FLOOR_STEPS if c["settings"].get("seed_floor") else ())
+        mixture = c["dataset"] not in IMAGE_DATASETS
+        names = CELL_STEPS + (MIXTURE_STEPS if mixture else ()) \
+            + (FLOOR_STEPS if c["settings"].get("seed_floor") else ()) \
+            + (("convergence",) if c["settings"].get("keep_every") else ()) \
+            + (("geometry",) if mixture and c["settings"].get("geometry") else ())
         left += not all((folder / f"{c['key'].replace('/', '__')}__{n}.json").is_file() for n in names)
     return left
 
@@ -146,7 +153,7 @@ def run_worker(spec: dict, progress: bool = True, echo=print) -> dict:
     from tinyscore.devices import pick_device
     t0 = time.perf_counter()
     report_only = bool(spec.get("report_only"))
-    if spec.get("threads"):
+    if spec.get("threads"):                    # the worker's own process (or the caller's, with one worker)
         torch.set_num_threads(int(spec["threads"]))
     dev = str(pick_device(spec["device"]))
     out = Path(spec["out"])

@@ -63,7 +63,7 @@ import torch
 
 from tinyscore.config import BATCH_SIZE, HELDOUT, PRECISIONS, check_variant, is_conditional
 from tinyscore.config import TRAIN_DEFAULTS as DEFAULTS      # every option of a run and its default
-from tinyscore.devices import pick_device
+from tinyscore.devices import cpu_threads, pick_device
 from tinyscore.training import distributed
 from tinyscore.data.datasets import Dataset, split_spec
 from tinyscore.errors import TinyscoreError, brief, shown
@@ -302,7 +302,7 @@ def _train_locked(dataset, out: Path, opts: dict, device, progress: bool, fresh:
     start, elapsed, rows = _restore(state, model, optim, gen)
     world.broadcast_model(model)
     ema = None if heldout is None else _Ema(model, int(opts["steps"]), state.get("ema") if state is not None else None)
-    with _threads(device, int(opts["threads"])):
+    with cpu_threads(int(opts["threads"]), device):
         try:
             seconds = _run_steps(model, loss_fn, optim, x_train, gen, ema, heldout, opts, world, tmp, start,
                                  elapsed, rows, progress)
@@ -338,20 +338,6 @@ def _restore(state, model, optim, gen):
     torch.set_rng_state(state["cpu_rng"])
     row = json.loads(state["last_row"]) if state["last_row"] else None
     return int(state["step"]), float(state["elapsed"]), _Rows(float(state["running"]), int(state["count"]), row)
-
-
-@contextlib.contextmanager
-def _threads(device, threads: int):
-    """CPU threads: 1 by default. A small MLP gains nothing from intra-op threads, and on a shared
-    machine OpenMP threads spin-wait each other (measured: a 40x40 conv step took 4x longer with
-    2 threads than with 1 on a busy 2-core box). 0 keeps torch's default."""
-    before = torch.get_num_threads()
-    if device.type == "cpu" and threads > 0:
-        torch.set_num_threads(threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 class _Rows:
