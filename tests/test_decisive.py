@@ -150,3 +150,23 @@ def test_a_micro_decisive_study_runs_and_resumes(tmp_path, monkeypatch):
     again = run.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
     assert again["ran"] == 0
     assert "denoiser-cond" in (out / "REPORT.md").read_text()
+
+
+def test_the_gate_and_geometry_steps_run_count_as_steps_left_and_reach_the_report(tmp_path, monkeypatch):
+    """With kept models and geometry on, each cell gets the convergence and geometry steps; a study missing only
+    one of them resumes to run it; the report shows the gate's table and the geometry table."""
+    monkeypatch.setitem(grid.SCALES, "micro", {**MICRO, "replicates": 1, "steps": 8, "keep_every": 2,
+                                               "geometry": True})
+    out = tmp_path / "r"
+    first = run.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    assert first["ran"] == 13
+    cell = out / "uniform" / "n10" / "denoiser-cond"
+    assert sorted(p.name for p in (cell / "run_a").iterdir()) == ["model.pt", "model_step2.pt", "model_step4.pt",
+                                                                  "model_step6.pt", "options.json", "stats.jsonl"]
+    conv = json.loads((cell / "convergence.json").read_text())
+    assert [r["step"] for r in conv["checkpoints"]] == [4, 6, 8]
+    report = (out / "REPORT.md").read_text()
+    assert "**The gate.**" in report and "| uniform/n10/denoiser-cond |" in report and "#### uniform" in report
+    (out / ".steps" / "uniform__n10__denoiser-cond__geometry.json").unlink()
+    again = run.reproduce(out, scale="micro", progress=False, echo=lambda *a: None)
+    assert again["ran"] == 1 and (cell / "geometry.json").is_file()

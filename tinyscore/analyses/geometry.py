@@ -123,9 +123,11 @@ def score_geometry(model_a, model_b, dataset, sigmas=ANALYSIS_SIGMAS, points: in
                 est = float(f(lambda n: np.float64(np.mean(v[n]))))
                 row[name] = bootstrap.interval(est, f(reps_of), level) if np.isfinite(est) else None
         row["rel_bins"] = []
-        for b in range(int(bins)):
-            est = float(np.sqrt(np.mean(v[f"ee{b}"]) / np.mean(v[f"ss{b}"])))
-            row["rel_bins"].append(bootstrap.interval(est, np.sqrt(reps_of(f"ee{b}") / reps_of(f"ss{b}")), level))
+        for b in range(int(bins)):                # a resample that misses a bin gives 0 / 0, which is dropped
+            with np.errstate(divide="ignore", invalid="ignore"):
+                est = float(np.sqrt(np.mean(v[f"ee{b}"]) / np.mean(v[f"ss{b}"])))
+                boot = np.sqrt(reps_of(f"ee{b}") / reps_of(f"ss{b}"))
+            row["rel_bins"].append(bootstrap.interval(est, boot, level))
         rows.append(row)
     return {"settings": {"dataset": dataset.name, "points": points, "seed": int(seed), "span_ratio": SPAN_RATIO,
                          "ranks": [int(U.shape[1]) for U in spans], "dim": int(mixture.D), "bins": int(bins), "reps": int(reps),
