@@ -256,16 +256,19 @@ def spacing_eps(train, seed: int = 0, factors=SPACING_FACTORS, ceiling: float = 
     x = np.asarray(train, dtype=np.float64).reshape(len(train), -1)
     z = np.random.default_rng([int(seed), 22, 5]).standard_normal(x.shape)
     s = nn_spacing(x)
+    rates = {}                                  # identity_return per eps tried, each computed once
     eps0 = None
     for k in range(64):
         e = float(f"{s / (3 * np.sqrt(x.shape[1])) * 2 ** (k / 4):.3g}")
-        if identity_return(x, e, z) <= ceiling:
+        rates[e] = identity_return(x, e, z)
+        if rates[e] <= ceiling:
             eps0 = e
             break
     if eps0 is None:
         raise ValueError("no eps on the ladder makes the identity fail")
     eps = [float(f"{eps0 * f:.3g}") for f in factors]
-    return {"eps": eps, "eps0": eps0, "spacing": s, "identity": [identity_return(x, e, z) for e in eps]}
+    return {"eps": eps, "eps0": eps0, "spacing": s,
+            "identity": [rates[e] if e in rates else identity_return(x, e, z) for e in eps]}
 
 
 def cell_controls(model, dataset, n: int, path_a, path_b, path_a2=None, eps=None, iters: int = 10, starts: int = 256,
