@@ -602,7 +602,7 @@ def _open_partial(tmp: Path, out: Path, opts: dict, fresh: bool, split: str | No
     found = data_identity(opts["data"], out)          # the data file's place and digest (read once, here)
     if split is not None:
         found["split_sha256"] = split
-    state = _resume_state(tmp, opts, fresh, found)
+    state, saved = _resume_state(tmp, opts, fresh, found)
     if state is None:
         tmp.mkdir()
         write_text(tmp / "options.json", json.dumps({**opts, **found}, indent=2) + "\n", force=True)
@@ -610,7 +610,6 @@ def _open_partial(tmp: Path, out: Path, opts: dict, fresh: bool, split: str | No
         return None
     with os.fdopen(open_own(tmp / "stats.jsonl", create=False), "r+b") as f:   # drop lines logged after the saved step
         f.truncate(int(state["stats_bytes"]))
-    saved = json.loads((tmp / "options.json").read_text())
     note = ""
     if saved.get("world_size", 1) != opts["world_size"]:
         note = f" with {opts['world_size']} process(es) (saved by {saved.get('world_size', 1)})"
@@ -675,7 +674,8 @@ def _read_partial(tmp: Path):
 
 
 def _resume_state(tmp: Path, opts: dict, fresh: bool, found: dict | None = None):
-    """The saved state of an unfinished run of the same options, or None (and a clean slate).
+    """(The saved state of an unfinished run of the same options, its options.json as read and checked), or
+    (None, None) and a clean slate.
 
     A damaged unfinished run (its state unreadable, cut short or inconsistent) is refused with one
     line naming the file: training from step 0 would discard it without a word, and what looks
@@ -686,18 +686,18 @@ def _resume_state(tmp: Path, opts: dict, fresh: bool, found: dict | None = None)
     ``data`` may differ when the run recorded the digest of its data file and ``found`` (the
     :func:`data_identity` of the data now) has the same: the file was moved, or is named otherwise."""
     if not tmp.exists() and not tmp.is_symlink():
-        return None
+        return None, None
     check_own_folder(tmp)
     if fresh:
         shutil.rmtree(tmp)
-        return None
+        return None, None
     saved, state, damage = _read_partial(tmp)
     if damage is not None:
         raise TinyscoreError(f"the unfinished run in {tmp} cannot be resumed: {damage}; pass --fresh to discard "
                              "it and train from step 0, or move it away to keep it")
     if state is None:
         shutil.rmtree(tmp)  # stopped before its first saved state: nothing to resume, and it is ours
-        return None
+        return None, None
     if saved.get("split_sha256") is not None and saved["split_sha256"] != (found or {}).get("split_sha256"):
         raise TinyscoreError(f"the unfinished run in {tmp} was trained on other halves of {brief(opts['data'])} "
                              "than it splits into now (field 'split_sha256'): its images, or the identities beside "
@@ -714,7 +714,7 @@ def _resume_state(tmp: Path, opts: dict, fresh: bool, found: dict | None = None)
         d = diff[0]
         raise TinyscoreError(f"an unfinished run with other options is in {tmp} ({d}: {was.get(d)!r}, now "
                              f"{same.get(d)!r}); rerun with its options to resume it, or pass --fresh to discard it")
-    return state
+    return state, saved
 
 
 def _progress(total: int, desc: str, enabled: bool):
