@@ -223,3 +223,11 @@ def test_benchmarks_keep_their_forms():
              for name in ("uniform", "sharpcov", "hd-sharpcov", "thinmanifold")}
     assert forms == {"uniform": {"Isotropic"}, "sharpcov": {"Full"}, "hd-sharpcov": {"LowRank"},
                      "thinmanifold": {"LowRank"}}
+
+
+def test_a_mixture_file_under_home_is_found_by_tilde(tmp_path, monkeypatch):
+    import json
+    from tinyscore.data.datasets import load_dataset
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "m.json").write_text(json.dumps({"weights": [1.0], "means": [[0.0, 0.0]], "covs": [0.5]}))
+    assert load_dataset("~/m.json").dim == 2

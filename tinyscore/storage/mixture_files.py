@@ -219,8 +219,9 @@ def _cov_from_json(c, D: int, field: str = "covs[k]"):
 
 
 def load_mixture(spec: str) -> GaussianMixture:
-    """A benchmark by name (``uniform``, ...) or a JSON file of the :func:`mixture_from_dict` format."""
-    path = Path(spec)
+    """A benchmark by name (``uniform``, ...) or a JSON file of the :func:`mixture_from_dict` format (a leading
+    ``~`` is the home folder, as for every other path the library takes)."""
+    from tinyscore.storage.paths import expand_path
     if spec in BENCHMARKS:
         path = MIXTURE_DIR / f"{spec}.json"
         if not path.exists():
@@ -228,6 +229,8 @@ def load_mixture(spec: str) -> GaussianMixture:
                                  f"({MIXTURE_DIR}); reinstall tinyscore")
     elif not spec.lower().endswith(".json"):
         raise TinyscoreError(f"unknown dataset {spec!r}: expected one of {', '.join(BENCHMARKS)} or a FILE.json")
+    else:
+        path = expand_path(spec, "--data")
     if not path.exists():
         raise TinyscoreError(f"mixture file {spec} does not exist")
     if not path.is_file():
