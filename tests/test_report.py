@@ -284,3 +284,20 @@ def test_heldout_logging_leaves_image_model_bytes_unchanged(tmp_path):
     assert rows[-1]["heldout"] > 0 and all("heldout_excess" not in r for r in rows)   # no known optimum for images
     assert all(r["heldout_ema"] > 0 for r in rows)
     assert re.fullmatch(r"\d+", str(json.loads((tmp_path / "on" / "options.json").read_text())["heldout"]))
+
+
+def test_attractor_findings_read_each_datasets_own_eps():
+    """With eps chosen from the data every dataset has its own smallest eps; each cell is read at its own."""
+    from tinyscore.study.findings import _attractor_findings, cell_key
+
+    def att(dataset, n, eps, own):
+        rows = [{"eps": e, "model_return_own": own, "empirical_return_own": 1.0, "model_test_captured": 0.0}
+                for e in eps]
+        return {"dataset": dataset, "n": n, "variant": "ncsn", "key": f"{dataset}/n{n}/ncsn",
+                "attractors": {"rows": rows}}
+    cells = [att("uniform", 100, (0.338, 0.676), 0.8), att("uniform", 1000, (0.338, 0.676), 0.1),
+             att("spiral", 100, (0.258, 0.516), 0.6), att("spiral", 1000, (0.258, 0.516), 0.0)]
+    lines, claims = _attractor_findings(cells, {cell_key(c) for c in cells})
+    assert "each dataset's smallest eps (uniform 0.338, spiral 0.258)" in lines[0]
+    assert "N=100: model 0.70" in lines[0] and "N=1000: model 0.05" in lines[0]
+    assert claims[0][2].startswith("at each dataset's smallest eps") and claims[0][3] == "supported"

@@ -445,8 +445,19 @@ def _quality_findings(cells, hi, lo) -> list:
 ATTRACTORS = "Small training sets make training samples attractors; large ones do not"
 
 
-def _row_at_eps(c, eps):
-    return next(r for r in c["attractors"]["rows"] if r["eps"] == eps)
+def _row_at_eps(c, eps=None):
+    """The cell's attractor row at ``eps``, or at its own smallest eps (None): with eps chosen from the data
+    (a scale's ``eps="spacing"``) every dataset has its own."""
+    rows = c["attractors"]["rows"]
+    return min(rows, key=lambda r: r["eps"]) if eps is None else next(r for r in rows if r["eps"] == eps)
+
+
+def _eps_words(at) -> str:
+    """'eps = 0.05', or with an eps per dataset 'each dataset's smallest eps (uniform 0.338, spiral 0.258)'."""
+    per = {c["dataset"]: _row_at_eps(c)["eps"] for c in at}
+    if len(set(per.values())) == 1:
+        return f"eps = {next(iter(per.values())):g}"
+    return "each dataset's smallest eps (" + ", ".join(f"{d} {e:g}" for d, e in per.items()) + ")"
 
 
 def _attractor_claim(at, ok_keys, eps0):
@@ -455,7 +466,7 @@ def _attractor_claim(at, ok_keys, eps0):
     ns = sorted(_by(at, "n"))
 
     def frac(n):
-        return _mean(_row_at_eps(c, eps0)["model_return_own"] for c in ok_n.get(n, []))
+        return _mean(_row_at_eps(c)["model_return_own"] for c in ok_n.get(n, []))
     small_n = [n for n in ns if n > 1]
     small_n = small_n if len(small_n) > 1 else ns
     f_small, f_big = frac(small_n[0]), frac(ns[-1])
@@ -464,7 +475,7 @@ def _attractor_claim(at, ok_keys, eps0):
                "supported" if f_small - f_big > 0.25 and f_small > 0.5 else
                ("not supported" if f_small - f_big <= 0.05 else "mixed"))
     return (ATTRACTORS, "return-to-own fraction",
-            f"at eps = {eps0:g}: {_f(f_small, 2)} at N = {small_n[0]}, {_f(f_big, 2)} at N = {ns[-1]} "
+            f"at {eps0}: {_f(f_small, 2)} at N = {small_n[0]}, {_f(f_big, 2)} at N = {ns[-1]} "
             f"(means over {counted})", verdict)
 
 
@@ -473,15 +484,15 @@ def _attractor_findings(cells, ok_keys) -> tuple:
     at = [c for c in cells if c.get("attractors")]
     if not at:
         return ["- Question 3: no attractor results in this result set."], []
-    eps0 = min(r["eps"] for c in at for r in c["attractors"]["rows"])
+    eps0 = _eps_words(at)
     by_n = _by(at, "n")
     parts = []
     for n in sorted(by_n):
-        rows = [_row_at_eps(c, eps0) for c in by_n[n]]
+        rows = [_row_at_eps(c) for c in by_n[n]]
         parts.append(f"N={n}: model {_f(_mean(r['model_return_own'] for r in rows), 2)}, empirical "
                      f"{_f(_mean(r.get('empirical_return_own') for r in rows), 2)}, test points captured "
                      f"{_f(_mean(r['model_test_captured'] for r in rows), 2)}")
-    line = (f"- **Attractors (question 3).** Fraction of training samples perturbed by eps = {eps0:g} that "
+    line = (f"- **Attractors (question 3).** Fraction of training samples perturbed by {eps0} that "
             "return to their own sample (d1/d2 < 1/3), mean over datasets and variants: " + "; ".join(parts) + ".")
     return [line], ([_attractor_claim(at, ok_keys, eps0)] if len(by_n) > 1 else [])
 
