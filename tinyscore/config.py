@@ -99,7 +99,7 @@ STUDY_SCALES = {
                    image=dict(ns=(10, 100, 1000), variants=("denoiser", "ncsn"), steps=10000, batch_size=16, width=8,
                               resolution=40, probes=32, path_substeps=2, starts=32, test_starts=32,
                               prepare_limit=None, save_every=500)),
-    # built to decide the divergence claim on two CPU cores in about 2.5 hours with --jobs 2 (tinyscore.study.grid,
+    # built to decide the low-noise claims on two CPU cores in under 2.5 hours with --jobs 2 (tinyscore.study.grid,
     # "The decisive scale"): three replicates of (A, B, A'), the sigma-conditioned denoiser beside ncsn, N to 10^5
     "decisive": dict(datasets=("uniform", "spiral", "thinmanifold"), ns=(100, 1000, 10000, 100000),
                      variants=("ncsn", "denoiser-cond"), steps=6000, batch_size=256, width=None, probes=2048,

@@ -7,9 +7,9 @@ the grid and how hard each cell works: ``smoke`` is a CI check (a couple of minu
 the mixtures, 10,000 on the faces; about 2 hours with ``--jobs 2`` on two CPU cores), ``paper`` is
 the study's full grid for a GPU. Image datasets override some settings (``image``).
 
-**The decisive scale** (``decisive``) is built to decide one claim, that models trained on disjoint
-data diverge at low noise and that the data (not the seed) makes it, on two CPU cores in about 2.5
-hours with ``--jobs 2`` (issue 22, item 9):
+**The decisive scale** (``decisive``) is built to decide the low-noise claims, above all that models
+trained on disjoint data diverge at low noise and that the data (not the seed) makes it, on two CPU cores
+in under 2.5 hours with ``--jobs 2`` (issue 22, item 9):
 
 * datasets: two 2-D mixtures, ``uniform`` (isotropic) and ``spiral`` (curved), and one 100-D,
   ``thinmanifold`` (the spiral on a 2-D frame in R^100, variance 1e-4 off the frame: at sigma = 0.02 the
@@ -24,18 +24,18 @@ hours with ``--jobs 2`` (issue 22, item 9):
   model), so the seeds' spread of AB itself, not only of the floor, enters the intervals; the verdicts
   pool the replicates of a (dataset, N, variant) into one case (tinyscore.study.evidence, "Replicates").
   Replicate 0 is the cell a scale without replicates would run (same folder, same step identities);
-* 8,000 steps at batch 256 per model (2 million samples: 20 passes over N = 10^5), the resumable state
-  saved every 2,000.
+* 6,000 steps at batch 256 per model (1.5 million samples: 15 passes over N = 10^5), the resumable state
+  saved and the model kept every 1,500 (``keep_every``: the convergence gate reads the decision metric
+  at 50%, 75% and 100% of training); the ``geometry`` step on every cell.
 
-Cut to fit, and why: ``ssm`` (its step costs ~1.8x ncsn's; with it the same estimate is 3.0 h with ``--jobs 2``),
-N = 1 and 10 (memorisers by construction: the empirical pair answers them exactly), ``hd-uniform``
-(isotropic in 100-D, the 2-D ``uniform`` asks the same question) and the other mixtures, CelebA (a
-UNet step costs ~100x an MLP's on CPU), and training length (8,000 steps rather than a per-N schedule
-until the metric stops moving; the convergence gate says which cells that leaves short). The dry run
-(``reproduce --scale decisive --dry-run --jobs 2``) estimates 3.2 h of device time, 1.6 h of wall time
+Cut to fit, and why: ``ssm`` (its step costs ~1.8x ncsn's), N = 1 and 10 (memorisers by construction: the
+empirical pair answers them exactly), ``hd-uniform`` (isotropic in 100-D, the 2-D ``uniform`` asks the same
+question) and the other mixtures, CelebA (a UNet step costs ~100x an MLP's on CPU), and training length
+(6,000 steps for every cell rather than a schedule per N until the metric stops moving; the convergence
+gate says which cells that leaves short, and the verdicts count only the others). The dry run
+(``reproduce --scale decisive --dry-run --jobs 2``) estimates 2.4 h of device time, 1.2 h of wall time
 with two workers, from step times measured on two cores while they were quiet (docs/study-decisive holds
-them); the estimate leaves out data loading and the held-out loss each run logs, with which 1,000-step
-runs trained 10-20% slower than estimated on quiet cores: about 2-2.5 h in all, more on shared cores.
+them and says how long the committed run took).
 
 Every file of a study lives under the folder the user gave as ``--out``::
 
