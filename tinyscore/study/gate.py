@@ -27,8 +27,9 @@ study.margins) is named
     still moving   the metric has not stopped
     generalising   stopped, every model at the analytic optimum           (gap_true <= FLOOR_GAP)
     memorising     stopped, every model at its memoriser                  (gap_mem <= FLOOR_GAP): it counts
-                   (where every model is within FLOOR_GAP of both floors, as at small N where the two are
-                   close, the nearer one: the smaller of the largest gaps)
+    at both floors stopped, every model within FLOOR_GAP of both, neither clearly nearer (the larger
+                   of the two largest gaps under BOTH_RATIO times the smaller): the two optima are alike
+                   on these problems (large N); where one is clearly nearer, the cell takes that one
     stuck          stopped, no model near either floor (every measured gap above FLOOR_GAP)
     stopped        stopped, otherwise: no floor measured, or some models near a floor and some not
     no record      fewer than two checkpoints of the metric
@@ -39,7 +40,9 @@ from __future__ import annotations
 
 from tinyscore.study.margins import FLOOR_GAP, STOP_TOL
 
-STATES = ("generalising", "memorising", "still moving", "stuck", "stopped", "no record")
+STATES = ("generalising", "memorising", "at both floors", "still moving", "stuck", "stopped", "no record")
+#: within both floors, one is clearly nearer when its largest gap is under 1 / BOTH_RATIO of the other's
+BOTH_RATIO = 2.0
 
 
 def relative_gap(loss, excess) -> float | None:
@@ -80,8 +83,11 @@ def cell_state(models: dict, checkpoints, floor_gap: float = FLOOR_GAP) -> str:
     reached = {name: max(g[floor] for g in gaps) for floor, name in (("true", "generalising"),
                                                                        ("memoriser", "memorising"))
                if gaps and all(g.get(floor) is not None and g[floor] <= floor_gap for g in gaps)}
+    if len(reached) == 2:
+        near, far = sorted(reached, key=reached.get)
+        return near if reached[far] > BOTH_RATIO * reached[near] else "at both floors"
     if reached:
-        return min(reached, key=reached.get)
+        return next(iter(reached))
     measured = [g[f] for g in gaps for f in ("true", "memoriser") if g.get(f) is not None]
     return "stuck" if measured and all(m > floor_gap for m in measured) else "stopped"
 

@@ -260,7 +260,9 @@ def gate_section(cells) -> list:
              "optimum's loss; *gap to memoriser*: the largest excess training loss over the empirical optimum of "
              "the model's own points (which minimises the training objective), relative to that optimum's loss. "
              f"A model is at a floor within {FLOOR_GAP}. The state: *generalising* (stopped, every model at D\\*), "
-             "*memorising* (stopped, every model at its memoriser: it counts), *stuck* (stopped, no model near "
+             "*memorising* (stopped, every model at its memoriser: it counts), *at both floors* (stopped, every "
+             "model within reach of both and neither clearly nearer: at large N the two optima are alike), *stuck* "
+             "(stopped, no model near "
              "either floor), *stopped* (otherwise), *still moving* (not counted).")
     return [intro, ""] + _table(["cell", "cos 50%", "cos 75%", "cos 100% [95%]", "gap to D*", "gap to memoriser",
                                  "state"], rows) + [""]

@@ -379,6 +379,9 @@ def _cell_result(grid: Grid, c: dict) -> dict:
     for name, st in c["steps"].items():
         r = grid.load(st)
         rec[name] = r["result"]
+        if name.startswith("train_") and isinstance(rec[name], dict) and "run" in rec[name]:
+            # where the run is now, under the --out given (a training summary names it as it was trained)
+            rec[name] = {**rec[name], "run": grid.rel(c["dir"] / f"run_{name[len('train_'):]}")}
         rec.setdefault("seconds", {})[name] = r["seconds"]
     rec["key"] = c["key"]
     rec["convergence"] = {h: run_convergence(c["dir"] / f"run_{h}", rec.get(f"train_{h}")) for h in "ab"}
