@@ -95,10 +95,11 @@ STUDY_SCALES = {
     # single cells trained against 2x to 8x longer runs of themselves (README, "The whole study")
     "medium": dict(datasets=None, ns=(1, 10, 100, 1000), variants=VARIANTS, steps=4000, batch_size=128,
                    width=None, probes=256, path_substeps=4, eps=ATTRACTOR_EPS, iters=10, starts=128,
-                   test_starts=128, score_points=2000, bins=5, save_every=1000, seed_floor=True,
+                   test_starts=128, score_points=2000, bins=5, save_every=1000, keep_every=1000, seed_floor=True,
+                   geometry=True,
                    image=dict(ns=(10, 100, 1000), variants=("denoiser", "ncsn"), steps=10000, batch_size=16, width=8,
                               resolution=40, probes=32, path_substeps=2, starts=32, test_starts=32,
-                              prepare_limit=None, save_every=500)),
+                              prepare_limit=None, save_every=500, keep_every=2500)),
     # built to decide the low-noise claims on two CPU cores in under 2.5 hours with --jobs 2 (tinyscore.study.grid,
     # "The decisive scale"): three replicates of (A, B, A'), the sigma-conditioned denoiser beside ncsn, N to 10^5
     "decisive": dict(datasets=("uniform", "spiral", "thinmanifold"), ns=(100, 1000, 10000, 100000),
