@@ -464,7 +464,10 @@ GEOMETRY_INTRO = (
     "isotropic component). *rel*: model A's relative score error sqrt(sum ||s_A - s*||^2 / sum ||s*||^2); *along* "
     "and *across*: the same of the parts along and across the axes; *share of error* and *share of A - B*: the "
     "part of A's squared error and of ||s_A - s_B||^2 along the axes, beside *share of dimensions*, what an error "
-    "without a preferred direction would put there. At the smallest sigma, replicates pooled, 95% intervals.")
+    "without a preferred direction would put there. At the smallest sigma, replicates pooled, 95% intervals. "
+    "*rel* divides by ||s*||, whose size at a given sigma differs from dataset to dataset (across a thin "
+    "manifold the true score is large), so comparing *rel* between datasets, as the verdict on isotropic "
+    "against curved data does, says less than *along* against *across*, two parts of one dataset's error.")
 
 
 def _geometry_block(study, ds, cs) -> list:
