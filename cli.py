@@ -105,6 +105,25 @@ def _flag(option: str) -> str:
     return option.removesuffix("_path").replace("_", "-")
 
 
+def _bootstrap_options(over: str):
+    """--reps, --boot-seed and --level of a command whose numbers carry percentile bootstrap intervals over
+    ``over``, then --json and --device (controls, convergence, geometry)."""
+    def decorate(f):
+        for option in reversed([
+                click.option("--reps", type=click.IntRange(min=10, max=100000), default=BOOTSTRAP_REPS,
+                             show_default=True, help=f"Bootstrap resamples of {over}."),
+                click.option("--boot-seed", type=SEED, default=BOOTSTRAP_SEED, show_default=True,
+                             help="Seed of the resamples."),
+                click.option("--level", type=_Finite(min=0.5, max=0.999), default=BOOTSTRAP_LEVEL, show_default=True,
+                             help="Coverage of the percentile intervals."),
+                click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+                             help="Write the numbers as JSON."),
+                click.option("--device", default="auto", show_default=True)]):
+            f = option(f)
+        return f
+    return decorate
+
+
 def _writes(*options, make_parents=(), inputs=(), figures=("plot_path",), folders=(),
             force_help="Replace output files that exist already."):
     """Give a command --force, and check its output options before it starts any work; ``inputs``
@@ -319,13 +338,7 @@ def diverge(file_a, file_b, json_path, plot_path):
 @click.option("--iters", type=click.IntRange(min=1, max=10000), default=10, show_default=True)
 @click.option("--starts", type=click.IntRange(min=1), default=256, show_default=True)
 @click.option("--test-starts", type=click.IntRange(min=1), default=256, show_default=True)
-@click.option("--reps", type=click.IntRange(min=10, max=100000), default=BOOTSTRAP_REPS, show_default=True,
-              help="Bootstrap resamples of the probes (and of the starts).")
-@click.option("--boot-seed", type=SEED, default=BOOTSTRAP_SEED, show_default=True, help="Seed of the resamples.")
-@click.option("--level", type=_Finite(min=0.5, max=0.999), default=BOOTSTRAP_LEVEL, show_default=True,
-              help="Coverage of the percentile intervals.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
-@click.option("--device", default="auto", show_default=True)
+@_bootstrap_options("the probes (and of the starts)")
 @_writes("json_path", inputs=("run_a", "file_a", "file_b", "floor"))
 @_threads
 def controls(run_a, file_a, file_b, floor, eps, iters, starts, test_starts, reps, boot_seed, level, json_path, device):
@@ -355,13 +368,7 @@ def controls(run_a, file_a, file_b, floor, eps, iters, starts, test_starts, reps
               help="The run of the seed-floor model A' (A's points, another --seed).")
 @click.option("--problems", type=click.IntRange(min=16, max=1000000), default=2048, show_default=True,
               help="Noisy training points on which each model's loss is compared with its memoriser's.")
-@click.option("--reps", type=click.IntRange(min=10, max=100000), default=BOOTSTRAP_REPS, show_default=True,
-              help="Bootstrap resamples of the probes.")
-@click.option("--boot-seed", type=SEED, default=BOOTSTRAP_SEED, show_default=True, help="Seed of the resamples.")
-@click.option("--level", type=_Finite(min=0.5, max=0.999), default=BOOTSTRAP_LEVEL, show_default=True,
-              help="Coverage of the percentile intervals.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
-@click.option("--device", default="auto", show_default=True)
+@_bootstrap_options("the probes")
 @_writes("json_path", inputs=("run_a", "run_b", "file_a", "floor"))
 @_threads
 def convergence(run_a, run_b, file_a, floor, problems, reps, boot_seed, level, json_path, device):
@@ -390,13 +397,7 @@ def convergence(run_a, run_b, file_a, floor, problems, reps, boot_seed, level, j
 @click.option("--sigmas", default=ANALYSIS_SIGMAS, show_default=True)
 @click.option("--points", type=click.IntRange(min=10), default=2000, show_default=True,
               help="Held-out points (noised at each sigma).")
-@click.option("--reps", type=click.IntRange(min=10, max=100000), default=BOOTSTRAP_REPS, show_default=True,
-              help="Bootstrap resamples of the points.")
-@click.option("--boot-seed", type=SEED, default=BOOTSTRAP_SEED, show_default=True, help="Seed of the resamples.")
-@click.option("--level", type=_Finite(min=0.5, max=0.999), default=BOOTSTRAP_LEVEL, show_default=True,
-              help="Coverage of the percentile intervals.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the numbers as JSON.")
-@click.option("--device", default="auto", show_default=True)
+@_bootstrap_options("the points")
 @_writes("json_path", inputs=("run_a", "run_b"))
 @_threads
 def geometry(run_a, run_b, sigmas, points, reps, boot_seed, level, json_path, device):
