@@ -206,12 +206,9 @@ def case_mean(values, level: float = LEVEL) -> list | None:
     ivs = [iv for iv in values if iv is not None and iv[0] is not None]
     if not ivs:
         return None
-    k, z = len(ivs), z_of(level)
-    mean = sum(iv[0] for iv in ivs) / k
     if any(iv[1] is None or iv[2] is None for iv in ivs):
-        return [mean, None, None]
-    se = math.sqrt(sum(((iv[2] - iv[1]) / (2 * z)) ** 2 for iv in ivs)) / k
-    return [mean, mean - z * se, mean + z * se]
+        return [sum(iv[0] for iv in ivs) / len(ivs), None, None]
+    return linear([(1 / len(ivs), iv) for iv in ivs], level)
 
 
 def _claim(expectation, measure, how, decisions: dict, values, margin_words) -> tuple:
@@ -307,13 +304,13 @@ def log_interval(iv) -> list | None:
 
 
 def linear(terms, level: float = LEVEL) -> list | None:
-    """sum_i sign_i X_i of independent intervals [(sign, [estimate, lower, upper])], by the normal approximation
+    """sum_i w_i X_i of independent intervals [(w, [estimate, lower, upper])], by the normal approximation
     (each se from its interval's width, as tinyscore.core.bootstrap.difference)."""
     if not terms or any(iv is None for _, iv in terms):
         return None
     z = z_of(level)
-    est = sum(sg * iv[0] for sg, iv in terms)
-    se = math.sqrt(sum(((iv[2] - iv[1]) / (2 * z)) ** 2 for _, iv in terms))
+    est = sum(w * iv[0] for w, iv in terms)
+    se = math.sqrt(sum((w * (iv[2] - iv[1]) / (2 * z)) ** 2 for w, iv in terms))
     return [est, est - z * se, est + z * se]
 
 
