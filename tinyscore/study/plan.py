@@ -186,10 +186,10 @@ def estimate_cell(c: dict, times: dict) -> dict:
     models = models_per_cell(c)                  # A, B and, with a seed floor, A'
     starts = min(s["starts"], n) + s["test_starts"]
     att = n_eps(s) * starts * s["iters"]
-    # trajectories of every model, the attractors (run again by the controls, beside the identity), score error
-    evals = models * P * (S + 2 * T - 1) + 2 * att + (s["score_points"] * S if c["arch"] == "mlp" else 0)
-    # the memorisers: the attractors' (twice), quality's on images, and the controls' pair on every probe and sigma
-    emp = (2 * att + (P * S if c["arch"] == "conv" else 0) + 2 * P * S) * 4 * n * D
+    # trajectories of every model, the attractors (run once: the controls read their rows), score error
+    evals = models * P * (S + 2 * T - 1) + att + (s["score_points"] * S if c["arch"] == "mlp" else 0)
+    # the memorisers: the attractors', quality's on images, and the controls' pair on every probe and sigma
+    emp = (att + (P * S if c["arch"] == "conv" else 0) + 2 * P * S) * 4 * n * D
     return {**{k: c[k] for k in ("key", "dataset", "n", "n_eff", "variant", "arch", "params")},
             "shape": list(c["shape"]), "steps": s["steps"], "batch_size": s["batch_size"], "models": models,
             "train_key": train_key(c), "train_seconds": models * s["steps"] * times[train_key(c)],
