@@ -277,7 +277,7 @@ def cell_controls(model, dataset, n: int, path_a, path_b, path_a2=None, eps=None
     """A cell's controls: model A (trained on the first ``n`` points of half A) and its trajectory file,
     B's, and A''s (``path_a2``, or None without a seed floor): {"settings", "divergence", "attractors"}.
     ``attractors``: the attractor rows computed already (:func:`attractor_rows` of the study's attractor step,
-    with the same settings), instead of running the experiment again."""
+    with the same settings), instead of running the experiment again; ``model`` is then not used (None will do)."""
     from tinyscore.config import ATTRACTOR_EPS
     eps = ATTRACTOR_EPS if eps is None else eps
     boot = {"reps": int(reps), "seed": int(seed), "level": float(level)}

@@ -319,13 +319,13 @@ def seed_floor(c: Cell) -> bool:
 def controls_step(c: Cell) -> Step:
     """The pair beside its controls, with bootstrap intervals (tinyscore.analyses.controls)."""
     from tinyscore.analyses import controls
-    from tinyscore.storage.runs import load_run
     options = controls_options(c)
 
     def compute():
-        model, opts, _ = load_run(c.run("a"), device=c.device)
-        rows = _attractor_rows(c.file("attractors.json"), options["eps"])   # the attractors step's run, not a second
-        return controls.cell_controls(model, c.dataset, opts["n"], c.traj("a"), c.traj("b"), options["floor"],
+        # the attractor rows are the attractors step's run, so model A itself is not needed here; its N is the
+        # cell's (the run's options record dataset.cap(n, "a"), which is n_eff)
+        rows = _attractor_rows(c.file("attractors.json"), options["eps"])
+        return controls.cell_controls(None, c.dataset, c.n_eff, c.traj("a"), c.traj("b"), options["floor"],
                                       options["eps"], options["iters"], options["starts"], options["test_starts"],
                                       c.device, options["reps"], options["boot_seed"], options["level"],
                                       attractors=rows)
@@ -381,9 +381,9 @@ def cell_steps(c: Cell) -> dict:
         steps.update(train_a2=train_step(c, "a2"), traj_a2=trajectories_step(c, "a2"))
     steps["controls"] = controls_step(c)
     if c.settings.get("keep_every"):
-        steps["gate"] = convergence_step(c)
+        steps["gate"] = convergence_step(c)      # "convergence" in a cell is the held-out-loss record
     if c.dataset.mixture is not None and c.settings.get("geometry"):
-        steps["geometry"] = geometry_step(c)      # "convergence" in a cell is the held-out-loss record
+        steps["geometry"] = geometry_step(c)
     for st in steps.values():
         c.grid.add(st)
     return {"dataset": c.name, "n": c.n_eff, "n_requested": c.n, "variant": c.variant, "dir": c.dir, "steps": steps,
