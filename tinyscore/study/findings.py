@@ -41,7 +41,7 @@ listed, never counted.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from tinyscore.study.margins import AGREE_COS, AGREE_EPS, COS_MARGIN, DIST_MARGIN
 
@@ -185,7 +185,7 @@ def counted_keys(cells) -> tuple[set, str]:
     decision metric has stopped moving (tinyscore.study.gate.counted: memorising cells count); one without
     counts when both its models converged by the held-out loss (the rule of the studies run before the gate)."""
     from tinyscore.study.gate import counted
-    gated = {cell_key(c): gate_of(c) for c in cells if gate_of(c) is not None}
+    gated = {k: state for k, state in ((cell_key(c), gate_of(c)) for c in cells) if state is not None}
     ok = set(counted(gated)) | {cell_key(c) for c in split_by_convergence([c for c in cells
                                                                           if cell_key(c) not in gated])[0]}
     rule = ("the convergence gate: the decision metric stopped moving over the kept checkpoints" if gated and
@@ -196,12 +196,11 @@ def counted_keys(cells) -> tuple[set, str]:
 
 def _convergence_bullet(cells) -> str:
     ok_keys, rule = counted_keys(cells)
-    if any(gate_of(c) for c in cells):
-        states = defaultdict(list)
-        for c in cells:
-            states[gate_of(c) or "no record"].append(c)
+    states = [gate_of(c) for c in cells]
+    if any(states):
+        tally = Counter(state or "no record" for state in states)
         return (f"- **Convergence gate.** {len(ok_keys)} of {len(cells)} cells count ({rule}): "
-                + "; ".join(f"{k} {len(v)}" for k, v in sorted(states.items()))
+                + "; ".join(f"{k} {n}" for k, n in sorted(tally.items()))
                 + " (see [Training convergence](#training-convergence)). The verdicts count these cells; the "
                 "other bullets describe every cell.")
     ok, unconverged, unknown = split_by_convergence(cells)

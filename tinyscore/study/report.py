@@ -39,8 +39,7 @@ from tinyscore.errors import TinyscoreError
 from tinyscore.storage.files import write_text
 from tinyscore.study import evidence as ev
 from tinyscore.study.findings import (COS_MARGIN, DIST_MARGIN, _by, _f, _keys, _over_sigma, _pct, _row_at, _val,
-                                      cell_key, convergence_of, counted_keys, findings, gate_of,
-                                      split_by_convergence)
+                                      cell_key, convergence_of, counted_keys, findings, split_by_convergence)
 
 
 class _Study(NamedTuple):
@@ -238,11 +237,12 @@ def gate_section(cells) -> list:
     each model's distance from its floors, and the state; [] when no cell has a gate record."""
     from tinyscore.study.gate import record_state
     from tinyscore.study.margins import FLOOR_GAP, STOP_TOL
-    rows = []
+    rows, sigma = [], None
     for c in sorted(cells, key=lambda c: (c["dataset"], c["variant"], c["n"], c.get("replicate", 0))):
         state, models = record_state(c.get("gate"))
         if state == "no record":
             continue
+        sigma = c["gate"]["settings"]["sigma"]
         cps = {r["fraction"]: r for r in c["gate"]["checkpoints"]}
         worst = {f: [g[f] for g in models.values() if g.get(f) is not None] for f in ("true", "memoriser")}
         rows.append([cell_key(c)] + [_f((cps.get(f) or {}).get("cos_ab", [None])[0], 3) for f in (0.5, 0.75)]
@@ -250,7 +250,6 @@ def gate_section(cells) -> list:
                     + [_f(max(worst[f]), 3) if worst[f] else "n/a" for f in ("true", "memoriser")] + [state])
     if not rows:
         return []
-    sigma = next(c["gate"]["settings"]["sigma"] for c in cells if record_state(c.get("gate"))[0] != "no record")
     intro = ("**The gate.** A held-out loss is mostly noise no model removes, so the verdicts count the cells by "
              "what they decide with (tinyscore/study/gate.py, tinyscore/analyses/convergence.py): the decision "
              f"metric, cos(A, B) at sigma = {sigma:g}, read from the models kept at 50%, 75% and 100% of training, "
