@@ -412,7 +412,10 @@ def geometry(run_a, run_b, sigmas, points, reps, boot_seed, level, json_path, de
     from tinyscore.devices import pick_device
     dev = pick_device(device)
     model_a, dataset, _ = resolve_model(run_a, device=dev)
-    model_b, _, _ = resolve_model(run_b, device=dev)
+    model_b, dataset_b, _ = resolve_model(run_b, device=dev)
+    if (dataset_b.name, tuple(dataset_b.shape)) != (dataset.name, tuple(dataset.shape)):
+        raise TinyscoreError(f"RUN_B {run_b} was trained on {dataset_b.name!r}, RUN_A {run_a} on {dataset.name!r}: "
+                             "the geometry compares two models of one dataset")
     res = geo.score_geometry(model_a, model_b, dataset, sigmas, points, device=dev, reps=reps, boot_seed=boot_seed,
                              level=level)
     click.echo(geo.format_table(res))

@@ -89,3 +89,19 @@ def test_the_metric_at_the_end_is_the_controls_cosine_and_earlier_ones_are_read_
     assert out["truth"]["a"]["heldout_excess"] > 0            # a mixture: the analytic optimum is logged
     # the kept models differ, so the metric differs between checkpoints
     assert len({round(r["cos_ab"][0], 8) for r in out["checkpoints"]}) == 3
+
+
+def test_models_or_probes_of_another_dataset_are_refused_in_one_line(cell, tmp_path, capsys):
+    """A run of other data beside A, or a trajectory file of another dataset's probes (which a reshape would
+    silently have turned into other inputs), is refused, for convergence and for geometry."""
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).random((60, 8, 8)).astype(np.float32))
+    run_cli(["train", "--variant", "denoiser", "--data", tmp_path / "x.npy", "--n", "20", "--steps", "4",
+             "--out", tmp_path / "img", "--no-progress", "--device", "cpu"])
+    capsys.readouterr()
+    cases = [(["convergence", cell / "a", tmp_path / "img", cell / "a.h5"], "trained on 'x'"),
+             (["convergence", tmp_path / "img", tmp_path / "img", cell / "a.h5"], "holds probes of 'uniform'"),
+             (["geometry", cell / "a", tmp_path / "img"], "trained on 'x'")]
+    for args, why in cases:
+        assert cli.main([str(a) for a in args]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and why in err[0], err

@@ -112,12 +112,19 @@ def run_convergence(runs: dict, trajectories, dataset, device="cpu", fractions=F
     the probes and sigmas those of the trajectory file ``trajectories`` (of model A)."""
     if set(runs) not in ({"a", "b"}, {"a", "b", "a2"}):
         raise TinyscoreError("convergence needs the runs of A and B (and optionally the seed floor A')")
+    opts = {h: read_run(r).options for h, r in runs.items()}
+    for h, o in opts.items():                  # one dataset for every model, and the probes drawn from it
+        if (o.get("dataset"), o.get("data_seed")) != (dataset.name, getattr(dataset, "data_seed", o.get("data_seed"))):
+            raise TinyscoreError(f"run {runs[h]} was trained on {o.get('dataset')!r} (data seed {o.get('data_seed')}), "
+                                 f"not on {dataset.name!r} as model A: the floors compare models of one dataset")
     with open_trajectories(trajectories) as f:
+        if tuple(f.shape) != tuple(dataset.shape) or f.attrs.get("dataset", dataset.name) != dataset.name:
+            raise TinyscoreError(f"{trajectories} holds probes of {f.attrs.get('dataset', '?')!r} shaped "
+                                 f"{tuple(f.shape)}, not of {dataset.name!r} shaped {tuple(dataset.shape)}")
         x0 = f["probes/x0"].read((), finite=True).astype(np.float64)
         z = f["probes/z"].read((), finite=True).astype(np.float64)
         sigma = float(min(f.sigmas))
     x0, z = x0.reshape(x0.shape[0], -1), z.reshape(z.shape[0], -1)
-    opts = {h: read_run(r).options for h, r in runs.items()}
     tasks = {}                                     # the training points' problems, once per training set
     for h, o in opts.items():
         key = (int(o["n"]), o["half"], float(o["sigma_min"]), float(o["sigma_max"]), o["variant"])
