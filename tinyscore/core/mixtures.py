@@ -262,7 +262,9 @@ class _LowRankStack(_Stack):
         # the terms of (1) not made of the product: log w + log N = y.mu / v - ||y||^2 / 2v
         # + (log w + norm - ||mu||^2 / 2v)
         rest = norm - 0.5 * self.mu2[:, None] / v + self.log_w[:, None]
-        out = (v, h, (1 / v, -0.5 / v, rest), np.min(v), WT, Qmu, back)
+        # one v for all: the factors as numbers, so that -||y||^2 / 2v is computed once per point
+        inv_v = 1 / v[0, 0] if back is not None else 1 / v
+        out = (v, h, (inv_v, -0.5 * inv_v, rest), np.min(v), WT, Qmu, back)
         if isinstance(s2, float):
             self._sigma = (s2, out)
         return out
