@@ -571,6 +571,25 @@ def test_dry_run_plans_the_paper_grid_from_given_step_times(tmp_path, capsys):
     assert code == 0 and again.split("step times")[0] == out.split("step times")[0]
 
 
+def test_dry_run_counts_the_gate_and_geometry_steps(tmp_path):
+    """A cell that keeps its models runs the convergence gate's step: at each kept fraction each model on the
+    probes and on the memoriser's problems, and the memorisers of A's and B's points on the problems; a
+    mixture cell with geometry on scores its points with A and B at every sigma. The dry run counts both."""
+    from tinyscore.analyses.convergence import FRACTIONS, PROBLEMS
+    _, cells, _ = grid.make_spec(tmp_path / "decisive", scale="decisive", need_data=False)
+    c = next(c for c in cells if c["dataset"] == "uniform")
+    bare = {**c, "settings": {k: v for k, v in c["settings"].items() if k not in ("keep_every", "geometry")}}
+    s, D, n = c["settings"], 2, c["n_eff"]
+    S = len((s.get("sigmas") or splan.ANALYSIS_SIGMAS).split(","))
+    evals = {splan.FLOPS_KEY: 1e300, splan.train_key(c): 1.0, splan.forward_key(c): 1.0}
+    flops = {splan.FLOPS_KEY: 1.0, splan.train_key(c): 1.0, splan.forward_key(c): 0.0}
+    models = splan.models_per_cell(c)
+    assert (splan.estimate_cell(c, evals)["analysis_seconds"] - splan.estimate_cell(bare, evals)["analysis_seconds"]
+            == pytest.approx(len(FRACTIONS) * models * (s["probes"] + PROBLEMS) + 2 * s["score_points"] * S))
+    assert (splan.estimate_cell(c, flops)["analysis_seconds"] - splan.estimate_cell(bare, flops)["analysis_seconds"]
+            == pytest.approx(2 * PROBLEMS * 4 * n * D))
+
+
 def test_dry_run_measures_here_and_sizes_match_the_files(single, micro):
     plan = splan.plan_study(single, scale="micro")
     assert plan["given"] == [] and all(v > 0 for v in plan["step_times"].values())

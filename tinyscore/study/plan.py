@@ -9,7 +9,7 @@ r"""The dry run: what a study would run, and how long and how much disk it would
 
 Training a model is its steps times its step time, for each of a cell's models (A, B and, where the
 scale has a seed floor, A'). The analyses count network evaluations (trajectories, attractors, the
-controls, score error) and the empirical denoiser's multiply-adds (4 N D per query). Disk is the models, the trajectory files (float32 arrays), the prepared faces and a
+controls, score error, the convergence gate's kept models, geometry) and the empirical denoiser's multiply-adds (4 N D per query). Disk is the models, the trajectory files (float32 arrays), the prepared faces and a
 cell's small results. The step times are measured here on a few steps of each network, or given
 (``--step-times FILE``, e.g. measured with ``--dry-run --json FILE`` on the cluster's device), so a
 plan for a GPU can be made on a laptop. Wall time for W workers is the makespan of the cells taken
@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from tinyscore.analyses.convergence import FRACTIONS, PROBLEMS
 from tinyscore.config import ANALYSIS_SIGMAS
 from tinyscore.errors import TinyscoreError
 from tinyscore.study.grid import (IMAGE_DATASETS, celeba_source, data_root_of, grid_conditional, image_target,
@@ -190,6 +191,12 @@ def estimate_cell(c: dict, times: dict) -> dict:
     evals = models * P * (S + 2 * T - 1) + att + (s["score_points"] * S if c["arch"] == "mlp" else 0)
     # the memorisers: the attractors', quality's on images, and the controls' pair on every probe and sigma
     emp = (att + (P * S if c["arch"] == "conv" else 0) + 2 * P * S) * 4 * n * D
+    if s.get("keep_every"):    # the gate's step: each model kept at each fraction meets the probes (at the
+        # smallest sigma) and the memoriser's problems, whose answers the memorisers of A's and B's points give
+        evals += len(FRACTIONS) * models * (P + PROBLEMS)
+        emp += 2 * PROBLEMS * 4 * n * D
+    if s.get("geometry") and c["arch"] == "mlp":          # the geometry step: A's and B's scores
+        evals += 2 * s["score_points"] * S
     return {**{k: c[k] for k in ("key", "dataset", "n", "n_eff", "variant", "arch", "params")},
             "shape": list(c["shape"]), "steps": s["steps"], "batch_size": s["batch_size"], "models": models,
             "train_key": train_key(c), "train_seconds": models * s["steps"] * times[train_key(c)],
@@ -364,7 +371,8 @@ def format_plan(plan: dict) -> str:
          f"{t['models']} models to train, {t['trajectory_files']} trajectory files. Nothing was run.", ""]
     L += _grid_table(plan) + [""] + _totals_lines(plan) + [""] + _step_time_lines(plan)
     L += ["", "Estimates: training is steps x the step time, for A, B and (where the scale has a seed floor) A'; "
-          "analyses count network evaluations (trajectories, attractors, the controls, score error) and the "
+          "analyses count network evaluations (trajectories, attractors, the controls, score error, the "
+          "convergence gate's kept models, geometry) and the "
           "empirical denoiser's multiply-adds (4 N D per query). Data loading, figures and the report are not "
           "counted."]
     L += [f"note: {n}" for n in plan["notes"]]
