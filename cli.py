@@ -785,13 +785,16 @@ def main(argv=None) -> int:
     of ``trajectories analytic --data thinmanifold --probes 2048``, 0.15 s went to collections during
     the imports and about 0.2 s to the last collection as the interpreter exits; the command now takes
     1.6 s. Reference counting frees everything as before; called with ``argv`` (a library or a test
-    calling in), nothing is changed."""
+    calling in), nothing is changed. Nor is the end once Triton is loaded (torch loads it on some paths):
+    its compiled bindings check as the interpreter exits that every object they made was freed, and
+    print a page of "leaked" warnings on stderr for those held in cycles, which only that last
+    collection frees."""
     if argv is None:
         gc.set_threshold(GC_GEN0, *gc.get_threshold()[1:])
     try:
         return _main(argv)
     finally:
-        if argv is None:
+        if argv is None and "triton" not in sys.modules:
             gc.freeze()
 
 
