@@ -89,16 +89,24 @@ def _check_outputs(force: bool, paths: dict, make_parents=(), inputs=(), figures
                                  f"use one of {', '.join(PLOT_FORMATS)}")
 
 
-def _threads(f):
+def _threads(f, numpy_only=None):
     """--threads for an analysis command: torch's and NumPy's BLAS CPU threads while it runs (default 1, as
-    training: on a shared 2-core machine spin-waiting OpenMP threads made trajectories and attractors 4-8x slower)."""
+    training: on a shared 2-core machine spin-waiting OpenMP threads made trajectories and attractors 4-8x slower).
+    ``numpy_only(params)``: whether these parameters run NumPy alone; then only its BLAS is told, and torch,
+    which would take a second to load, is not loaded."""
     @functools.wraps(f)
     def wrapper(*args, threads, **kwargs):
-        from tinyscore.devices import cpu_threads
-        with cpu_threads(threads):                # torch's and NumPy's BLAS (the exact mixture)
+        from tinyscore.devices import blas_threads, cpu_threads
+        numpy_alone = numpy_only is not None and numpy_only(kwargs)
+        with (blas_threads if numpy_alone else cpu_threads)(threads):    # the exact mixture's is NumPy's BLAS
             return f(*args, **kwargs)
     return click.option("--threads", type=click.IntRange(min=0, max=MAX_THREADS), default=1, show_default=True,
                         help="CPU threads (0: torch's default, all cores).")(wrapper)
+
+
+def _numpy_route(model, device) -> bool:
+    from tinyscore.analyses.trajectories import numpy_route
+    return numpy_route(model, device)
 
 
 def _flag(option: str) -> str:
@@ -275,7 +283,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @click.option("--device", default="auto", show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @_writes("out", inputs=("model",))
-@_threads
+@functools.partial(_threads, numpy_only=lambda p: _numpy_route(p["model"], p["device"]))
 def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, data_seed, resolution, n, half, device,
                  progress):
     """Write one-step and reverse-path trajectories of MODEL on held-out probes to HDF5.

@@ -66,13 +66,32 @@ def _unbatched(spec, **kw):
 
 @pytest.mark.parametrize("model", ["mlp", "analytic", "empirical"])
 def test_streamed_run_equals_the_unbatched_computation_bit_for_bit(tmp_path, mlp_run, model):
-    """1,100 probes: three batches of the default size, the last one short."""
+    """1,100 probes: three batches of the default size, the last one short. The analytic model's writer
+    runs on NumPy arrays (never importing torch) and the unbatched computation on tensors: the same bits."""
     spec = mlp_run if model == "mlp" else model
     kw = dict(probes=1100, sigmas="1,0.3,0.05", path_substeps=3, n=40)
     write_model_trajectories(spec, tmp_path / "t.h5", device="cpu", progress=False, **kw)
     got, want = arrays(tmp_path / "t.h5"), _unbatched(spec, **kw)
     for k in store.DATASETS:
         assert got[k].dtype == np.asarray(want[k]).dtype and got[k].tobytes() == np.asarray(want[k]).tobytes(), k
+
+
+def test_analytic_trajectories_never_load_torch(tmp_path):
+    """``trajectories analytic`` on the CPU runs NumPy alone: torch (a second to load) is never imported,
+    and the file is the one the tensors give (the test above); another device, or any other model, loads it."""
+    probe = ("import sys, cli; sys.argv = ['cli.py', 'trajectories', 'analytic', '--data', 'hd-uniform', "
+             "'--probes', '7', '--no-progress', '--threads', '2', '--device', DEVICE, '--out', OUT]; "
+             "code = cli.main(); print(code, 'torch' in sys.modules)")
+    for device, loads in (("auto", "False"), ("cpu", "False"), ("cuda", "True")):
+        out = tmp_path / f"{device}.h5"
+        p = subprocess.run([sys.executable, "-c", probe.replace("DEVICE", repr(device)).replace("OUT", repr(str(out)))],
+                           cwd=ROOT, capture_output=True, text=True)
+        if device == "cuda":          # loads torch to look for the device (a one-line refusal on a CPU machine)
+            import torch
+            assert p.stdout.split()[-1] == loads and (torch.cuda.is_available() or "no CUDA" in p.stderr)
+            continue
+        assert p.stdout.split()[-2:] == ["0", loads] and out.exists(), p.stderr
+    assert arrays(tmp_path / "auto.h5")["path/denoised"].tobytes() == arrays(tmp_path / "cpu.h5")["path/denoised"].tobytes()
 
 
 def test_batch_size_changes_no_number_of_a_batch_independent_model(tmp_path, mlp_run):

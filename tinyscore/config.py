@@ -33,6 +33,25 @@ def check_variant(variant, where: str = "variant", allowed: tuple = VARIANTS) ->
     raise TinyscoreError(f"{where} must be one of {', '.join(allowed)}, got {brief(variant)}")
 
 
+#: a run directory's checkpoint, beside its options.json (tinyscore.storage.runs writes and reads it)
+CHECKPOINT = "model.pt"
+
+#: the seeds numpy's seed sequences take (no negative numbers): data subsets, probes, resamples
+DATA_SEED_RANGE = (0, 2 ** 64 - 1)
+
+
+def is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_seed(value, option: str) -> int:
+    """A seed from the command line: an integer in 0 .. 2^64 - 1 (numpy takes no negative seeds)."""
+    lo, hi = DATA_SEED_RANGE
+    if not is_int(value) or not lo <= value <= hi:
+        raise TinyscoreError(f"{option} must be an integer from {lo} to {hi}, got {brief(value)}")
+    return value
+
+
 def is_conditional(variant: str, conditional: bool | None = None) -> bool:
     """Whether a ``variant`` model's network sees sigma -- the ``conditional`` flag of a run's options and
     of a checkpoint's config: ``conditional`` when given (``--conditional`` / ``--blind``), otherwise

@@ -20,14 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from tinyscore.data.datasets import load_dataset
-from tinyscore.config import ANALYSIS_SIGMAS, TRAIN_DEFAULTS
+from tinyscore.config import ANALYSIS_SIGMAS, CHECKPOINT, TRAIN_DEFAULTS, check_seed, is_int
 from tinyscore.core.dynamics import check_finite, one_step, parse_sigmas, path_ladder, pf_ode_steps
+from tinyscore.core.mixtures import AnalyticModel
 from tinyscore.errors import TinyscoreError, brief, shown
-from tinyscore.core.models import AnalyticModel, EmpiricalModel, to_tensor
-from tinyscore.storage.runs import CHECKPOINT, check_seed, is_int, read_run
 from tinyscore.storage.store import trajectory_writer
 from tinyscore.devices import pick_device
-from tinyscore.training.loop import run_data
 
 PSEUDO = ("analytic", "empirical")
 #: probes per batch through the model (and per write): memory holds one batch of outputs
@@ -43,9 +41,6 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=TRAIN_DE
     loaded, and only when the checkpoint's declared shape is the dataset's is its network built."""
     if not isinstance(spec, str) or not spec:
         raise TinyscoreError(f"no MODEL given: a run directory written by train, or one of {', '.join(PSEUDO)}")
-    from tinyscore import external
-    if external.claims(spec):          # kadkhodaie:PATH, diffusers:PATH, python:MODULE:CALLABLE, FILE.py:CALLABLE
-        return external.resolve_external(spec, data, data_seed, resolution, n, half, device)
     if spec in PSEUDO:
         check_seed(data_seed, "--data-seed")
         dataset = load_dataset(data or "uniform", data_seed=data_seed, resolution=resolution)
@@ -55,11 +50,15 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=TRAIN_DE
             attrs = dict(variant="analytic", n_train=0, half="", seed=-1, checkpoint_sha256="",
                          data=data or "uniform", resolution=resolution or 0, model_kind="analytic", model_sha256="")
             return AnalyticModel(dataset.mixture), dataset, attrs
+        from tinyscore.core.models import EmpiricalModel, to_tensor
         n = dataset.cap(n, half)
         model = EmpiricalModel(to_tensor(dataset.subset(n, half), device))
         return model, dataset, dict(variant="empirical", n_train=n, half=half, seed=-1, checkpoint_sha256="",
                                     data=data or "uniform", resolution=resolution or 0, model_kind="empirical",
                                     model_sha256="")
+    from tinyscore import external
+    if external.claims(spec):          # kadkhodaie:PATH, diffusers:PATH, python:MODULE:CALLABLE, FILE.py:CALLABLE
+        return external.resolve_external(spec, data, data_seed, resolution, n, half, device)
     hint = f"give a run directory written by train (it holds options.json and {CHECKPOINT}), or one of " \
            f"{', '.join(PSEUDO)}"
     try:
@@ -71,6 +70,8 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=TRAIN_DE
                              f"{hint}") from None
     if not is_dir:
         raise TinyscoreError(f"MODEL {shown(spec)} is not a folder: {hint}")
+    from tinyscore.storage.runs import read_run
+    from tinyscore.training.loop import run_data
     files = read_run(spec)
     opts, opts_path = files.options, shown(Path(spec) / "options.json")
     found = run_data(spec, opts, opts_path)           # the data as recorded, or beside the run if it moved
@@ -94,6 +95,14 @@ def resolve_model(spec: str, data=None, data_seed=0, resolution=None, n=TRAIN_DE
                  checkpoint_sha256=sha, data=found, resolution=opts.get("resolution") or 0,
                  model_kind="run", model_sha256=sha)
     return model, dataset, attrs
+
+
+def numpy_route(spec, device) -> bool:
+    """Whether MODEL runs on NumPy arrays alone: ``analytic`` on the CPU (``--device auto`` or ``cpu``).
+    The exact mixture computes in NumPy anyway, so its dynamics then run on float32 arrays and the
+    command never imports torch (which costs about a second to load); the file is the same, bit for bit
+    (tinyscore.core.dynamics)."""
+    return spec == "analytic" and device in ("auto", "cpu")
 
 
 def choose_probes(dataset, probes: int, probe_seed: int):
@@ -127,14 +136,18 @@ def write_model_trajectories(spec, out, sigmas=ANALYSIS_SIGMAS, probes=256, prob
         raise TinyscoreError(f"the probe batch must be a whole number of at least 1, got {brief(batch)}")
     if not Path(out).resolve().parent.is_dir():
         raise TinyscoreError(f"folder {Path(out).parent} does not exist")
-    dev = pick_device(device)
+    dev = None if numpy_route(spec, device) else pick_device(device)
     model, dataset, attrs = resolve_model(spec, data, data_seed, resolution, n, half, dev)
     x0, z = choose_probes(dataset, probes, probe_seed)
     ladder = path_ladder(sigmas, path_substeps)
     attrs = {**attrs, "dataset": dataset.name, "data_seed": int(getattr(dataset, "data_seed", data_seed)),
              "probe_seed": int(probe_seed)}
     del dataset                      # its pool is not needed from here on (a model keeps what it uses)
-    x0_t, z_t = to_tensor(x0, dev), to_tensor(z, dev)
+    if dev is None:
+        x0_t, z_t = np.ascontiguousarray(x0, dtype=np.float32), np.ascontiguousarray(z, dtype=np.float32)
+    else:
+        from tinyscore.core.models import to_tensor
+        x0_t, z_t = to_tensor(x0, dev), to_tensor(z, dev)
     starts = range(0, probes, batch)
     from tqdm.auto import tqdm
     with trajectory_writer(out, attrs, np.asarray(sigmas), x0, z, ladder) as w, \

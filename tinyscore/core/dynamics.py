@@ -13,17 +13,19 @@ EDM) on a geometric ladder that passes through every analysis sigma. At every ru
 and D(x_t, sigma_t) are recorded. The ODE is deterministic, so two models started from the same
 y_0 can be compared step by step.
 
-Models are any object with ``denoise(y, sigma)`` (tinyscore.core.models); probes are processed in
-batches so memory stays bounded for images. :func:`pf_ode_steps` yields the path of one batch
+Models are any object with ``denoise(y, sigma)`` (tinyscore.core.models); the points are torch tensors,
+or float32 NumPy arrays for a model that takes them (the exact mixture, which then runs without
+importing torch; the two give the same bits, as every step below is one rounded float32 operation).
+Probes are processed in batches so memory stays bounded for images. :func:`pf_ode_steps` yields the path of one batch
 rung by rung, so a writer can store each rung as it comes (tinyscore.analyses.trajectories does: memory
 then does not grow with the number of probes or rungs); :func:`pf_ode_path` collects them.
 """
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
-import torch
 
 from tinyscore.config import ANALYSIS_SIGMAS
 from tinyscore.errors import TinyscoreError
@@ -64,34 +66,40 @@ def path_ladder(sigmas, substeps: int = 8) -> np.ndarray:
     return np.asarray(rungs, dtype=np.float64)
 
 
-@torch.no_grad()
-def _denoise(model, y: torch.Tensor, sigma: float) -> torch.Tensor:
-    return model.denoise(y, sigma)
+def _denoise(model, y, sigma: float):
+    torch = sys.modules.get("torch")          # a tensor means torch is loaded; an array needs no torch
+    if torch is None or not isinstance(y, torch.Tensor):
+        return model.denoise(y, sigma)
+    with torch.no_grad():
+        return model.denoise(y, sigma)
 
 
-def one_step(model, x0: torch.Tensor, z: torch.Tensor, sigmas, batch: int = 512) -> np.ndarray:
+def _numpy(a) -> np.ndarray:
+    return a if isinstance(a, np.ndarray) else a.cpu().numpy()
+
+
+def one_step(model, x0, z, sigmas, batch: int = 512) -> np.ndarray:
     """D(x0 + sigma z, sigma) for every sigma: (S, P, *shape) float32."""
     out = np.empty((len(sigmas), *x0.shape), dtype=np.float32)
-    for i, s in enumerate(sigmas):
+    for i, s in enumerate(map(float, sigmas)):
         for a in range(0, x0.shape[0], batch):
             y = x0[a:a + batch] + s * z[a:a + batch]
-            out[i, a:a + batch] = _denoise(model, y, float(s)).cpu().numpy()
+            out[i, a:a + batch] = _numpy(_denoise(model, y, s))
     return out
 
 
-@torch.no_grad()
-def pf_ode_steps(model, y0: torch.Tensor, ladder):
+def pf_ode_steps(model, y0, ladder):
     """Heun integration of dx/dsigma = -d(x, sigma)/sigma along ``ladder`` (descending), one batch.
 
     Yields ``(t, state, denoised)`` at every rung t = 0 .. T-1: float32 arrays of y0's shape, the
-    iterate and D(iterate, sigma_t), possibly views of the tensors in use (a model may reuse its
+    iterate and D(iterate, sigma_t), possibly views of the arrays in use (a model may reuse its
     output buffer): store or copy them before asking for the next rung.
     """
     T = len(ladder)
-    x = y0.clone()
-    for t, s in enumerate(ladder):
-        den = _denoise(model, x, float(s))
-        yield t, x.cpu().numpy(), den.cpu().numpy()
+    x = y0.copy() if isinstance(y0, np.ndarray) else y0.detach().clone()
+    for t, s in enumerate(map(float, ladder)):     # Python numbers: float32 arithmetic on either kind
+        den = _denoise(model, x, s)
+        yield t, _numpy(x), _numpy(den)
         if t == T - 1:
             break
         s_next = float(ladder[t + 1])
@@ -101,7 +109,7 @@ def pf_ode_steps(model, y0: torch.Tensor, ladder):
         x = x + (s_next - s) * 0.5 * (f + f_next)       # Heun corrector
 
 
-def pf_ode_path(model, y0: torch.Tensor, ladder, batch: int = 512, progress=None):
+def pf_ode_path(model, y0, ladder, batch: int = 512, progress=None):
     """Heun integration of dx/dsigma = -d(x, sigma)/sigma along ``ladder`` (descending).
 
     Returns (states, denoised), each (T, P, *shape) float32, recorded at every rung.

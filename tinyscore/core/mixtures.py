@@ -510,6 +510,39 @@ class GaussianMixture:
         return float(math.sqrt(max(second - mean @ mean, 0.0) / self.D))
 
 
+# -------------------------------------------------------------------- the mixture as a model
+class AnalyticModel:
+    """The exact optimal denoiser (4) and score (3) of a mixture behind the models' interface,
+    ``denoise(y, sigma)`` and ``score(y, sigma)`` (tinyscore.core.models): computed in float64 and
+    returned in y's dtype, for NumPy arrays and torch tensors alike. A NumPy caller never imports
+    torch (``trajectories analytic`` runs without it); a number sigma is read at y's precision first,
+    as a tensor model reads it, so both kinds of input give the same bits."""
+
+    variant = "analytic"
+
+    def __init__(self, mixture: GaussianMixture):
+        self.mixture = mixture
+        self.shape = (mixture.D,)
+
+    def _apply(self, fn, y, sigma):
+        if isinstance(y, np.ndarray):
+            s = np.asarray(sigma, dtype=y.dtype).astype(np.float64)
+            s = float(s) if s.ndim == 0 else s
+            return fn(y.astype(np.float64), s).astype(y.dtype, copy=False)
+        import torch
+        s = torch.as_tensor(sigma, dtype=y.dtype, device=y.device).detach().cpu().double().numpy()
+        out = fn(y.detach().cpu().double().numpy(), float(s) if s.ndim == 0 else s)
+        return torch.from_numpy(out).to(device=y.device, dtype=y.dtype)
+
+    def denoise(self, y, sigma):
+        """The optimal denoiser E[x | y] of the mixture at ``sigma`` (computed in float64)."""
+        return self._apply(self.mixture.denoise, y, sigma)
+
+    def score(self, y, sigma):
+        """The exact score grad_y log p_sigma(y) of the mixture (computed in float64)."""
+        return self._apply(self.mixture.score, y, sigma)
+
+
 def _logsumexp(a: np.ndarray) -> np.ndarray:
     m = a.max(axis=-1)
     m = np.where(np.isfinite(m), m, 0.0)

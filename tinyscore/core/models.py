@@ -16,7 +16,8 @@ variance, c_in(sigma) = 1 / sqrt(sigma_data^2 + sigma^2), and its output is read
 
 Besides trained networks, two pseudo-models answer the same interface exactly:
 
-* :class:`AnalyticModel` the optimal denoiser of a Gaussian mixture (tinyscore.core.mixtures, float64);
+* :class:`AnalyticModel` the optimal denoiser of a Gaussian mixture (defined beside the mixture, in
+  tinyscore.core.mixtures, so that it runs on NumPy arrays without importing torch; float64);
 * :class:`EmpiricalModel` the optimal denoiser of a finite training set {x_i}, the ideal memoriser:
       D_emp(y, sigma) = sum_i softmax_i(-||y - x_i||^2 / 2 sigma^2) x_i,
   evaluated by the fused kernel ``kernels.empirical_denoise``.
@@ -32,6 +33,7 @@ import torch.autograd.forward_ad as fwAD
 from torch import nn
 
 from tinyscore.config import check_variant, is_conditional
+from tinyscore.core.mixtures import AnalyticModel  # noqa: F401  (the exact pseudo-model, torch-free: there)
 from tinyscore.core.nets import build_backbone
 
 
@@ -100,29 +102,6 @@ class ScoreModel(nn.Module):
         return F / s, F_dot / s           # s = d / sigma^2 = sigma F / sigma^2
 
     forward = denoise
-
-
-class AnalyticModel:
-    """The exact optimal denoiser and score of a Gaussian mixture (float64 internally)."""
-
-    variant = "analytic"
-
-    def __init__(self, mixture):
-        self.mixture = mixture
-        self.shape = (mixture.D,)
-
-    def _apply(self, fn, y, sigma):
-        s = as_sigma(sigma, y).detach().cpu().double().numpy()
-        out = fn(y.detach().cpu().double().numpy(), s)
-        return torch.from_numpy(out).to(device=y.device, dtype=y.dtype)
-
-    def denoise(self, y, sigma):
-        """The optimal denoiser E[x | y] of the mixture at ``sigma`` (computed in float64)."""
-        return self._apply(self.mixture.denoise, y, sigma)
-
-    def score(self, y, sigma):
-        """The exact score grad_y log p_sigma(y) of the mixture (computed in float64)."""
-        return self._apply(self.mixture.score, y, sigma)
 
 
 class EmpiricalModel:

@@ -53,7 +53,7 @@ from tinyscore.external.common import PYFILE
 from tinyscore.external.hf_diffusers import open_diffusers
 from tinyscore.external.kadkhodaie import open_kadkhodaie
 from tinyscore.external.user_code import open_python
-from tinyscore.storage.runs import check_seed
+from tinyscore.config import check_seed
 
 KINDS = ("kadkhodaie", "diffusers", "python")
 FORMS = "kadkhodaie:PATH, diffusers:PATH, python:MODULE:CALLABLE or FILE.py:CALLABLE"

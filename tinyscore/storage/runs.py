@@ -27,13 +27,11 @@ from pathlib import Path
 
 import torch
 
-from tinyscore.config import check_variant
+from tinyscore.config import CHECKPOINT, DATA_SEED_RANGE, check_variant, is_int
 from tinyscore.core.models import ScoreModel
 from tinyscore.errors import TinyscoreError, brief, shown
 from tinyscore.storage.files import file_sha256, write_bytes
 from tinyscore.storage.limits import check_fits
-
-CHECKPOINT = "model.pt"
 
 
 # ------------------------------------------------------------------------ checkpoints
@@ -60,19 +58,6 @@ ARCHS = ("mlp", "conv")
 NET_OPTIONS = {"mlp": ("width", "emb_dim"), "conv": ("base", "mults", "groups", "emb_dim", "blocks")}
 MAX_LEVELS, MAX_BLOCKS = 16, 64     # a conv UNet of more levels or blocks than this is not one we wrote
 SEED_RANGE = (-2 ** 63, 2 ** 64 - 1)     # what torch.manual_seed accepts
-DATA_SEED_RANGE = (0, 2 ** 64 - 1)       # numpy seed sequences take no negative numbers
-
-
-def is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def check_seed(value, option: str) -> int:
-    """A seed from the command line: an integer in 0 .. 2^64 - 1 (numpy takes no negative seeds)."""
-    lo, hi = DATA_SEED_RANGE
-    if not is_int(value) or not lo <= value <= hi:
-        raise TinyscoreError(f"{option} must be an integer from {lo} to {hi}, got {brief(value)}")
-    return value
 
 
 def is_number(value) -> bool:
