@@ -104,9 +104,10 @@ def _threads(f, numpy_only=None):
                         help="CPU threads (0: torch's default, all cores).")(wrapper)
 
 
-def _numpy_route(model, device) -> bool:
+def _numpy_route(params) -> bool:
+    """Whether ``trajectories`` runs NumPy alone (tinyscore.analyses.trajectories.numpy_route)."""
     from tinyscore.analyses.trajectories import numpy_route
-    return numpy_route(model, device)
+    return numpy_route(params["model"], params["device"])
 
 
 def _flag(option: str) -> str:
@@ -283,7 +284,7 @@ def train(variant, data, data_seed, resolution, n, half, steps, batch_size, lr, 
 @click.option("--device", default="auto", show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @_writes("out", inputs=("model",))
-@functools.partial(_threads, numpy_only=lambda p: _numpy_route(p["model"], p["device"]))
+@functools.partial(_threads, numpy_only=_numpy_route)
 def trajectories(model, out, sigmas, probes, probe_seed, path_substeps, data, data_seed, resolution, n, half, device,
                  progress):
     """Write one-step and reverse-path trajectories of MODEL on held-out probes to HDF5.

@@ -144,7 +144,7 @@ def write_model_trajectories(spec, out, sigmas=ANALYSIS_SIGMAS, probes=256, prob
              "probe_seed": int(probe_seed)}
     del dataset                      # its pool is not needed from here on (a model keeps what it uses)
     if dev is None:
-        x0_t, z_t = np.ascontiguousarray(x0, dtype=np.float32), np.ascontiguousarray(z, dtype=np.float32)
+        x0_t, z_t = x0, z                         # float32 arrays already (choose_probes)
     else:
         from tinyscore.core.models import to_tensor
         x0_t, z_t = to_tensor(x0, dev), to_tensor(z, dev)
